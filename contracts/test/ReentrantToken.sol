@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+/**
+ * @title ReentrantToken
+ * @notice A hostile test token that, once armed, calls a target (the escrow) with arbitrary data
+ * from inside every transfer. It records whether that reentrant call succeeded and the revert data
+ * it got, and lets the transfer itself go on, so a test sees that the escrow refused the reentry.
+ */
+contract ReentrantToken is ERC20 {
+    /// @notice The contract called back during a transfer.
+    address public target;
+    /// @notice The calldata of the callback.
+    bytes public callData;
+    /// @notice Number of callbacks made.
+    uint256 public attempts;
+    /// @notice Whether the last callback succeeded.
+    bool public lastCallSucceeded;
+    /// @notice Revert data of the last callback.
+    bytes public lastRevertData;
+
+    constructor() ERC20("Reentrant", "REE") {}
+
+    /// @notice Mints `amount` to `to`.
+    /// @param to Recipient.
+    /// @param amount Amount in the smallest unit.
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    /// @notice Arms the callback: every later transfer calls `target_` with `callData_`.
+    /// @param target_ The contract to call back.
+    /// @param callData_ The calldata to send it.
+    function arm(address target_, bytes calldata callData_) external {
+        target = target_;
+        callData = callData_;
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        super._update(from, to, value);
+        if (target != address(0) && from != address(0)) {
+            ++attempts;
+            (bool ok, bytes memory data) = target.call(callData);
+            lastCallSucceeded = ok;
+            lastRevertData = data;
+        }
+    }
+}

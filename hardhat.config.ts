@@ -1,0 +1,45 @@
+import { createRequire } from "node:module";
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+import { testSummaryTasks } from "./scripts/hardhat/test-summary-line.ts";
+
+// Compile offline: Hardhat would download solc, so point it at the npm `solc`
+// package's wasm build and take the version from that same (exactly pinned) package.
+const require = createRequire(import.meta.url);
+const solcVersion: string = require("solc/package.json").version;
+const solcPath = require.resolve("solc/soljson.js");
+const optimizer = { enabled: true, runs: 200 };
+
+// `npm run test:deep` sets PEERPILOT_DEEP=1: at least 10,000 fuzz and invariant runs.
+const deep = process.env.PEERPILOT_DEEP === "1";
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  tasks: testSummaryTasks,
+  solidity: {
+    profiles: {
+      default: { version: solcVersion, path: solcPath, settings: { optimizer } },
+      production: { version: solcVersion, path: solcPath, settings: { optimizer } },
+    },
+  },
+  paths: {
+    tests: { solidity: "test/contracts", nodejs: "test" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: deep ? 10_000 : 256 },
+      invariant: { runs: deep ? 10_000 : 64, depth: deep ? 100 : 40, failOnRevert: true },
+    },
+  },
+  networks: {
+    // `npm start`'s chain: a Hardhat node on 127.0.0.1 (see scripts/local-chain.ts).
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any real network: `PEERPILOT_RPC_URL` and `PEERPILOT_DEPLOYER_KEY` in the environment.
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("PEERPILOT_RPC_URL"),
+      accounts: [configVariable("PEERPILOT_DEPLOYER_KEY")],
+    },
+  },
+});

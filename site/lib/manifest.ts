@@ -1,0 +1,115 @@
+/**
+ * The campaign manifest: everything the site and the scripts know about one campaign, in one
+ * typed, validated document (`campaign.json`). Scripts write it, the site build reads it;
+ * nothing else is configured twice. Pure module: no Node or browser APIs, so both sides import it.
+ */
+import { getAddress, isAddress } from "viem";
+import { z } from "zod";
+
+/** Bump when a change would make an older reader misread a newer manifest. */
+export const MANIFEST_VERSION = 1;
+
+const address = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), {
+    message: "expected a 0x-prefixed 20-byte hex address",
+    abort: true,
+  })
+  .refine((value) => isAddress(value, { strict: true }), {
+    message: "mixed-case address whose EIP-55 checksum is wrong (a typo?)",
+  })
+  .transform((value) => getAddress(value));
+
+const nonZeroAddress = address.refine((value) => !/^0x0{40}$/i.test(value), {
+  message: "must not be the zero address",
+});
+
+const uintString = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a whole number as a decimal string (smallest token units)" });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+
+export const tokenSchema = z.strictObject({
+  address: nonZeroAddress,
+  name: z.string().min(1),
+  symbol: z.string().min(1).max(11),
+  decimals: z.int().min(0).max(36),
+});
+
+export const escrowSchema = z.strictObject({
+  /** The CampaignEscrow contract. */
+  address: nonZeroAddress,
+  /** Block the escrow was deployed in: where event scans start. */
+  deployBlock: z.int().min(0),
+  /** Hash of the deployment transaction, when known. */
+  deployTx: z.string().regex(/^0x[0-9a-fA-F]{64}$/, { message: "expected a 32-byte hex transaction hash" }).optional(),
+  token: tokenSchema,
+  beneficiary: nonZeroAddress,
+  goalBackers: z.int().min(1).max(2 ** 32 - 1),
+  /** Smallest first pledge in the token's smallest unit, as a decimal string (it can exceed 2^53). */
+  minPledge: uintString.refine((value) => BigInt(value) > 0n, { message: "must be greater than zero" }),
+  /** Unix time in seconds. */
+  deadline: z.int().min(1),
+});
+
+export const chainSchema = z.strictObject({
+  id: z.int().min(1),
+  name: z.string().min(1),
+  /** JSON-RPC endpoints the site reads from, tried in order. Never more than public read access. */
+  rpcUrls: z.array(httpUrl).min(1),
+  /** Block explorer base URL, e.g. for links to the escrow. */
+  explorerUrl: httpUrl.optional(),
+});
+
+export const manifestSchema = z.strictObject({
+  version: z.literal(MANIFEST_VERSION),
+  campaign: z.strictObject({
+    title: z.string().min(1),
+    tagline: z.string().min(1),
+  }),
+  chain: chainSchema,
+  escrow: escrowSchema,
+});
+
+/** A validated manifest (addresses checksummed). */
+export type Manifest = z.output<typeof manifestSchema>;
+/** What a script writes before validation. */
+export type ManifestInput = z.input<typeof manifestSchema>;
+
+/** A manifest failed validation: one line per bad field, with its path. */
+export class ManifestError extends Error {
+  readonly problems: readonly string[];
+  constructor(source: string, problems: readonly string[]) {
+    super(`Invalid campaign manifest ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ManifestError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates a parsed manifest. Throws {@link ManifestError} listing every bad field
+ * (`escrow.address: expected a 0x-prefixed 20-byte hex address`).
+ * @param data The parsed JSON.
+ * @param source Where it came from, for the error message.
+ */
+export function parseManifest(data: unknown, source = "campaign.json"): Manifest {
+  const result = manifestSchema.safeParse(data);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    return `${path}: ${issue.message}`;
+  });
+  throw new ManifestError(source, problems);
+}
+
+/** Parses manifest JSON text; a syntax error becomes a {@link ManifestError} too. */
+export function parseManifestJson(text: string, source = "campaign.json"): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(source, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseManifest(data, source);
+}
