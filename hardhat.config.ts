@@ -8,7 +8,7 @@ import { testSummaryTasks } from "./scripts/hardhat/test-summary-line.ts";
 const require = createRequire(import.meta.url);
 const solcVersion: string = require("solc/package.json").version;
 const solcPath = require.resolve("solc/soljson.js");
-const optimizer = { enabled: true, runs: 200 };
+const optimizer = { enabled: true, runs: 1_000_000 };
 
 // `npm run test:deep` sets PEERPILOT_DEEP=1: at least 10,000 fuzz and invariant runs.
 const deep = process.env.PEERPILOT_DEEP === "1";

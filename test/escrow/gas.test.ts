@@ -1,0 +1,91 @@
+/**
+ * Gas ceilings with the reference campaign (goal 250,000 backers, 9.95 in a 6-decimals permit
+ * stablecoin). Gas is deterministic, so these are exact checks, not timings. Each backer keeps a
+ * token balance after pledging, as a real backer does; the first payment into an empty account
+ * costs the token another 17,100 gas (a fresh storage slot), which is the token's, not the escrow's.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Address } from "viem";
+import { connect, DAY, deployCampaign, gasOf, MIN_PLEDGE, pledgeFrom, signPermit } from "./fixture.ts";
+
+export const GAS_CEILINGS = {
+  pledge: 80_000n,
+  pledgeWithPermit: 115_000n,
+  cancel: 50_000n,
+  refund: 50_000n,
+  release: 60_000n,
+} as const;
+
+describe("CampaignEscrow gas", async () => {
+  const conn = await connect();
+  const { networkHelpers } = conn;
+  async function referenceCampaign() {
+    const c = await deployCampaign(conn, { goalBackers: 250_000 });
+    await pledgeFrom(c, 1); // the escrow already holds tokens, as for every backer after the first
+    return c;
+  }
+  async function smallCampaign() {
+    const c = await deployCampaign(conn, { goalBackers: 2 });
+    await pledgeFrom(c, 2);
+    return c;
+  }
+
+  it(`pledge by a new backer after approve costs at most ${GAS_CEILINGS.pledge} gas`, async () => {
+    const c = await networkHelpers.loadFixture(referenceCampaign);
+    const gas = await gasOf(c, c.escrow.write.pledge([MIN_PLEDGE], { account: c.backers[1].account }));
+    assert.ok(gas <= GAS_CEILINGS.pledge, `pledge used ${gas} gas`);
+  });
+
+  it(`pledgeWithPermit by a new backer costs at most ${GAS_CEILINGS.pledgeWithPermit} gas`, async () => {
+    const c = await networkHelpers.loadFixture(referenceCampaign);
+    const backer = c.backers[1];
+    await c.token.write.approve([c.escrow.address, 0n], { account: backer.account });
+    const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    const { v, r, s } = await signPermit(c, backer, c.escrow.address, MIN_PLEDGE, deadline);
+    const gas = await gasOf(c, c.escrow.write.pledgeWithPermit([MIN_PLEDGE, deadline, v, r, s], { account: backer.account }));
+    assert.ok(gas <= GAS_CEILINGS.pledgeWithPermit, `pledgeWithPermit used ${gas} gas`);
+  });
+
+  it(`cancel costs at most ${GAS_CEILINGS.cancel} gas`, async () => {
+    const c = await networkHelpers.loadFixture(referenceCampaign);
+    const gas = await gasOf(c, c.escrow.write.cancel({ account: c.backers[0].account }));
+    assert.ok(gas <= GAS_CEILINGS.cancel, `cancel used ${gas} gas`);
+  });
+
+  it(`refund costs at most ${GAS_CEILINGS.refund} gas`, async () => {
+    const c = await networkHelpers.loadFixture(referenceCampaign);
+    await networkHelpers.time.increaseTo(c.deadline);
+    const gas = await gasOf(c, c.escrow.write.refund([c.backers[0].account.address]));
+    assert.ok(gas <= GAS_CEILINGS.refund, `refund used ${gas} gas`);
+  });
+
+  it(`release to a beneficiary holding no tokens yet costs at most ${GAS_CEILINGS.release} gas`, async () => {
+    const c = await networkHelpers.loadFixture(smallCampaign);
+    await networkHelpers.time.increaseTo(c.deadline);
+    const gas = await gasOf(c, c.escrow.write.release());
+    assert.ok(gas <= GAS_CEILINGS.release, `release used ${gas} gas`);
+  });
+
+  it("charges backer 2,000 exactly the gas it charged backer 2", async () => {
+    const c = await networkHelpers.loadFixture(referenceCampaign);
+    const { escrow, token } = c;
+    const backerGas: bigint[] = [];
+    // Backer 1 pledged in the fixture; backers 2..2,000 are fresh impersonated addresses, each
+    // funded and approved the same way, so only the escrow's own state could make a difference.
+    for (let n = 2; n <= 2_000; n++) {
+      const backer = `0x${(0x1_0000_0000n + BigInt(n)).toString(16).padStart(40, "0")}` as Address;
+      await networkHelpers.impersonateAccount(backer);
+      await networkHelpers.setBalance(backer, 10n ** 18n);
+      await token.write.mint([backer, 2n * MIN_PLEDGE]);
+      await token.write.approve([escrow.address, MIN_PLEDGE], { account: backer });
+      if (n === 2 || n === 2_000) {
+        backerGas.push(await gasOf(c, escrow.write.pledge([MIN_PLEDGE], { account: backer })));
+      } else {
+        await escrow.write.pledge([MIN_PLEDGE], { account: backer });
+      }
+    }
+    assert.equal(await escrow.read.backers(), 2_000n);
+    assert.equal(backerGas[0], backerGas[1]);
+  });
+});
