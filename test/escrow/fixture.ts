@@ -46,9 +46,9 @@ export async function deployCampaign(conn: Connection, options: CampaignOptions 
   const wallets = await viem.getWalletClients();
   const [deployer, beneficiary, ...backers] = wallets;
   const publicClient = await viem.getPublicClient();
-  const token = restricted
-    ? await viem.deployContract("RestrictedStablecoin", ["Test USD", "tUSD"])
-    : await viem.deployContract("TestStablecoin", ["Test USD", "tUSD"]);
+  const deployed = await viem.deployContract(restricted ? "RestrictedStablecoin" : "TestStablecoin", ["Test USD", "tUSD"]);
+  // RestrictedStablecoin extends TestStablecoin: both are driven through TestStablecoin's ABI here.
+  const token = await viem.getContractAt("TestStablecoin", deployed.address);
   const deadline = BigInt(await networkHelpers.time.latest()) + duration;
   const escrow = await viem.deployContract("CampaignEscrow", [
     token.address,

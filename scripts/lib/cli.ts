@@ -1,0 +1,72 @@
+/**
+ * The few things every peerpilot CLI shares: argument parsing with `--help`, a clear one-line
+ * error with exit code on bad input, and progress output on stderr.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Exit codes shared by the CLIs. */
+export const EXIT = {
+  ok: 0,
+  /** The run itself failed (network down, transaction reverted, …). */
+  failure: 1,
+  /** Bad usage or bad input: nothing was done. */
+  usage: 2,
+} as const;
+
+/** An error whose message is meant for the user as is (no stack trace), with an exit code. */
+export class UserError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT.usage) {
+    super(message);
+    this.name = "UserError";
+    this.exitCode = exitCode;
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses `argv` against `options` (plus `--help`); prints `usage` and exits 0 on `--help`, and
+ * turns an unknown or malformed flag into a {@link UserError} that names it.
+ */
+export function parseCli<T extends Options>(usage: string, options: T, argv = process.argv.slice(2)) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if ((values as Record<string, unknown>).help === true) {
+      process.stdout.write(`${usage.trim()}\n`);
+      process.exit(EXIT.ok);
+    }
+    return { values, positionals };
+  } catch (error) {
+    throw new UserError(`${(error as Error).message}\nRun with --help for usage.`);
+  }
+}
+
+/**
+ * Runs a CLI's main function: a {@link UserError} prints its message alone and exits with its
+ * code; anything else prints the error and exits with {@link EXIT.failure}.
+ */
+export function runCli(main: () => Promise<void>): void {
+  main().then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof UserError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = error.exitCode;
+      } else {
+        process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exitCode = EXIT.failure;
+      }
+    },
+  );
+}
+
+/** A progress line on stderr, so stdout stays clean for results. */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

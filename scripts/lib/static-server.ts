@@ -1,0 +1,141 @@
+/**
+ * A small static file server for 127.0.0.1: serves the built site (and, later, the pilot as a
+ * web seed) with correct content types, byte ranges (RFC 9110 §14) and CORS, so browsers and
+ * BitTorrent web-seed clients can read any part of a file.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, resolve, sep } from "node:path";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".ico": "image/x-icon",
+  ".webmanifest": "application/manifest+json",
+  ".txt": "text/plain; charset=utf-8",
+  ".vtt": "text/vtt; charset=utf-8",
+  ".mp4": "video/mp4",
+  ".webm": "video/webm",
+  ".torrent": "application/x-bittorrent",
+  ".wasm": "application/wasm",
+  ".woff2": "font/woff2",
+};
+
+export interface StaticServer {
+  server: Server;
+  /** e.g. http://127.0.0.1:4321 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Parses a single `bytes=a-b` range against `size`; `undefined` for none, `null` if unsatisfiable. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | null {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (match === null || (match[1] === "" && match[2] === "")) return null;
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0) return null;
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start > end || start >= size) return null;
+  return { start, end };
+}
+
+/** Maps a URL path to a file under `root`, or `undefined` if it would escape it. */
+function fileFor(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split("?")[0] ?? "/");
+  } catch {
+    return undefined;
+  }
+  const path = normalize(join(root, decoded));
+  return path === root || path.startsWith(root + sep) ? path : undefined;
+}
+
+async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Headers", "Range");
+  res.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { Allow: "GET, HEAD, OPTIONS" }).end();
+    return;
+  }
+  let path = fileFor(root, req.url ?? "/");
+  if (path === undefined) {
+    res.writeHead(400).end("bad path");
+    return;
+  }
+  let info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) {
+    path = join(path, "index.html");
+    info = await stat(path).catch(() => undefined);
+  }
+  if (info === undefined || !info.isFile()) {
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found");
+    return;
+  }
+  const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+  const range = parseRange(req.headers.range, info.size);
+  const common = { "Content-Type": type, "Accept-Ranges": "bytes", "Cache-Control": "no-cache" };
+  if (range === null) {
+    res.writeHead(416, { ...common, "Content-Range": `bytes */${info.size}` }).end();
+    return;
+  }
+  const { start, end } = range ?? { start: 0, end: info.size - 1 };
+  const length = info.size === 0 ? 0 : end - start + 1;
+  res.writeHead(range === undefined ? 200 : 206, {
+    ...common,
+    "Content-Length": String(length),
+    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${info.size}` }),
+  });
+  if (req.method === "HEAD" || length === 0) {
+    res.end();
+    return;
+  }
+  createReadStream(path, { start, end }).on("error", () => res.destroy()).pipe(res);
+}
+
+/** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
+export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
+  const absolute = resolve(root);
+  const server = createServer((req, res) => {
+    handle(absolute, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(port, "127.0.0.1", () => ok());
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${actual}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm start`: the whole campaign on this machine. A local chain on 127.0.0.1, a test stablecoin
+ * and the escrow deployed with the reference parameters, dev accounts funded, the manifest
+ * written, the site built from it and served on 127.0.0.1. Ctrl-C stops everything.
+ */
+import { resolve } from "node:path";
+import { parseUnits, type Address } from "viem";
+import LocalStablecoinModule from "../ignition/modules/LocalStablecoin.ts";
+import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
+import { writeManifest } from "../site/lib/manifest-file.ts";
+import { MANIFEST_VERSION, type ManifestInput } from "../site/lib/manifest.ts";
+import { buildSite } from "./lib/build-site.ts";
+import { parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";
+import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
+import { deployEscrow } from "./lib/deploy-campaign.ts";
+import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount } from "./lib/dev-accounts.ts";
+import { startLocalChain } from "./lib/local-chain.ts";
+import { startStaticServer } from "./lib/static-server.ts";
+
+const USAGE = `
+Usage: npm start [-- options]
+
+Runs the whole campaign locally: chain, test stablecoin, escrow, manifest, site.
+
+Options:
+  --chain-port <port>   JSON-RPC port on 127.0.0.1 (default 8545; 0 = any free port)
+  --site-port <port>    site port on 127.0.0.1 (default 4321; 0 = any free port)
+  --goal <backers>      goal in backers (default ${REFERENCE_GOAL_BACKERS})
+  --min-pledge <amount> smallest first pledge in tUSD (default 9.95)
+  --deadline <when>     ISO 8601 date-time or +6w / +42d / +12h (default +6w)
+  --dir <path>          where the manifest and the built site go (default .peerpilot/local)
+  -h, --help            this help
+`;
+
+/** What every local campaign is called. */
+const LOCAL_CAMPAIGN = {
+  title: "The Long Dark Between",
+  tagline: "A one-hour science-fiction pilot, free to watch. Back the season.",
+};
+const TOKEN_DECIMALS = 6;
+/** tUSD minted to every dev account. */
+const DEV_FUNDING = "1000";
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port > 65_535) throw new UserError(`${flag} "${value}" is not a port number (0-65535).`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCli(USAGE, {
+    "chain-port": { type: "string", default: "8545" },
+    "site-port": { type: "string", default: "4321" },
+    goal: { type: "string", default: String(REFERENCE_GOAL_BACKERS) },
+    "min-pledge": { type: "string", default: "9.95" },
+    deadline: { type: "string", default: "+6w" },
+    dir: { type: "string", default: ".peerpilot/local" },
+  });
+  const chainPort = parsePort(values["chain-port"], "--chain-port");
+  const sitePort = parsePort(values["site-port"], "--site-port");
+  const goalBackers = parseGoal(values.goal);
+  const minPledge = parseTokenAmount(values["min-pledge"], TOKEN_DECIMALS, "--min-pledge");
+  const dir = resolve(values.dir);
+  const manifestFile = resolve(dir, "campaign.json");
+
+  progress("Starting the local chain…");
+  const chain = await startLocalChain(chainPort, resolve("ignition/deployments/chain-31337"));
+  const stops: (() => Promise<void>)[] = [chain.close];
+  const stop = async () => {
+    for (const close of stops.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const { connection } = chain;
+    const publicClient = await connection.viem.getPublicClient();
+    const now = (await publicClient.getBlock()).timestamp;
+    const deadline = parseDeadline(values.deadline, now);
+
+    progress("Deploying the test stablecoin (tUSD) and the escrow with Ignition…");
+    const deployer = devAccount(DEV_ROLES.deployer);
+    const beneficiary = devAccount(DEV_ROLES.beneficiary);
+    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, { defaultSender: deployer.address });
+    const token = stablecoin.address as Address;
+    const deployed = await deployEscrow(connection, {
+      token,
+      beneficiary: beneficiary.address,
+      goalBackers,
+      minPledge,
+      deadline,
+    });
+
+    progress(`Funding ${DEV_ACCOUNT_COUNT} dev accounts with ${DEV_FUNDING} tUSD each…`);
+    const coin = await connection.viem.getContractAt("TestStablecoin", token);
+    const funding = parseUnits(DEV_FUNDING, TOKEN_DECIMALS);
+    for (let index = 0; index < DEV_ACCOUNT_COUNT; index++) {
+      const hash = await coin.write.mint([devAccount(index).address, funding]);
+      await publicClient.waitForTransactionReceipt({ hash });
+    }
+
+    const manifest: ManifestInput = {
+      version: MANIFEST_VERSION,
+      campaign: LOCAL_CAMPAIGN,
+      chain: { id: deployed.chain.id, name: "Local Hardhat chain", rpcUrls: [chain.url] },
+      escrow: deployed.escrow,
+    };
+    await writeManifest(manifest, manifestFile);
+
+    progress("Building the site from the manifest…");
+    const siteDir = resolve(dir, "site");
+    await buildSite(manifestFile, siteDir);
+    const site = await startStaticServer(siteDir, sitePort);
+    stops.push(site.close);
+
+    const backer = devAccount(DEV_ROLES.backer);
+    process.stdout.write(
+      [
+        "",
+        "peerpilot: the local campaign is running",
+        "",
+        `  site          ${site.url}/`,
+        `  chain (RPC)   ${chain.url}  (chain id ${chain.chainId})`,
+        `  escrow        ${deployed.escrow.address}`,
+        `  token (tUSD)  ${token}`,
+        `  deadline      ${new Date(Number(deadline) * 1000).toISOString()}`,
+        `  manifest      ${manifestFile}`,
+        "",
+        "  Dev backer to import into a wallet (a public test key: never send real funds to it):",
+        `    address     ${backer.address}`,
+        `    private key ${backer.privateKey}`,
+        `    holds       ${DEV_FUNDING} tUSD and 10,000 test ETH`,
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  await new Promise<void>((done) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      progress(`\n${signal}: stopping the site and the chain…`);
+      stop().then(done, done);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+  progress("Stopped.");
+  // Hardhat keeps handles (EDR worker threads) alive after close; everything of ours is stopped.
+  process.exit(0);
+}
+
+runCli(main);
