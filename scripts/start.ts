@@ -14,7 +14,7 @@ import { parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-param
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { deployEscrow } from "./lib/deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount } from "./lib/dev-accounts.ts";
-import { startLocalChain } from "./lib/local-chain.ts";
+import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./lib/local-chain.ts";
 import { startStaticServer } from "./lib/static-server.ts";
 
 const USAGE = `
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const manifestFile = resolve(dir, "campaign.json");
 
   progress("Starting the local chain…");
-  const chain = await startLocalChain(chainPort, resolve("ignition/deployments/chain-31337"));
+  const chain = await startLocalChain(chainPort, resolve("ignition/deployments"));
   const stops: (() => Promise<void>)[] = [chain.close];
   const stop = async () => {
     for (const close of stops.reverse()) await close().catch(() => undefined);
@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     progress("Deploying the test stablecoin (tUSD) and the escrow with Ignition…");
     const deployer = devAccount(DEV_ROLES.deployer);
     const beneficiary = devAccount(DEV_ROLES.beneficiary);
-    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, { defaultSender: deployer.address });
+    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, {
+      defaultSender: deployer.address,
+      deploymentId: `${LOCAL_DEPLOYMENT_PREFIX}stablecoin`,
+    });
     const token = stablecoin.address as Address;
     const deployed = await deployEscrow(connection, {
       token,
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
       goalBackers,
       minPledge,
       deadline,
-    });
+    }, { deploymentId: `${LOCAL_DEPLOYMENT_PREFIX}campaign` });
 
     progress(`Funding ${DEV_ACCOUNT_COUNT} dev accounts with ${DEV_FUNDING} tUSD each…`);
     const coin = await connection.viem.getContractAt("TestStablecoin", token);
@@ -146,8 +149,6 @@ async function main(): Promise<void> {
     process.once("SIGTERM", onSignal);
   });
   progress("Stopped.");
-  // Hardhat keeps handles (EDR worker threads) alive after close; everything of ours is stopped.
-  process.exit(0);
 }
 
 runCli(main);

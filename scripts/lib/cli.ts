@@ -3,6 +3,7 @@
  * error with exit code on bad input, and progress output on stderr.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ManifestError } from "../../site/lib/manifest.ts";
 
 /** Exit codes shared by the CLIs. */
 export const EXIT = {
@@ -48,20 +49,20 @@ export function parseCli<T extends Options>(usage: string, options: T, argv = pr
 }
 
 /**
- * Runs a CLI's main function: a {@link UserError} prints its message alone and exits with its
- * code; anything else prints the error and exits with {@link EXIT.failure}.
+ * Runs a CLI's main function and exits when it settles (Hardhat's network connections keep worker
+ * handles alive after their work is done): a {@link UserError} prints its message alone and exits
+ * with its code, a {@link ManifestError} (bad input) likewise with {@link EXIT.usage}; anything else prints the error and exits with {@link EXIT.failure}.
  */
 export function runCli(main: () => Promise<void>): void {
   main().then(
-    () => undefined,
+    () => process.exit(process.exitCode ?? EXIT.ok),
     (error: unknown) => {
-      if (error instanceof UserError) {
+      if (error instanceof UserError || error instanceof ManifestError) {
         process.stderr.write(`error: ${error.message}\n`);
-        process.exitCode = error.exitCode;
-      } else {
-        process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exitCode = EXIT.failure;
+        process.exit(error instanceof UserError ? error.exitCode : EXIT.usage);
       }
+      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(EXIT.failure);
     },
   );
 }

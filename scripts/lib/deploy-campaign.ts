@@ -92,6 +92,9 @@ export async function deployEscrow(
   const chainId = await assertChain(publicClient, options.expectedChainId);
   const token = await checkEscrowParams(publicClient, params);
   const before = await publicClient.getBlockNumber();
+  // One Ignition deployment per campaign: a second campaign on the same chain is a new
+  // deployment, and re-running the same campaign resumes its own journal.
+  const deploymentId = options.deploymentId ?? `campaign-${chainId}-${params.deadline}`;
   const { escrow } = await connection.ignition.deploy(CampaignEscrowModule, {
     parameters: {
       CampaignEscrow: {
@@ -102,7 +105,7 @@ export async function deployEscrow(
         deadline: params.deadline,
       },
     },
-    deploymentId: options.deploymentId,
+    deploymentId,
   });
   const deployBlock = await firstBlockWithCode(publicClient, escrow.address, before);
   return {

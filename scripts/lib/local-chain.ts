@@ -3,7 +3,8 @@
  * WebSocket on 127.0.0.1, in this process, plus a connection to it through that HTTP endpoint
  * (so Ignition, wallets and the site all see the same chain a user's wallet would).
  */
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { network } from "hardhat";
 import { EXIT, UserError } from "./cli.ts";
 
@@ -14,8 +15,11 @@ export interface LocalChain {
   close(): Promise<void>;
 }
 
+/** Ignition deployment ids of the local stack start with this; each start forgets the last chain's. */
+export const LOCAL_DEPLOYMENT_PREFIX = "local-";
+
 /** Starts the chain on 127.0.0.1:`port`; a busy port gets an error that says what to do. */
-export async function startLocalChain(port: number, ignitionDir: string): Promise<LocalChain> {
+export async function startLocalChain(port: number, deploymentsDir: string): Promise<LocalChain> {
   const server = await network.createServer("default", "127.0.0.1", port);
   let address: { address: string; port: number };
   try {
@@ -31,8 +35,11 @@ export async function startLocalChain(port: number, ignitionDir: string): Promis
     throw error;
   }
   const url = `http://127.0.0.1:${address.port}`;
-  // A fresh chain every start: Ignition's journal of the previous local chain no longer applies.
-  await rm(ignitionDir, { recursive: true, force: true });
+  // A fresh chain every start: Ignition's journals of the previous local chain no longer apply.
+  const previous = await readdir(deploymentsDir).catch(() => [] as string[]);
+  for (const id of previous.filter((name) => name.startsWith(LOCAL_DEPLOYMENT_PREFIX))) {
+    await rm(join(deploymentsDir, id), { recursive: true, force: true });
+  }
   const connection = await network.create({ network: "localhost", override: { url } });
   const chainId = await (await connection.viem.getPublicClient()).getChainId();
   return {
