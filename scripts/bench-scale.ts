@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:scale`: the reference campaign at full size. 250,000 distinct backers pledge
+ * 9.95 on Hardhat's in-process EVM, the campaign crosses its goal, the deadline passes and the
+ * funds are released. Prints the elapsed time, the pledge gas at backers 1, half-way and last, and
+ * the release gas: gas must not grow with the number of backers.
+ *
+ * Only the backers' token balances and allowances are written straight into the token's storage
+ * (a mint and an approve per backer would triple the run for no information about the escrow);
+ * every pledge and the release are real transactions.
+ */
+import { network } from "hardhat";
+import { encodeAbiParameters, encodeFunctionData, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
+import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../ignition/modules/CampaignEscrow.ts";
+import { formatInt, markdownTable } from "./bench/stats.ts";
+import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
+
+const USAGE = `
+Usage: npm run bench:scale [-- options]
+
+Options:
+  --backers <n>   number of distinct backers (default ${REFERENCE_GOAL_BACKERS}, the reference goal)
+  -h, --help      this help
+`;
+
+/** OpenZeppelin ERC20 (v5) storage: _balances at slot 0, _allowances at slot 1. */
+const BALANCES_SLOT = 0n;
+const ALLOWANCES_SLOT = 1n;
+const PLEDGE_GAS_LIMIT = 200_000n;
+
+function mappingSlot(key: Address | Hex, slot: bigint | Hex): Hex {
+  const slotWord = typeof slot === "bigint" ? numberToHex(slot, { size: 32 }) : slot;
+  return keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [key as Address, slotWord]));
+}
+
+function backerAddress(index: number): Address {
+  return `0x${(0xbac0_0000_0000n + BigInt(index)).toString(16).padStart(40, "0")}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCli(USAGE, { backers: { type: "string", default: String(REFERENCE_GOAL_BACKERS) } });
+  const count = Number(values.backers);
+  if (!Number.isSafeInteger(count) || count < 3) throw new UserError(`--backers "${values.backers}" must be a whole number ≥ 3.`);
+  const goal = Math.min(count, REFERENCE_GOAL_BACKERS);
+  const minPledge = REFERENCE_MIN_PLEDGE_UNITS;
+
+  const { viem, networkHelpers, provider } = await network.create();
+  const token = await viem.deployContract("TestStablecoin", ["Test USD", "tUSD"]);
+  const deadline = BigInt(await networkHelpers.time.latest()) + 6n * 7n * 24n * 3600n;
+  const [, beneficiary] = await viem.getWalletClients();
+  const escrow = await viem.deployContract("CampaignEscrow", [token.address, beneficiary.account.address, goal, minPledge, deadline]);
+  const pledgeData = encodeFunctionData({ abi: escrow.abi, functionName: "pledge", args: [minPledge] });
+  const amountWord = numberToHex(minPledge, { size: 32 });
+  const oneEth = toHex(10n ** 18n);
+  const measured = new Map<number, bigint>([[1, 0n], [Math.ceil(count / 2), 0n], [count, 0n]]);
+
+  progress(`Pledging ${formatInt(count)} distinct backers (goal ${formatInt(goal)})…`);
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+  let lastReport = started;
+  for (let index = 1; index <= count; index++) {
+    const backer = backerAddress(index);
+    await provider.request({ method: "hardhat_setStorageAt", params: [token.address, mappingSlot(backer, BALANCES_SLOT), amountWord] });
+    await provider.request({
+      method: "hardhat_setStorageAt",
+      params: [token.address, mappingSlot(escrow.address, mappingSlot(backer, ALLOWANCES_SLOT)), amountWord],
+    });
+    await provider.request({ method: "hardhat_setBalance", params: [backer, oneEth] });
+    await provider.request({ method: "hardhat_impersonateAccount", params: [backer] });
+    const hash = (await provider.request({
+      method: "eth_sendTransaction",
+      params: [{ from: backer, to: escrow.address, data: pledgeData, gas: toHex(PLEDGE_GAS_LIMIT) }],
+    })) as Hex;
+    if (measured.has(index)) {
+      const receipt = (await provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as { gasUsed: Hex; status: Hex };
+      if (receipt.status !== "0x1") throw new Error(`pledge of backer ${index} reverted`);
+      measured.set(index, BigInt(receipt.gasUsed));
+    }
+    const now = performance.now();
+    if (now - lastReport > 10_000 || index === count) {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      const rate = index / ((now - started) / 1000);
+      const eta = (count - index) / rate;
+      progress(`  ${formatInt(index)} backers, ${rate.toFixed(0)} pledges/s, RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB, ETA ${eta.toFixed(0)} s`);
+      lastReport = now;
+    }
+  }
+  const pledgeSeconds = (performance.now() - started) / 1000;
+  const backers = await escrow.read.backers();
+  if (backers !== BigInt(count)) throw new Error(`escrow counts ${backers} backers, expected ${count}`);
+
+  await networkHelpers.time.increaseTo(deadline);
+  const state = await escrow.read.state();
+  if (state !== 1) throw new Error(`state is ${state} after the deadline, expected Succeeded (1)`);
+  const publicClient = await viem.getPublicClient();
+  const release = await publicClient.waitForTransactionReceipt({ hash: await escrow.write.release() });
+  const paid = await token.read.balanceOf([beneficiary.account.address]);
+  if (paid !== minPledge * BigInt(count)) throw new Error(`beneficiary received ${paid}, expected ${minPledge * BigInt(count)}`);
+  const totalSeconds = (performance.now() - started) / 1000;
+
+  const rows = [
+    ["backers", formatInt(count)],
+    ["pledging time", `${pledgeSeconds.toFixed(0)} s (${(count / pledgeSeconds).toFixed(0)} pledges/s)`],
+    ["total time (pledges, deadline, release)", `${totalSeconds.toFixed(0)} s`],
+    ...[...measured.entries()].map(([index, gas]) => [`pledge gas, backer ${formatInt(index)}`, formatInt(gas)]),
+    ["release gas", formatInt(release.gasUsed)],
+    ["released to the beneficiary", `${formatInt(paid / 10n ** 6n)} tUSD`],
+    ["peak RSS", `${(peakRss / 2 ** 30).toFixed(2)} GiB`],
+  ];
+  process.stdout.write(`\n## Scale run\n\n${markdownTable(["measure", "value"], rows)}\n`);
+}
+
+runCli(main);
