@@ -26,7 +26,7 @@ const nonZeroAddress = address.refine((value) => !/^0x0{40}$/i.test(value), {
 
 const uintString = z
   .string()
-  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a whole number as a decimal string (smallest token units)" });
+  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a whole number as a decimal string (smallest token units)", abort: true });
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 

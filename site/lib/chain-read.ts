@@ -1,0 +1,289 @@
+/**
+ * Tiny read-only JSON-RPC client for the campaign's live figures, small enough for the landing
+ * page: `fetch`, one JSON-RPC batch per read, and hand-encoded calls to three argument-less
+ * views (so no ABI coder, no wallet library, no viem in the browser bundle).
+ *
+ * A read tries the manifest's RPC URLs in order, each with a timeout. Before trusting an
+ * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)
+ * and that the escrow address holds code (`eth_getCode`); both checks ride in the same batch
+ * as the first read, so every read is one round trip.
+ */
+
+export type Hex = `0x${string}`;
+
+/**
+ * 4-byte selectors of the escrow views read here. A unit test checks them against the
+ * compiled contract's ABI, so they cannot drift from the Solidity source.
+ */
+export const SELECTORS = {
+  /** `state()` → `uint8` (Funding, Succeeded, Failed, Released). */
+  state: "0xc19d93fb",
+  /** `backers()` → `uint256`. */
+  backers: "0x92dff48a",
+  /** `totalPledged()` → `uint256`. */
+  totalPledged: "0x55468ba4",
+} as const satisfies Record<string, Hex>;
+
+/** What one read of the escrow returns; every number as read at one (latest) block. */
+export interface CampaignReading {
+  /** `state()`: 0 Funding, 1 Succeeded, 2 Failed, 3 Released. */
+  state: bigint;
+  backers: bigint;
+  /** In the token's smallest unit. */
+  totalPledged: bigint;
+  /** Timestamp (Unix seconds) of the latest block: the chain's own clock. */
+  blockTimestamp: bigint;
+  blockNumber: bigint;
+  /** The RPC URL that answered. */
+  rpcUrl: string;
+}
+
+export interface ChainReaderOptions {
+  /** Tried in order for every read. */
+  rpcUrls: readonly string[];
+  /** The chain the manifest names; an endpoint serving another one is refused. */
+  chainId: number;
+  /** Per endpoint and request; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Injectable for tests; default the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+export interface ChainReader {
+  /** Reads the escrow at `escrow`. Throws one of the {@link ChainReadError} subclasses. */
+  readCampaign(escrow: string): Promise<CampaignReading>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 8_000;
+
+/** Base class of every error thrown by this module. */
+export class ChainReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    // Set by hand: class names do not survive minification.
+    this.name = "ChainReadError";
+  }
+}
+
+/** Why one endpoint could not be used. */
+export interface EndpointFailure {
+  url: string;
+  reason: string;
+}
+
+/** No endpoint gave a usable answer (network error, timeout, HTTP error, not JSON-RPC). */
+export class RpcUnreachableError extends ChainReadError {
+  readonly failures: readonly EndpointFailure[];
+  constructor(failures: readonly EndpointFailure[]) {
+    const list = failures.map((f) => `${f.url} (${f.reason})`).join("; ");
+    super(`no RPC endpoint answered: ${list}`);
+    this.name = "RpcUnreachableError";
+    this.failures = failures;
+  }
+}
+
+/** The endpoint serves another chain than the manifest's. */
+export class WrongChainError extends ChainReadError {
+  readonly expected: number;
+  readonly actual: number;
+  readonly url: string;
+  constructor(expected: number, actual: number, url: string) {
+    super(`wrong chain: expected ${expected}, the RPC reports ${actual} (${url})`);
+    this.name = "WrongChainError";
+    this.expected = expected;
+    this.actual = actual;
+    this.url = url;
+  }
+}
+
+/** No contract code at the escrow address on this chain. */
+export class NoContractError extends ChainReadError {
+  readonly address: string;
+  readonly chainId: number;
+  readonly url: string;
+  constructor(address: string, chainId: number, url: string) {
+    super(`no contract at ${address} on chain ${chainId} (according to ${url})`);
+    this.name = "NoContractError";
+    this.address = address;
+    this.chainId = chainId;
+    this.url = url;
+  }
+}
+
+/** The endpoint answered a request with a JSON-RPC error object. */
+export class RpcError extends ChainReadError {
+  readonly url: string;
+  readonly method: string;
+  readonly code: number;
+  /** The error object's own message. */
+  readonly rpcMessage: string;
+  readonly data: unknown;
+  constructor(url: string, method: string, code: number, rpcMessage: string, data?: unknown) {
+    super(`${url} answered ${method} with error ${code}: ${rpcMessage}`);
+    this.name = "RpcError";
+    this.url = url;
+    this.method = method;
+    this.code = code;
+    this.rpcMessage = rpcMessage;
+    this.data = data;
+  }
+}
+
+/** A transport-level failure of one endpoint: worth trying the next. */
+class EndpointUnusable extends Error {}
+
+interface RpcCall {
+  method: string;
+  params: readonly unknown[];
+}
+
+/** Decodes a hex quantity or a 32-byte ABI word (the first one in `hex`) into a bigint. */
+export function decodeUint(hex: unknown, what: string): bigint {
+  if (typeof hex !== "string" || !/^0x[0-9a-fA-F]+$/.test(hex)) {
+    throw new EndpointUnusable(`malformed answer to ${what}: ${JSON.stringify(hex)}`);
+  }
+  return BigInt(hex.length > 66 ? hex.slice(0, 66) : hex);
+}
+
+/** Decodes an ABI-encoded `uint256` return value: exactly one or more 32-byte words. */
+function decodeWord(hex: unknown, what: string): bigint {
+  if (typeof hex !== "string" || hex.length < 66) {
+    throw new EndpointUnusable(`malformed answer to ${what}: ${JSON.stringify(hex)}`);
+  }
+  return decodeUint(hex, what);
+}
+
+function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (cause?.code === "ECONNREFUSED") return "connection refused";
+  if (typeof cause?.code === "string") return `network error ${cause.code}`;
+  // Browsers say only "Failed to fetch": the server is down, unreachable, or refused CORS.
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot connect: ${message}`;
+}
+
+/** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
+export function createChainReader(options: ChainReaderOptions): ChainReader {
+  const { rpcUrls, chainId } = options;
+  if (rpcUrls.length === 0) throw new RangeError("createChainReader needs at least one RPC URL");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const doFetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+  /** Endpoints that reported the right chain id. */
+  const chainChecked = new Set<string>();
+  /** `${url} ${address}` pairs known to hold code. */
+  const codeChecked = new Set<string>();
+  let nextId = 1;
+
+  /** Sends `calls` as one batch; returns their results in order, or throws. */
+  async function batch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
+    const ids = calls.map(() => nextId++);
+    const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], ...call })));
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    let payload: unknown;
+    try {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          signal: controller.signal,
+        });
+      } catch (error) {
+        throw new EndpointUnusable(describeFetchError(error, timedOut, timeoutMs));
+      }
+      if (!response.ok) throw new EndpointUnusable(`HTTP ${response.status} ${response.statusText}`.trim());
+      try {
+        payload = await response.json();
+      } catch (error) {
+        throw new EndpointUnusable(timedOut ? `no answer within ${timeoutMs} ms` : "the answer is not JSON");
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!Array.isArray(payload)) {
+      const error = (payload as { error?: { message?: unknown } } | null)?.error;
+      throw new EndpointUnusable(
+        error === undefined
+          ? "the answer is not a JSON-RPC batch response"
+          : `refused the JSON-RPC batch: ${String(error.message)}`,
+      );
+    }
+    const byId = new Map<unknown, { result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } }>();
+    for (const item of payload) if (item !== null && typeof item === "object") byId.set(item.id, item);
+    return calls.map((call, i) => {
+      const item = byId.get(ids[i]);
+      if (item === undefined) throw new EndpointUnusable(`no answer to ${call.method} in the batch response`);
+      if (item.error !== undefined) {
+        const { code, message, data } = item.error;
+        throw new RpcError(url, call.method, typeof code === "number" ? code : 0, String(message), data);
+      }
+      return item.result;
+    });
+  }
+
+  async function readFrom(url: string, escrow: string): Promise<CampaignReading> {
+    const codeKey = `${url} ${escrow.toLowerCase()}`;
+    const checkChain = !chainChecked.has(url);
+    const checkCode = !codeChecked.has(codeKey);
+    const call = (data: Hex): RpcCall => ({ method: "eth_call", params: [{ to: escrow, data }, "latest"] });
+    const calls: RpcCall[] = [
+      ...(checkChain ? [{ method: "eth_chainId", params: [] }] : []),
+      ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
+      { method: "eth_getBlockByNumber", params: ["latest", false] },
+      call(SELECTORS.state),
+      call(SELECTORS.backers),
+      call(SELECTORS.totalPledged),
+    ];
+    const results = await batch(url, calls);
+    if (checkChain) {
+      const actual = decodeUint(results.shift(), "eth_chainId");
+      if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), url);
+      chainChecked.add(url);
+    }
+    if (checkCode) {
+      const code = results.shift();
+      if (typeof code !== "string") throw new EndpointUnusable(`malformed answer to eth_getCode: ${JSON.stringify(code)}`);
+      if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, url);
+      codeChecked.add(codeKey);
+    }
+    const [block, state, backers, totalPledged] = results;
+    const { timestamp, number } = (block ?? {}) as { timestamp?: unknown; number?: unknown };
+    return {
+      state: decodeWord(state, "state()"),
+      backers: decodeWord(backers, "backers()"),
+      totalPledged: decodeWord(totalPledged, "totalPledged()"),
+      blockTimestamp: decodeUint(timestamp, "eth_getBlockByNumber"),
+      blockNumber: decodeUint(number, "eth_getBlockByNumber"),
+      rpcUrl: url,
+    };
+  }
+
+  return {
+    async readCampaign(escrow) {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(escrow)) throw new RangeError(`not an address: ${escrow}`);
+      const failures: EndpointFailure[] = [];
+      let answered: ChainReadError | undefined;
+      for (const url of rpcUrls) {
+        try {
+          return await readFrom(url, escrow);
+        } catch (error) {
+          if (error instanceof EndpointUnusable) failures.push({ url, reason: error.message });
+          else if (error instanceof ChainReadError) {
+            // The endpoint answered, but not usefully (wrong chain, no code, an RPC error):
+            // another endpoint may still do better; if none does, this is the error to report.
+            answered ??= error;
+            failures.push({ url, reason: error.message });
+          } else throw error;
+        }
+      }
+      throw answered ?? new RpcUnreachableError(failures);
+    },
+  };
+}

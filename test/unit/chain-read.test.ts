@@ -1,0 +1,188 @@
+/**
+ * site/lib/chain-read.ts against a real Hardhat JSON-RPC server on 127.0.0.1, with the
+ * TestStablecoin and a CampaignEscrow deployed and two pledges made over HTTP.
+ */
+import assert from "node:assert/strict";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { network } from "hardhat";
+import type { JsonRpcServer } from "hardhat/types/network";
+import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from "viem";
+import { hardhat } from "viem/chains";
+import escrowArtifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
+import tokenArtifact from "../../artifacts/contracts/test/TestStablecoin.sol/TestStablecoin.json" with { type: "json" };
+import {
+  createChainReader,
+  NoContractError,
+  RpcError,
+  RpcUnreachableError,
+  WrongChainError,
+} from "../../site/lib/chain-read.ts";
+
+const DEPLOYER: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const BENEFICIARY: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const BACKERS: readonly Address[] = ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906"];
+const MIN_PLEDGE = 9_950_000n;
+/** An address no one deployed to. */
+const EMPTY: Address = "0x000000000000000000000000000000000000dEaD";
+
+/** Starts an HTTP server and returns its URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A URL on 127.0.0.1 that nobody listens on: a port that was just opened and closed. */
+async function closedPortUrl(): Promise<string> {
+  const server = createHttpServer();
+  const url = await listen(server);
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return url;
+}
+
+describe("chain-read against a Hardhat JSON-RPC server", () => {
+  let server: JsonRpcServer;
+  let url: string;
+  let escrow: Address;
+  let token: Address;
+  let deadUrl: string;
+  /** A server that accepts requests and never answers. */
+  const silent = createHttpServer(() => {});
+  let silentUrl: string;
+
+  before(async () => {
+    server = await network.createServer("default", "127.0.0.1", 0);
+    const { address, port } = await server.listen();
+    url = `http://${address}:${port}`;
+    deadUrl = await closedPortUrl();
+    silentUrl = await listen(silent);
+
+    const transport = http(url);
+    const publicClient = createPublicClient({ chain: hardhat, transport });
+    const wallet = createWalletClient({ chain: hardhat, transport });
+    const deploy = async (artifact: { abi: unknown; bytecode: string }, args: readonly unknown[]) => {
+      const hash = await wallet.deployContract({
+        abi: artifact.abi as Abi,
+        bytecode: artifact.bytecode as Hex,
+        args,
+        account: DEPLOYER,
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      assert.ok(receipt.contractAddress);
+      return receipt.contractAddress;
+    };
+    const send = async (to: Address, abi: unknown, functionName: string, args: readonly unknown[], account: Address) => {
+      const hash = await wallet.writeContract({ address: to, abi: abi as Abi, functionName, args, account, chain: hardhat });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      assert.equal(receipt.status, "success", `${functionName} from ${account} failed`);
+    };
+
+    token = await deploy(tokenArtifact, ["Test USD", "tUSD"]);
+    const latest = await publicClient.getBlock();
+    escrow = await deploy(escrowArtifact, [token, BENEFICIARY, 3, MIN_PLEDGE, latest.timestamp + 28n * 24n * 3600n]);
+    for (const backer of BACKERS) {
+      await send(token, tokenArtifact.abi, "mint", [backer, MIN_PLEDGE], backer);
+      await send(token, tokenArtifact.abi, "approve", [escrow, MIN_PLEDGE], backer);
+      await send(escrow, escrowArtifact.abi, "pledge", [MIN_PLEDGE], backer);
+    }
+  });
+
+  after(async () => {
+    await server?.close();
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it("reads state Funding, two backers and their total after two pledges", async () => {
+    const reader = createChainReader({ rpcUrls: [url], chainId: 31337 });
+    const reading = await reader.readCampaign(escrow);
+    assert.equal(reading.state, 0n);
+    assert.equal(reading.backers, 2n);
+    assert.equal(reading.totalPledged, 2n * MIN_PLEDGE);
+    assert.equal(reading.rpcUrl, url);
+  });
+
+  it("returns the latest block's timestamp and number", async () => {
+    const publicClient = createPublicClient({ chain: hardhat, transport: http(url) });
+    const block = await publicClient.getBlock();
+    const reading = await createChainReader({ rpcUrls: [url], chainId: 31337 }).readCampaign(escrow);
+    assert.equal(reading.blockTimestamp, block.timestamp);
+    assert.equal(reading.blockNumber, block.number);
+  });
+
+  it("throws WrongChainError when the manifest names another chain", async () => {
+    const reader = createChainReader({ rpcUrls: [url], chainId: 1 });
+    await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
+      assert.ok(error instanceof WrongChainError);
+      assert.equal(error.expected, 1);
+      assert.equal(error.actual, 31337);
+      assert.match(error.message, /^wrong chain: expected 1, the RPC reports 31337/);
+      return true;
+    });
+  });
+
+  it("throws NoContractError for an address without code", async () => {
+    const reader = createChainReader({ rpcUrls: [url], chainId: 31337 });
+    await assert.rejects(reader.readCampaign(EMPTY), (error: unknown) => {
+      assert.ok(error instanceof NoContractError);
+      assert.equal(error.address, EMPTY);
+      assert.match(error.message, /no contract at 0x000000000000000000000000000000000000dEaD on chain 31337/);
+      return true;
+    });
+  });
+
+  it("throws RpcError when the address holds a contract without the escrow's views", async () => {
+    const reader = createChainReader({ rpcUrls: [url], chainId: 31337 });
+    await assert.rejects(reader.readCampaign(token), (error: unknown) => {
+      assert.ok(error instanceof RpcError);
+      assert.equal(error.method, "eth_call");
+      assert.equal(error.url, url);
+      return true;
+    });
+  });
+
+  it("throws RpcUnreachableError listing the URL and 'connection refused' for a closed port", async () => {
+    const reader = createChainReader({ rpcUrls: [deadUrl], chainId: 31337 });
+    await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
+      assert.ok(error instanceof RpcUnreachableError);
+      assert.deepEqual(error.failures, [{ url: deadUrl, reason: "connection refused" }]);
+      assert.ok(error.message.includes(deadUrl));
+      return true;
+    });
+  });
+
+  it("gives up on an endpoint that does not answer within the timeout", async () => {
+    const reader = createChainReader({ rpcUrls: [silentUrl], chainId: 31337, timeoutMs: 200 });
+    await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
+      assert.ok(error instanceof RpcUnreachableError);
+      assert.deepEqual(error.failures, [{ url: silentUrl, reason: "no answer within 200 ms" }]);
+      return true;
+    });
+  });
+
+  it("falls back to the second URL when the first is down", async () => {
+    const reader = createChainReader({ rpcUrls: [deadUrl, url], chainId: 31337 });
+    const reading = await reader.readCampaign(escrow);
+    assert.equal(reading.rpcUrl, url);
+    assert.equal(reading.backers, 2n);
+  });
+
+  it("asks each endpoint for its chain id and the escrow's code only on the first read", async () => {
+    const methods: string[][] = [];
+    const reader = createChainReader({
+      rpcUrls: [url],
+      chainId: 31337,
+      fetch: async (input, init) => {
+        const batch = JSON.parse(String(init.body)) as { method: string }[];
+        methods.push(batch.map((request) => request.method));
+        return fetch(input, init);
+      },
+    });
+    await reader.readCampaign(escrow);
+    await reader.readCampaign(escrow);
+    assert.equal(methods.length, 2, "one HTTP request per read");
+    assert.deepEqual(methods[0]!.slice(0, 2), ["eth_chainId", "eth_getCode"]);
+    assert.ok(!methods[1]!.includes("eth_chainId") && !methods[1]!.includes("eth_getCode"));
+  });
+});

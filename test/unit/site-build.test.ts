@@ -1,0 +1,131 @@
+/**
+ * Builds the site from the fixture manifest (`astro build` in a child process, into a temp
+ * directory) and checks the landing page: the manifest's facts are in it, its links are
+ * relative, and the chain reader ships as a separate chunk behind a dynamic import().
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, posix, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import fixture from "../fixtures/campaign.json" with { type: "json" };
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const ASTRO = join(ROOT, "node_modules/astro/bin/astro.mjs");
+
+/** Every value of `attribute` in `html`. */
+function attributeValues(html: string, attribute: string): string[] {
+  return [...html.matchAll(new RegExp(`\\s${attribute}="([^"]*)"`, "g"))].map((match) => match[1]!);
+}
+
+/** Static and dynamic import specifiers in a built chunk. */
+function importSpecifiers(code: string): { static: string[]; dynamic: string[] } {
+  return {
+    static: [...code.matchAll(/\bimport\s*(?:[\w${},\s*]+from\s*)?["'`]([^"'`]+)["'`]/g)].map((m) => m[1]!),
+    dynamic: [...code.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]!),
+  };
+}
+
+describe("site build from the fixture manifest", () => {
+  let outDir: string;
+  let html: string;
+  /** Built JS files by path relative to outDir. */
+  const js = new Map<string, string>();
+
+  before(async () => {
+    outDir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PEERPILOT_MANIFEST: join(ROOT, "test/fixtures/campaign.json"),
+      ASTRO_TELEMETRY_DISABLED: "1",
+    };
+    delete env.NODE_ENV; // the test runner sets "test"; a build is a production build
+    await promisify(execFile)(process.execPath, [ASTRO, "build", "--outDir", outDir], {
+      cwd: ROOT,
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    html = await readFile(join(outDir, "index.html"), "utf8");
+    for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith(".js")) {
+        const path = posix.join(...join(entry.parentPath, entry.name).slice(outDir.length + 1).split(/[\\/]/));
+        js.set(path, await readFile(join(outDir, path), "utf8"));
+      }
+    }
+  });
+
+  after(async () => {
+    if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("writes the landing page as index.html (build.format file)", () => {
+    assert.match(html, /^<!DOCTYPE html>/i);
+  });
+
+  it("shows the escrow address from the manifest", () => {
+    assert.ok(html.includes(fixture.escrow.address));
+  });
+
+  it("shows the goal and the minimum pledge formatted", () => {
+    assert.ok(html.includes("250,000 backers"));
+    assert.ok(html.includes("9.95 tUSD"));
+  });
+
+  it("shows the deadline as a <time> element with an ISO datetime", () => {
+    assert.match(html, /<time datetime="2027-04-30T16:00:00Z"[^>]*>2027-04-30 16:00 UTC<\/time>/);
+  });
+
+  it("has a main landmark, a skip link to it, and a polite live region", () => {
+    assert.match(html, /<main id="main"/);
+    assert.match(html, /<a class="skip-link" href="#main">/);
+    assert.match(html, /aria-live="polite"/);
+  });
+
+  it("starts the live state at 'loading…' rather than at numbers it does not have", () => {
+    assert.match(html, /data-field="state"[^>]*>loading…</);
+  });
+
+  it("links to pages only with relative URLs, never a leading /", () => {
+    const urls = [...attributeValues(html, "href"), ...attributeValues(html, "src")];
+    assert.ok(urls.length > 0);
+    const absolute = urls.filter(
+      (url) => url.startsWith("/") && !url.startsWith("/_astro/"), // assets: see the note in the report
+    );
+    assert.deepEqual(absolute, []);
+  });
+
+  it("ships no viem, zod or wallet code to the browser", () => {
+    for (const [path, code] of js) {
+      assert.ok(!code.includes("viem@"), `${path} contains viem`);
+      assert.ok(!/\bZodError\b/.test(code), `${path} contains zod`);
+    }
+  });
+
+  it("loads the chain reader as a separate chunk through a dynamic import, not inlined", (t) => {
+    const entries = attributeValues(html, "src").filter((src) => src.endsWith(".js"));
+    assert.equal(entries.length, 1, `one module script on the page, got ${entries.join(", ")}`);
+    const entryPath = entries[0]!.replace(/^\.?\//, "");
+    const entry = js.get(entryPath);
+    assert.ok(entry !== undefined, `${entryPath} was built`);
+    const SELECTOR = "0xc19d93fb"; // state(): only the chain reader knows it
+    assert.ok(!entry.includes(SELECTOR), "the entry script does not contain the chain reader");
+    assert.ok(!html.includes(SELECTOR), "no inline script contains the chain reader");
+
+    const { static: staticImports, dynamic } = importSpecifiers(entry);
+    assert.deepEqual(staticImports, [], "the entry script imports nothing eagerly");
+    assert.equal(dynamic.length, 1);
+    assert.match(dynamic[0]!, /^\.\//, "the chunk is imported relative to the entry (works under /ipfs/<cid>/)");
+    const chunkPath = posix.join(posix.dirname(entryPath), dynamic[0]!);
+    const chunk = js.get(chunkPath);
+    assert.ok(chunk?.includes(SELECTOR), `${chunkPath} holds the chain reader`);
+
+    const size = (code: string) => `${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`;
+    t.diagnostic(`entry ${entryPath}: ${size(entry)}`);
+    t.diagnostic(`lazy chunk ${chunkPath}: ${size(chunk!)}`);
+    const all = [...js.values()].join("\n");
+    t.diagnostic(`all JS: ${js.size} files, ${size(all)}`);
+  });
+});
