@@ -62,6 +62,43 @@ export const chainSchema = z.strictObject({
   explorerUrl: httpUrl.optional(),
 });
 
+const trackerUrl = z.url({ protocol: /^(wss?|https?|udp)$/, error: "expected a ws(s)://, http(s):// or udp:// tracker URL" });
+
+/** A STUN or TURN server for browsers' WebRTC (RTCIceServer). */
+export const iceServerSchema = z.strictObject({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+export const torrentSchema = z.strictObject({
+  /** The file's name inside the torrent (single-file torrent). */
+  name: z.string().min(1),
+  /** BitTorrent v1 info hash, 40 lowercase hex digits. */
+  infoHash: z.string().regex(/^[0-9a-f]{40}$/, { message: "expected 40 lowercase hex digits" }),
+  magnet: z.string().startsWith("magnet:?xt=urn:btih:", { message: "expected a magnet:?xt=urn:btih:… URI" }),
+  /** The .torrent file, relative to the manifest file; the site build publishes it. */
+  torrentFile: z.string().min(1),
+  /** File size in bytes. */
+  length: z.int().min(1),
+  /** Piece length in bytes (a power of two). */
+  pieceLength: z.int().min(16_384).refine((n) => (n & (n - 1)) === 0, { message: "must be a power of two" }),
+  /** Announce URLs: ws(s):// for browsers, http(s)/udp for desktop clients. */
+  trackers: z.array(trackerUrl).min(1),
+  /** BEP 19 web seeds (url-list): HTTP(S) URLs of the same file, e.g. IPFS gateway URLs. */
+  webSeeds: z.array(httpUrl),
+  /** STUN/TURN servers the browser player uses for WebRTC. Empty: host candidates only. */
+  iceServers: z.array(iceServerSchema).default([]),
+  /** WebVTT captions, relative to the manifest file; the site build publishes them. */
+  captions: z
+    .strictObject({
+      file: z.string().min(1),
+      srclang: z.string().min(2),
+      label: z.string().min(1),
+    })
+    .optional(),
+});
+
 export const manifestSchema = z.strictObject({
   version: z.literal(MANIFEST_VERSION),
   campaign: z.strictObject({
@@ -70,6 +107,8 @@ export const manifestSchema = z.strictObject({
   }),
   chain: chainSchema,
   escrow: escrowSchema,
+  /** The pilot, peer-to-peer (written by `npm run seed`). */
+  torrent: torrentSchema.optional(),
 });
 
 /** A validated manifest (addresses checksummed). */
