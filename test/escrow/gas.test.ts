@@ -17,7 +17,10 @@ export const GAS_CEILINGS = {
   release: 60_000n,
 } as const;
 
-describe("CampaignEscrow gas", async () => {
+// `hardhat test --coverage` runs instrumented bytecode, whose gas says nothing about the real one.
+const coverageRun = process.env.HARDHAT_COVERAGE === "true";
+
+describe("CampaignEscrow gas", { skip: coverageRun ? "gas is not measured on coverage-instrumented bytecode" : false }, async () => {
   const conn = await connect();
   const { networkHelpers } = conn;
   async function referenceCampaign() {

@@ -16,11 +16,11 @@ describe("CampaignEscrow with hostile tokens", async () => {
   }
 
   it("refuses a pledge in a fee-on-transfer token, naming the amount expected and received", async () => {
-    const token = await viem.deployContract("FeeOnTransferToken");
+    const token = await viem.deployContract("FeeOnTransferToken", [100n]);
     const { escrow } = await escrowFor(token.address);
     await token.write.mint([alice.account.address, 10n * MIN_PLEDGE]);
     await token.write.approve([escrow.address, MIN_PLEDGE], { account: alice.account });
-    const fee = (MIN_PLEDGE * (await token.read.FEE_BPS())) / 10_000n;
+    const fee = (MIN_PLEDGE * 100n) / 10_000n;
     await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.pledge([MIN_PLEDGE], { account: alice.account }),
       escrow,
@@ -28,6 +28,19 @@ describe("CampaignEscrow with hostile tokens", async () => {
       [MIN_PLEDGE, MIN_PLEDGE - fee],
     );
     assert.equal(await escrow.read.backers(), 0n);
+  });
+
+  it("refuses a pledge in a token that delivers nothing, reporting zero received", async () => {
+    const token = await viem.deployContract("FeeOnTransferToken", [10_000n]);
+    const { escrow } = await escrowFor(token.address);
+    await token.write.mint([alice.account.address, 10n * MIN_PLEDGE]);
+    await token.write.approve([escrow.address, MIN_PLEDGE], { account: alice.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      escrow.write.pledge([MIN_PLEDGE], { account: alice.account }),
+      escrow,
+      "AmountNotReceived",
+      [MIN_PLEDGE, 0n],
+    );
   });
 
   it("refuses pledgeWithPermit in a token without permit when no allowance is set", async () => {
