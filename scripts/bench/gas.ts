@@ -83,6 +83,12 @@ export async function measureGas(): Promise<GasSamples> {
     await token.write.approve([escrow.address, MIN], { account: backer.address });
     await record("pledge (new backer, after approve)", escrow.write.pledge([MIN], { account: backer.address }));
   }
+  for (let i = 0; i < SAMPLES; i++) {
+    // A backer who approved more than the pledge: the allowance slot stays non-zero (no refund).
+    const backer = await newBacker(token, 10n * MIN);
+    await token.write.approve([escrow.address, 10n * MIN], { account: backer.address });
+    await record("pledge (new backer, allowance left over)", escrow.write.pledge([MIN], { account: backer.address }));
+  }
   for (const backer of backers) {
     await token.write.approve([escrow.address, MIN], { account: backer.address });
     await record("pledge (top-up)", escrow.write.pledge([MIN], { account: backer.address }));
