@@ -27,8 +27,8 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: { runs: deep ? 10_000 : 256 },
-      invariant: { runs: deep ? 10_000 : 64, depth: deep ? 100 : 40, failOnRevert: true },
+      fuzz: { runs: deep ? 10_000 : 512 },
+      invariant: { runs: deep ? 10_000 : 256, depth: deep ? 100 : 50, failOnRevert: true },
     },
   },
   networks: {
