@@ -2,6 +2,7 @@
  * Chromium for end-to-end tests: Debian's /usr/bin/chromium (CI installs it with apt) driven by
  * playwright-core, with every flag that keeps it off the network but for 127.0.0.1.
  */
+import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -20,5 +21,10 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH.`,
+    );
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
