@@ -1,9 +1,11 @@
 /**
  * `npm start`: the whole campaign on this machine. A local chain on 127.0.0.1, a test stablecoin
- * and the escrow deployed with the reference parameters, dev accounts funded, the manifest
- * written, the site built from it and served on 127.0.0.1. Ctrl-C stops everything.
+ * and the escrow deployed with the reference parameters, dev accounts funded, a BitTorrent tracker,
+ * a web seed and a seeder for the sample pilot, the manifest written, the site built from it and
+ * served on 127.0.0.1. Ctrl-C stops everything.
  */
-import { resolve } from "node:path";
+import { access, mkdir } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
 import { parseUnits, type Address } from "viem";
 import LocalStablecoinModule from "../ignition/modules/LocalStablecoin.ts";
 import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
@@ -15,6 +17,9 @@ import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { deployEscrow } from "./lib/deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount } from "./lib/dev-accounts.ts";
 import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./lib/local-chain.ts";
+import { torrentSection } from "./lib/p2p/manifest-section.ts";
+import { startSeeder } from "./lib/p2p/seeder.ts";
+import { startLocalTracker } from "./lib/p2p/tracker.ts";
 import { startStaticServer } from "./lib/static-server.ts";
 
 const USAGE = `
@@ -25,6 +30,9 @@ Runs the whole campaign locally: chain, test stablecoin, escrow, manifest, site.
 Options:
   --chain-port <port>   JSON-RPC port on 127.0.0.1 (default 8545; 0 = any free port)
   --site-port <port>    site port on 127.0.0.1 (default 4321; 0 = any free port)
+  --tracker-port <port> BitTorrent tracker (HTTP + WebSocket) port (default 8000; 0 = any)
+  --webseed-port <port> web seed (HTTP) port for the pilot (default 8001; 0 = any)
+  --pilot <file>        the video to seed (default media/sample-pilot.mp4, with its .vtt)
   --goal <backers>      goal in backers (default ${REFERENCE_GOAL_BACKERS})
   --min-pledge <amount> smallest first pledge in tUSD (default 9.95)
   --deadline <when>     ISO 8601 date-time or +6w / +42d / +12h (default +6w)
@@ -38,6 +46,10 @@ const LOCAL_CAMPAIGN = {
   tagline: "A one-hour science-fiction pilot, free to watch. Back the season.",
 };
 const TOKEN_DECIMALS = 6;
+/** The sample pilot and its captions (made by scripts/make-sample-pilot.sh). */
+const SAMPLE_PILOT = "media/sample-pilot.mp4";
+/** How often the local tracker asks clients to announce again: quickly, on loopback. */
+const LOCAL_ANNOUNCE_INTERVAL_MS = 10_000;
 /** tUSD minted to every dev account. */
 const DEV_FUNDING = "1000";
 
@@ -51,6 +63,9 @@ async function main(): Promise<void> {
   const { values } = parseCli(USAGE, {
     "chain-port": { type: "string", default: "8545" },
     "site-port": { type: "string", default: "4321" },
+    "tracker-port": { type: "string", default: "8000" },
+    "webseed-port": { type: "string", default: "8001" },
+    pilot: { type: "string", default: SAMPLE_PILOT },
     goal: { type: "string", default: String(REFERENCE_GOAL_BACKERS) },
     "min-pledge": { type: "string", default: "9.95" },
     deadline: { type: "string", default: "+6w" },
@@ -58,6 +73,10 @@ async function main(): Promise<void> {
   });
   const chainPort = parsePort(values["chain-port"], "--chain-port");
   const sitePort = parsePort(values["site-port"], "--site-port");
+  const trackerPort = parsePort(values["tracker-port"], "--tracker-port");
+  const webSeedPort = parsePort(values["webseed-port"], "--webseed-port");
+  const pilot = resolve(values.pilot);
+  const captionsFile = pilot.replace(/\.[^./]+$/, ".vtt");
   const goalBackers = parseGoal(values.goal);
   const minPledge = parseTokenAmount(values["min-pledge"], TOKEN_DECIMALS, "--min-pledge");
   const dir = resolve(values.dir);
@@ -99,11 +118,30 @@ async function main(): Promise<void> {
       await publicClient.waitForTransactionReceipt({ hash });
     }
 
+    progress("Starting the tracker and the web seed, hashing and seeding the pilot…");
+    const tracker = await startLocalTracker(trackerPort, LOCAL_ANNOUNCE_INTERVAL_MS);
+    stops.push(tracker.close);
+    const webSeed = await startStaticServer(dirname(pilot), webSeedPort);
+    stops.push(webSeed.close);
+    const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
+    const webSeeds = [`${webSeed.url}/${encodeURIComponent(basename(pilot))}`];
+    const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0 });
+    stops.push(seeder.close);
+    const hasCaptions = await access(captionsFile).then(() => true, () => false);
+    await mkdir(dir, { recursive: true });
+    const torrent = await torrentSection(seeder, resolve(dir, "pilot.torrent"), manifestFile, {
+      trackers,
+      webSeeds,
+      iceServers: [],
+      ...(hasCaptions ? { captions: { file: captionsFile, srclang: "en", label: "English" } } : {}),
+    });
+
     const manifest: ManifestInput = {
       version: MANIFEST_VERSION,
       campaign: LOCAL_CAMPAIGN,
       chain: { id: deployed.chain.id, name: "Local Hardhat chain", rpcUrls: [chain.url] },
       escrow: deployed.escrow,
+      torrent,
     };
     await writeManifest(manifest, manifestFile);
 
@@ -124,6 +162,10 @@ async function main(): Promise<void> {
         `  escrow        ${deployed.escrow.address}`,
         `  token (tUSD)  ${token}`,
         `  deadline      ${new Date(Number(deadline) * 1000).toISOString()}`,
+        `  tracker       ${tracker.wsAnnounce}  (desktop clients: ${tracker.httpAnnounce})`,
+        `  web seed      ${webSeeds[0]}`,
+        `  pilot         ${seeder.name}, info hash ${seeder.infoHash}, seeding on TCP port ${seeder.torrentPort}`,
+        `  magnet        ${seeder.magnet}`,
         `  manifest      ${manifestFile}`,
         "",
         "  Dev backer to import into a wallet (a public test key: never send real funds to it):",

@@ -3,16 +3,17 @@
  * driven over real JSON-RPC, as a fan and a producer meet it.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, parseUnits, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import escrowArtifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
 import tokenArtifact from "../../artifacts/contracts/test/TestStablecoin.sol/TestStablecoin.json" with { type: "json" };
 import { devAccount, DEV_ROLES } from "../../scripts/lib/dev-accounts.ts";
+import { createNodeClient, destroyClient } from "../../scripts/lib/p2p/client.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { runScript, startScript, type LongRunning } from "../helpers/processes.ts";
@@ -42,7 +43,11 @@ describe("npm start: the local campaign", async () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-start-"));
-    stack = await startScript("start.ts", ["--chain-port", "0", "--site-port", "0", "--dir", dir], "Press Ctrl-C to stop.");
+    stack = await startScript(
+      "start.ts",
+      ["--chain-port", "0", "--site-port", "0", "--tracker-port", "0", "--webseed-port", "0", "--dir", dir],
+      "Press Ctrl-C to stop.",
+    );
     siteUrl = field(stack.output(), "site");
     rpcUrl = field(stack.output(), "chain \\(RPC\\)");
     escrow = getAddress(field(stack.output(), "escrow"));
@@ -63,6 +68,40 @@ describe("npm start: the local campaign", async () => {
     assert.equal(manifest.escrow.goalBackers, 250_000);
     assert.equal(manifest.escrow.minPledge, "9950000");
     assert.equal(manifest.escrow.beneficiary, devAccount(DEV_ROLES.beneficiary).address);
+  });
+
+  it("writes the seeded pilot into the manifest: torrent, trackers, web seed and captions", async () => {
+    const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
+    const torrent = manifest.torrent;
+    assert.ok(torrent, "no torrent section");
+    assert.equal(torrent.name, "sample-pilot.mp4");
+    assert.equal(torrent.length, (await stat("media/sample-pilot.mp4")).size);
+    assert.equal(torrent.infoHash, /info hash ([0-9a-f]{40})/.exec(stack.output())?.[1]);
+    const httpAnnounce = /desktop clients: (\S+)\)/.exec(stack.output())?.[1];
+    assert.deepEqual(torrent.trackers, [field(stack.output(), "tracker"), httpAnnounce]);
+    assert.deepEqual(torrent.webSeeds, [field(stack.output(), "web seed")]);
+    assert.equal(torrent.captions?.file, relative(dir, resolve("media/sample-pilot.vtt")));
+    assert.ok((await stat(join(dir, torrent.torrentFile))).size > 0);
+  });
+
+  it("lets a separate BitTorrent client download the pilot from the running stack, byte for byte", async () => {
+    const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
+    const torrentFile = await readFile(join(dir, manifest.torrent?.torrentFile ?? ""));
+    const downloads = await mkdtemp(join(tmpdir(), "peerpilot-download-"));
+    // A desktop-style client: TCP only, no web seeds, so the bytes come from the seeder.
+    const client = createNodeClient({ webrtc: false, webSeeds: false });
+    try {
+      const torrent = client.add(torrentFile, { path: downloads });
+      const wireTypes = new Set<string>();
+      torrent.on("wire", (wire) => wireTypes.add(wire.type));
+      await new Promise<void>((done) => torrent.once("done", () => done()));
+      assert.deepEqual([...wireTypes], ["tcpOutgoing"]);
+      const [original, copy] = await Promise.all([readFile("media/sample-pilot.mp4"), readFile(join(downloads, "sample-pilot.mp4"))]);
+      assert.ok(original.equals(copy), "downloaded pilot differs from the original");
+    } finally {
+      await destroyClient(client);
+      await rm(downloads, { recursive: true, force: true });
+    }
   });
 
   it("serves a page that shows the escrow's address and its live state, and follows a pledge", async () => {

@@ -1,0 +1,104 @@
+/**
+ * The producer's seeder: hashes a video file into a torrent (BEP 19 web seeds included) and seeds
+ * it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
+ * clients (TCP, HTTP trackers).
+ */
+import { access, constants, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import type WebTorrent from "webtorrent";
+import type { Torrent } from "webtorrent";
+import { EXIT, UserError } from "../cli.ts";
+import { createNodeClient, destroyClient } from "./client.ts";
+import { pieceLengthFor } from "./piece-length.ts";
+
+export interface SeederOptions {
+  file: string;
+  trackers: string[];
+  webSeeds: string[];
+  iceServers?: RTCIceServer[];
+  /** TCP port for desktop clients; 0 = any. */
+  torrentPort?: number;
+  /** Hashing progress: bytes hashed of `total`. */
+  onHashProgress?: (hashed: number, total: number) => void;
+}
+
+export interface Seeder {
+  infoHash: string;
+  magnet: string;
+  torrentFile: Uint8Array;
+  name: string;
+  length: number;
+  pieceLength: number;
+  torrent: Torrent;
+  client: WebTorrent;
+  /** The TCP port desktop clients connect to. */
+  torrentPort: number;
+  close(): Promise<void>;
+}
+
+/** Refuses a missing, unreadable, empty or non-regular file with a message that names it. */
+export async function checkVideoFile(file: string): Promise<number> {
+  const path = resolve(file);
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(error.code === "ENOENT" ? `video file not found: ${path}` : `cannot read ${path}: ${error.message}`);
+  });
+  if (!info.isFile()) throw new UserError(`${path} is not a regular file.`);
+  if (info.size === 0) throw new UserError(`${path} is empty.`);
+  await access(path, constants.R_OK).catch(() => {
+    throw new UserError(`${path} is not readable (check its permissions).`);
+  });
+  return info.size;
+}
+
+export async function startSeeder(options: SeederOptions): Promise<Seeder> {
+  const file = resolve(options.file);
+  const length = await checkVideoFile(file);
+  if (options.trackers.length === 0 && options.webSeeds.length === 0) {
+    throw new UserError("no tracker and no web seed: nobody could ever find this torrent. Give at least one --tracker.");
+  }
+  const client = createNodeClient({
+    torrentPort: options.torrentPort ?? 0,
+    ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
+  });
+  const pieceLength = pieceLengthFor(length);
+  try {
+    const torrent = await new Promise<Torrent>((seeded, fail) => {
+      const torrent = client.seed(
+        file,
+        {
+          announce: options.trackers,
+          urlList: options.webSeeds,
+          pieceLength,
+          private: false,
+          createdBy: "peerpilot",
+          // A seed asks trackers for no peers and so makes no WebRTC offers: downloaders offer,
+          // the seed answers. When both sides offer, each keeps a different one of the two
+          // connections and drops the other as a duplicate, and the pair may end with none.
+          getAnnounceOpts: () => ({ numwant: 0 }),
+          ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
+        },
+        (ready) => seeded(ready),
+      );
+      torrent.once("error", (error) => fail(error instanceof Error ? error : new Error(String(error))));
+    });
+    // A tracker that is down is retried by the client; it must not stop the seeding.
+    torrent.on("warning", () => undefined);
+    torrent.on("error", () => undefined);
+    const torrentPort = client.torrentPort;
+    return {
+      infoHash: torrent.infoHash,
+      magnet: torrent.magnetURI,
+      torrentFile: torrent.torrentFile,
+      name: torrent.name,
+      length,
+      pieceLength,
+      torrent,
+      client,
+      torrentPort,
+      close: () => destroyClient(client),
+    };
+  } catch (error) {
+    await destroyClient(client);
+    throw new UserError(`could not seed ${file}: ${(error as Error).message}`, EXIT.failure);
+  }
+}
