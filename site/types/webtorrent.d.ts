@@ -164,3 +164,18 @@ declare module "bittorrent-tracker" {
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 }
+
+declare module "create-torrent" {
+  export interface CreateTorrentOptions {
+    announce?: string[];
+    urlList?: string[];
+    pieceLength?: number;
+    private?: boolean;
+    createdBy?: string;
+  }
+  export default function createTorrent(
+    input: string,
+    options: CreateTorrentOptions,
+    callback: (error: Error | null, torrent: Uint8Array) => void,
+  ): void;
+}

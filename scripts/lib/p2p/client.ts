@@ -19,6 +19,7 @@ export interface NodeClientOptions {
   /** Fetch from the torrents' BEP 19 web seeds (default true). */
   webSeeds?: boolean;
   downloadLimit?: number;
+  uploadLimit?: number;
 }
 
 export function createNodeClient(options: NodeClientOptions = {}): WebTorrent {
@@ -35,6 +36,7 @@ export function createNodeClient(options: NodeClientOptions = {}): WebTorrent {
     // `wrtc: false` keeps a client off WebRTC (TCP peers only).
     tracker: options.webrtc === false ? { wrtc: false } : { rtcConfig: { iceServers: options.iceServers ?? [] } },
     ...(options.downloadLimit === undefined ? {} : { downloadLimit: options.downloadLimit }),
+    ...(options.uploadLimit === undefined ? {} : { uploadLimit: options.uploadLimit }),
   };
   const client = new WebTorrent(clientOptions);
   // Errors reach the caller through torrents and promises; an unhandled 'error' would crash.

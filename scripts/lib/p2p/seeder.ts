@@ -20,6 +20,8 @@ export interface SeederOptions {
   torrentPort?: number;
   /** Hashing progress: bytes hashed of `total`. */
   onHashProgress?: (hashed: number, total: number) => void;
+  /** Upload limit in bytes per second (default: none). */
+  uploadLimit?: number;
 }
 
 export interface Seeder {
@@ -59,6 +61,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const client = createNodeClient({
     torrentPort: options.torrentPort ?? 0,
     ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
+    ...(options.uploadLimit === undefined ? {} : { uploadLimit: options.uploadLimit }),
   });
   const pieceLength = pieceLengthFor(length);
   try {

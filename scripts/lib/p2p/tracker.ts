@@ -2,7 +2,7 @@
  * The local stack's BitTorrent tracker: bittorrent-tracker serving HTTP announces (desktop
  * clients) and WebSocket announces (browsers, WebRTC signalling) from one port on 127.0.0.1.
  */
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { Server } from "bittorrent-tracker";
 import { EXIT, UserError } from "../cli.ts";
 
@@ -21,6 +21,12 @@ export interface LocalTracker {
  */
 export async function startLocalTracker(port: number, intervalMs = 5_000): Promise<LocalTracker> {
   const server = new Server({ http: true, ws: true, udp: false, stats: false, interval: intervalMs });
+  // Every socket, WebSocket upgrades included, so close() can cut them all.
+  const sockets = new Set<Socket>();
+  server.http?.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((ready, fail) => {
     const onError = (error: Error) => {
       const code = (error as NodeJS.ErrnoException).code;
@@ -44,6 +50,11 @@ export async function startLocalTracker(port: number, intervalMs = 5_000): Promi
     port: actual,
     httpAnnounce: `http://127.0.0.1:${actual}/announce`,
     wsAnnounce: `ws://127.0.0.1:${actual}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        // Open WebSocket and keep-alive connections would hold the HTTP server open: cut them.
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
