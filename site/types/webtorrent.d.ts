@@ -179,3 +179,15 @@ declare module "create-torrent" {
     callback: (error: Error | null, torrent: Uint8Array) => void,
   ): void;
 }
+
+declare module "parse-torrent" {
+  export interface ParsedTorrent {
+    infoHash: string;
+    name?: string;
+    length?: number;
+    pieceLength?: number;
+    announce: string[];
+    urlList: string[];
+  }
+  export default function parseTorrent(torrentId: string | Uint8Array): Promise<ParsedTorrent>;
+}

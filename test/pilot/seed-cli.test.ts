@@ -1,0 +1,85 @@
+/**
+ * `npm run seed` as a producer runs it: a real child process, a real tracker, a real manifest.
+ */
+import assert from "node:assert/strict";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import parseTorrent from "parse-torrent";
+import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
+import { parseManifestJson } from "../../site/lib/manifest.ts";
+import { runScript, startScript } from "../helpers/processes.ts";
+import { PILOT, PILOT_BYTES } from "./swarm.ts";
+
+describe("npm run seed", () => {
+  let dir: string;
+  let manifestFile: string;
+  let tracker: LocalTracker;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "peerpilot-seed-"));
+    manifestFile = join(dir, "campaign.json");
+    await copyFile("test/fixtures/campaign.json", manifestFile);
+    tracker = await startLocalTracker(0);
+  });
+
+  after(async () => {
+    await tracker.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("prints its usage with --help and exits 0", async () => {
+    const result = await runScript("seed.ts", ["--help"]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /Usage: npm run seed -- <video file>/);
+  });
+
+  it("refuses a missing video file, naming it, with exit code 2", async () => {
+    const result = await runScript("seed.ts", [join(dir, "no-such-pilot.mp4"), "--manifest", manifestFile]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /video file not found: .*no-such-pilot\.mp4/);
+  });
+
+  it("refuses a malformed manifest, naming the bad field, with exit code 2", async () => {
+    const broken = join(dir, "broken.json");
+    const data = JSON.parse(await readFile(manifestFile, "utf8"));
+    data.escrow.address = "0x1234";
+    await writeFile(broken, JSON.stringify(data));
+    const result = await runScript("seed.ts", [PILOT, "--manifest", broken, "--tracker", tracker.wsAnnounce]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /escrow\.address: expected a 0x-prefixed 20-byte hex address/);
+  });
+
+  it("refuses to seed without any tracker", async () => {
+    const result = await runScript("seed.ts", [PILOT, "--manifest", manifestFile]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /no tracker/);
+  });
+
+  it("writes the .torrent and the manifest's torrent section, seeds, and stops cleanly on Ctrl-C", async () => {
+    const webSeed = "http://127.0.0.1:9/sample-pilot.mp4";
+    const seeding = await startScript(
+      "seed.ts",
+      [PILOT, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--tracker", tracker.httpAnnounce,
+        "--web-seed", webSeed, "--captions", "media/sample-pilot.vtt", "--port", "0"],
+      "Press Ctrl-C to stop.",
+    );
+    try {
+      const manifest = parseManifestJson(await readFile(manifestFile, "utf8"));
+      const section = manifest.torrent;
+      assert.ok(section, "no torrent section written");
+      assert.match(seeding.output(), new RegExp(`info hash  ${section.infoHash}`));
+      assert.equal(manifest.escrow.goalBackers, 250_000, "other sections must be kept");
+      const torrent = await parseTorrent(await readFile(join(dir, section.torrentFile)));
+      assert.equal(torrent.infoHash, section.infoHash);
+      assert.equal(torrent.name, "sample-pilot.mp4");
+      assert.equal(torrent.length, PILOT_BYTES);
+      assert.deepEqual(torrent.announce, [tracker.wsAnnounce, tracker.httpAnnounce]);
+      assert.deepEqual(torrent.urlList, [webSeed]);
+      assert.equal(section.captions?.srclang, "en");
+    } finally {
+      assert.equal(await seeding.interrupt(), 0);
+    }
+  });
+});
