@@ -70,7 +70,9 @@ function fileFor(root: string, urlPath: string): string | undefined {
 
 async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader("Access-Control-Allow-Origin", "*");
-  res.setHeader("Access-Control-Allow-Headers", "Range");
+  // Web-seed clients send Range and, from WebTorrent in browsers, Cache-Control: allow what the
+  // preflight asks for (the server is public, read-only and holds no credentials).
+  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "Range");
   res.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges");
   if (req.method === "OPTIONS") {
     res.writeHead(204).end();

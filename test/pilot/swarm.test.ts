@@ -8,6 +8,9 @@ import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { Cleanup, download, makeTorrent, PILOT, PILOT_BYTES, sameAsPilot, startWebSeed } from "./swarm.ts";
 
+/** WebRTC candidates on loopback only: no packet of these tests goes to another address. */
+const LOOPBACK = "127.0.0.1";
+
 describe("the pilot over BitTorrent (Node, loopback)", () => {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
@@ -15,7 +18,13 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
   async function swarm(webSeeds: string[] = [], seederOptions: { uploadLimit?: number } = {}) {
     const tracker = await startLocalTracker(0, 5_000);
     cleanup.add(tracker.close);
-    const seeder = await startSeeder({ file: PILOT, trackers: [tracker.wsAnnounce, tracker.httpAnnounce], webSeeds, ...seederOptions });
+    const seeder = await startSeeder({
+      file: PILOT,
+      trackers: [tracker.wsAnnounce, tracker.httpAnnounce],
+      webSeeds,
+      webrtcBindAddress: LOOPBACK,
+      ...seederOptions,
+    });
     cleanup.add(seeder.close);
     return { tracker, seeder };
   }
@@ -32,7 +41,7 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
     const { seeder, tracker } = await swarm();
     // A magnet with only the ws:// tracker: the metadata and every byte come over WebRTC.
     const magnet = `magnet:?xt=urn:btih:${seeder.infoHash}&tr=${encodeURIComponent(tracker.wsAnnounce)}`;
-    const dl = await download(cleanup, magnet, { webSeeds: false });
+    const dl = await download(cleanup, magnet, { webSeeds: false, webrtcBindAddress: LOOPBACK });
     await dl.done;
     assert.deepEqual([...dl.bytesByType.keys()], ["webrtc"]);
     assert.equal(await sameAsPilot(dl.dir), true);

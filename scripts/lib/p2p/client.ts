@@ -9,6 +9,11 @@ import { installNodeWebRtcFix } from "./node-webrtc.ts";
 export interface NodeClientOptions {
   /** STUN/TURN servers for WebRTC; none (host candidates only) by default. */
   iceServers?: RTCIceServer[];
+  /**
+   * Only gather WebRTC candidates on this local address (node-datachannel's `bindAddress`), e.g.
+   * 127.0.0.1 so Node-to-Node tests stay on loopback. Default: every interface.
+   */
+  webrtcBindAddress?: string;
   /** TCP/uTP listening port; 0 = any. */
   torrentPort?: number;
   /** Accept WebRTC peers from WebSocket trackers (default true). */
@@ -34,7 +39,15 @@ export function createNodeClient(options: NodeClientOptions = {}): WebTorrent {
     webSeeds: options.webSeeds ?? true,
     torrentPort: options.torrentPort ?? 0,
     // `wrtc: false` keeps a client off WebRTC (TCP peers only).
-    tracker: options.webrtc === false ? { wrtc: false } : { rtcConfig: { iceServers: options.iceServers ?? [] } },
+    tracker:
+      options.webrtc === false
+        ? { wrtc: false }
+        : {
+            rtcConfig: {
+              iceServers: options.iceServers ?? [],
+              ...(options.webrtcBindAddress === undefined ? {} : { bindAddress: options.webrtcBindAddress }),
+            } as RTCConfiguration,
+          },
     ...(options.downloadLimit === undefined ? {} : { downloadLimit: options.downloadLimit }),
     ...(options.uploadLimit === undefined ? {} : { uploadLimit: options.uploadLimit }),
   };

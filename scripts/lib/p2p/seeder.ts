@@ -22,6 +22,8 @@ export interface SeederOptions {
   onHashProgress?: (hashed: number, total: number) => void;
   /** Upload limit in bytes per second (default: none). */
   uploadLimit?: number;
+  /** Gather WebRTC candidates only on this address (tests: 127.0.0.1). */
+  webrtcBindAddress?: string;
 }
 
 export interface Seeder {
@@ -62,6 +64,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     torrentPort: options.torrentPort ?? 0,
     ...(options.iceServers === undefined ? {} : { iceServers: options.iceServers }),
     ...(options.uploadLimit === undefined ? {} : { uploadLimit: options.uploadLimit }),
+    ...(options.webrtcBindAddress === undefined ? {} : { webrtcBindAddress: options.webrtcBindAddress }),
   });
   const pieceLength = pieceLengthFor(length);
   try {

@@ -1,0 +1,7 @@
+/** File names the site publishes next to its pages when the manifest has a `torrent` section. */
+export const PILOT_ASSETS = {
+  torrent: "pilot.torrent",
+  captions: "captions.vtt",
+  /** WebTorrent's streaming service worker (webtorrent/dist/sw.min.js). */
+  serviceWorker: "sw.min.js",
+} as const;
