@@ -1,0 +1,51 @@
+/**
+ * A built site with a playable pilot, for the player's browser tests: a manifest (the fixture
+ * campaign plus a `torrent` section for the sample pilot) and `astro build` run on it, as the
+ * producer's build does.
+ */
+import { execFile } from "node:child_process";
+import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
+import { MANIFEST_ENV } from "../../site/lib/manifest-file.ts";
+import { makeTorrent, PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
+
+const run = promisify(execFile);
+
+export interface PilotSite {
+  dir: string;
+  outDir: string;
+  infoHash: string;
+}
+
+/** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
+export async function buildPilotSite(trackers: string[], webSeeds: string[]): Promise<PilotSite> {
+  const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
+  const torrent = await makeTorrent(PILOT, trackers, webSeeds);
+  await writeFile(join(dir, "pilot.torrent"), torrent);
+  await copyFile("media/sample-pilot.vtt", join(dir, "captions.vtt"));
+  const { default: parseTorrent } = await import("parse-torrent");
+  const { infoHash } = await parseTorrent(torrent);
+  const manifest = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8"));
+  manifest.torrent = {
+    name: "sample-pilot.mp4",
+    infoHash,
+    magnet: `magnet:?xt=urn:btih:${infoHash}&dn=sample-pilot.mp4`,
+    torrentFile: "pilot.torrent",
+    length: PILOT_BYTES,
+    pieceLength: pieceLengthFor(PILOT_BYTES),
+    trackers,
+    webSeeds,
+    iceServers: [],
+    captions: { file: "captions.vtt", srclang: "en", label: "English" },
+  };
+  const manifestFile = join(dir, "campaign.json");
+  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  const outDir = join(dir, "site");
+  await run(resolve("node_modules/.bin/astro"), ["build", "--outDir", outDir, "--silent"], {
+    env: { ...process.env, [MANIFEST_ENV]: manifestFile, ASTRO_TELEMETRY_DISABLED: "1" },
+  });
+  return { dir, outDir, infoHash };
+}

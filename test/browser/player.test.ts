@@ -1,0 +1,135 @@
+/**
+ * The player in a real Chromium, on loopback: web seeds, seeking, the fallbacks. (WebRTC between
+ * Chromium and a Node seeder needs a network namespace: see webrtc.test.ts.)
+ */
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
+import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
+import { launchChromium } from "../helpers/browser.ts";
+import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
+
+/** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
+const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
+
+async function playerState(page: Page) {
+  return page.evaluate(() => {
+    const root = document.querySelector<HTMLElement>("[data-player]");
+    const video = document.querySelector("video");
+    return {
+      route: root?.dataset.route,
+      fromPeers: Number(root?.dataset.fromPeers ?? 0),
+      fromWebSeeds: Number(root?.dataset.fromWebSeeds ?? 0),
+      currentTime: video?.currentTime ?? 0,
+      currentSrc: video?.currentSrc ?? "",
+      stats: document.querySelector("[data-player-stats]")?.textContent?.replace(/\s+/g, " ").trim() ?? "",
+      alert: document.querySelector("[data-player-alert]")?.textContent ?? "",
+    };
+  });
+}
+
+async function pressPlay(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /watch the pilot/i }).click();
+}
+
+async function playsPast(page: Page, seconds: number): Promise<void> {
+  await page.waitForFunction((t) => (document.querySelector("video")?.currentTime ?? 0) > t, seconds, { timeout: 30_000 });
+}
+
+describe("the player in Chromium (loopback)", () => {
+  let tracker: LocalTracker;
+  let webSeed: StaticServer;
+  let site: PilotSite;
+  let server: StaticServer;
+  let browser: Browser;
+  let webSeedUrl: string;
+
+  before(async () => {
+    tracker = await startLocalTracker(0);
+    webSeed = await startStaticServer("media", 0);
+    webSeedUrl = `${webSeed.url}/sample-pilot.mp4`;
+    site = await buildPilotSite([tracker.wsAnnounce], [webSeedUrl]);
+    server = await startStaticServer(site.outDir, 0);
+    browser = await launchChromium([NO_WEBRTC_UDP]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await webSeed?.close();
+    await tracker?.close();
+    if (site) await rm(site.dir, { recursive: true, force: true });
+  });
+
+  it("ships no WebTorrent code before the fan presses play", async () => {
+    const page = await browser.newPage();
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+    });
+    await page.goto(`${server.url}/`);
+    await page.waitForLoadState("networkidle");
+    assert.ok(scripts.length > 0, "the page loaded no script at all");
+    assert.deepEqual(scripts.filter((url) => /webtorrent|\/player\./.test(url)), []);
+    await pressPlay(page);
+    await page.waitForRequest(/webtorrent/);
+    await page.close();
+  });
+
+  it("streams the pilot from the web seed alone through WebTorrent, and the stats say so", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 2);
+    await page.waitForFunction(() => document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"));
+    const state = await playerState(page);
+    assert.equal(state.route, "webtorrent");
+    assert.ok(state.fromWebSeeds > 0);
+    assert.equal(state.fromPeers, 0);
+    assert.match(state.stats, /0 peers/);
+    assert.match(state.stats, /0% from peers, 100% from web seeds/);
+    await page.close();
+  });
+
+  it("seeks to the middle of the pilot and plays on from there", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 1);
+    await page.evaluate(() => {
+      const video = document.querySelector("video");
+      if (video) video.currentTime = 90;
+    });
+    await playsPast(page, 91);
+    await page.close();
+  });
+
+  it("plays the web seed URL directly when the browser has no service worker", async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      delete (Navigator.prototype as { serviceWorker?: unknown }).serviceWorker;
+    });
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 2);
+    const state = await playerState(page);
+    assert.equal(state.route, "direct");
+    assert.equal(state.currentSrc, webSeedUrl);
+    await page.close();
+  });
+
+  it("explains, with the .torrent and magnet links, when no source is reachable", async () => {
+    const page = await browser.newPage();
+    await page.route(`${webSeed.url}/**`, (route) => route.abort());
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 60_000 });
+    assert.match(await alert.textContent() ?? "", /could not be reached/);
+    assert.equal(await page.getByRole("link", { name: /download the \.torrent/i }).getAttribute("href"), "./pilot.torrent");
+    assert.match((await page.getByRole("link", { name: /magnet link/i }).getAttribute("href")) ?? "", /^magnet:\?xt=urn:btih:/);
+    await page.close();
+  });
+});
