@@ -12,6 +12,13 @@ import { choosePlayerRoute } from "./player-route.ts";
 import { viewStats } from "./player-stats.ts";
 
 const STATS_INTERVAL_MS = 1_000;
+/**
+ * Peers first: the web seeds join only if no peer has connected this long after the torrent is
+ * ready, or when playback waits for data this long. Most bytes then come from other fans, and a
+ * lone fan still starts within a couple of seconds.
+ */
+const PEER_GRACE_MS = 1_500;
+const STALL_GRACE_MS = 1_000;
 const SUMMARY_INTERVAL_MS = 10_000;
 
 interface Elements {
@@ -98,11 +105,16 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     config.stallTimeoutMs,
     "the player did not load",
   );
-  const client: WebTorrent = new WebTorrentClient({ tracker: { rtcConfig: { iceServers: config.iceServers } } });
+  // Web seeds are added by hand (see PEER_GRACE_MS), not as soon as the torrent is ready.
+  const client: WebTorrent = new WebTorrentClient({ tracker: { rtcConfig: { iceServers: config.iceServers } }, webSeeds: false });
   client.on("error", () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let stallTimer: ReturnType<typeof setTimeout> | undefined;
   const stop = () => {
     clearInterval(timer);
+    clearTimeout(graceTimer);
+    clearTimeout(stallTimer);
     client.destroy();
   };
   try {
@@ -127,6 +139,22 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     );
     const file = [...torrent.files].sort((a, b) => b.length - a.length)[0];
     if (file === undefined) throw new Error("the torrent holds no file");
+
+    let webSeedsAdded = false;
+    const addWebSeeds = () => {
+      if (webSeedsAdded || torrent.destroyed) return;
+      webSeedsAdded = true;
+      for (const url of new Set([...torrent.urlList, ...config.webSeeds])) torrent.addWebSeed(url);
+    };
+    const hasPeers = () => torrent.wires.some((wire) => wire.type !== "webSeed");
+    graceTimer = setTimeout(() => {
+      if (!hasPeers()) addWebSeeds();
+    }, PEER_GRACE_MS);
+    ui.video.addEventListener("waiting", () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(addWebSeeds, STALL_GRACE_MS);
+    });
+    ui.video.addEventListener("playing", () => clearTimeout(stallTimer));
 
     ui.stats.hidden = false;
     let lastSummary = 0;

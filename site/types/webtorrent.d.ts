@@ -92,6 +92,7 @@ declare module "webtorrent" {
     pieces: unknown[];
     ready: boolean;
     done: boolean;
+    destroyed: boolean;
     progress: number;
     downloaded: number;
     uploaded: number;
