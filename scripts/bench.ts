@@ -2,18 +2,25 @@
  * `npm run bench`: prints the project's benchmark figures (the README's tables come from here).
  */
 import { gasTable, measureGas } from "./bench/gas.ts";
+import { measurePlayer, playerTable } from "./bench/player.ts";
+import { measureTorrent, torrentTable } from "./bench/torrent.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 
 const USAGE = `
 Usage: npm run bench [-- options]
 
-Measures and prints:
-  gas    gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
+Measures and prints (all sections unless --only):
+  gas      gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
+  torrent  seeder hashing speed vs sha1sum (1 GiB file), Node-to-Node TCP and WebRTC throughput
+  player   click-to-first-frame with a seeding peer (WebRTC, network namespace; needs root) and
+           with the web seed alone, share of bytes from peers, Node-to-browser throughput
 
 Options:
   --eth-price <usd>   ETH price in USD for the cost columns (default 3000)
   --l1-gwei <gwei>    L1 gas price (default 10)
   --l2-gwei <gwei>    L2 gas price (default 0.01)
+  --only <section>    one section: gas, torrent or player (repeatable)
+  --runs <n>          player runs to take the median of (default 5)
   -h, --help          this help
 `;
 
@@ -28,15 +35,32 @@ async function main(): Promise<void> {
     "eth-price": { type: "string", default: "3000" },
     "l1-gwei": { type: "string", default: "10" },
     "l2-gwei": { type: "string", default: "0.01" },
+    only: { type: "string", multiple: true },
+    runs: { type: "string", default: "5" },
   });
+  const sections = new Set(values.only ?? ["gas", "torrent", "player"]);
+  for (const section of sections) {
+    if (!["gas", "torrent", "player"].includes(section)) throw new UserError(`--only "${section}": use gas, torrent or player.`);
+  }
+  const runs = positive(values.runs, "--runs");
   const prices = {
     ethUsd: positive(values["eth-price"], "--eth-price"),
     l1Gwei: positive(values["l1-gwei"], "--l1-gwei"),
     l2Gwei: positive(values["l2-gwei"], "--l2-gwei"),
   };
-  progress("gas: measuring every escrow function on the in-process EVM…");
-  const samples = await measureGas();
-  process.stdout.write(`\n## Escrow gas (ETH at $${prices.ethUsd})\n\n${gasTable(samples, prices)}\n`);
+  if (sections.has("gas")) {
+    progress("gas: measuring every escrow function on the in-process EVM…");
+    const samples = await measureGas();
+    process.stdout.write(`\n## Escrow gas (ETH at $${prices.ethUsd})\n\n${gasTable(samples, prices)}\n`);
+  }
+  if (sections.has("torrent")) {
+    const figures = await measureTorrent();
+    process.stdout.write(`\n## BitTorrent\n\n${torrentTable(figures)}\n`);
+  }
+  if (sections.has("player")) {
+    const figures = await measurePlayer(Math.round(runs));
+    process.stdout.write(`\n## The player (Chromium)\n\n${playerTable(figures)}\n`);
+  }
 }
 
 runCli(main);

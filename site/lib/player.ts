@@ -167,6 +167,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
       setField(ui.stats, "sources", view.sources);
       ui.root.dataset.fromPeers = String(bytes.fromPeers);
       ui.root.dataset.fromWebSeeds = String(bytes.fromWebSeeds);
+      ui.root.dataset.progress = String(torrent.progress);
       const now = Date.now();
       if (now - lastSummary >= SUMMARY_INTERVAL_MS) {
         ui.status.textContent = view.summary;

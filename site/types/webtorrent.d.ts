@@ -192,3 +192,11 @@ declare module "parse-torrent" {
   }
   export default function parseTorrent(torrentId: string | Uint8Array): Promise<ParsedTorrent>;
 }
+
+declare module "bencode" {
+  const bencode: {
+    encode(value: unknown): Uint8Array;
+    decode(data: Uint8Array, encoding?: string): unknown;
+  };
+  export default bencode;
+}

@@ -25,6 +25,8 @@ const browser = await launchChromium(["--disable-features=WebRtcHideLocalIpsWith
 interface RunResult {
   played: boolean;
   firstFrameMs: number;
+  /** Click to the whole pilot downloaded (-1 if it did not finish within the wait). */
+  completeMs: number;
   route: string | undefined;
   fromPeers: number;
   fromWebSeeds: number;
@@ -42,21 +44,25 @@ async function watch(blockWebSeed: boolean): Promise<RunResult> {
     await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, { timeout: 30_000 });
     const firstFrameMs = performance.now() - clicked;
     await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, { timeout: 30_000 });
+    const completeMs = await page
+      .waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1", null, { timeout: 30_000 })
+      .then(() => performance.now() - clicked, () => -1);
     // Let the stats catch up with the bytes (they update once a second).
     await page.waitForTimeout(1_200);
     const state = await page.evaluate(() => {
       const root = document.querySelector<HTMLElement>("[data-player]");
       return { route: root?.dataset.route, fromPeers: Number(root?.dataset.fromPeers ?? 0), fromWebSeeds: Number(root?.dataset.fromWebSeeds ?? 0) };
     });
-    return { played: true, firstFrameMs, ...state };
+    return { played: true, firstFrameMs, completeMs, ...state };
   } catch (error) {
-    return { played: false, firstFrameMs: -1, route: undefined, fromPeers: 0, fromWebSeeds: 0, error: (error as Error).message };
+    return { played: false, firstFrameMs: -1, completeMs: -1, route: undefined, fromPeers: 0, fromWebSeeds: 0, error: (error as Error).message };
   } finally {
     await context.close();
   }
 }
 
-const results: { peersOnly: RunResult[]; peerAndWebSeed: RunResult[] } = { peersOnly: [], peerAndWebSeed: [] };
+export type DriverResults = { peersOnly: RunResult[]; peerAndWebSeed: RunResult[] };
+const results: DriverResults = { peersOnly: [], peerAndWebSeed: [] };
 for (let run = 0; run < Number(runsArg); run++) {
   results.peersOnly.push(await watch(true));
   results.peerAndWebSeed.push(await watch(false));

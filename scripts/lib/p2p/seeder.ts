@@ -1,14 +1,15 @@
 /**
- * The producer's seeder: hashes a video file into a torrent (BEP 19 web seeds included) and seeds
- * it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
+ * The producer's seeder: hashes a video file into a torrent (BEP 19 web seeds included; see
+ * make-torrent.ts) and seeds it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
  * clients (TCP, HTTP trackers).
  */
 import { access, constants, stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import { EXIT, UserError } from "../cli.ts";
 import { createNodeClient, destroyClient } from "./client.ts";
+import { makeTorrent } from "./make-torrent.ts";
 import { pieceLengthFor } from "./piece-length.ts";
 
 export interface SeederOptions {
@@ -68,23 +69,25 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   });
   const pieceLength = pieceLengthFor(length);
   try {
+    const made = await makeTorrent({
+      file,
+      length,
+      pieceLength,
+      announce: options.trackers,
+      urlList: options.webSeeds,
+      ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
+    });
     const torrent = await new Promise<Torrent>((seeded, fail) => {
-      const torrent = client.seed(
-        file,
-        {
-          announce: options.trackers,
-          urlList: options.webSeeds,
-          pieceLength,
-          private: false,
-          createdBy: "peerpilot",
-          // A seed asks trackers for no peers and so makes no WebRTC offers: downloaders offer,
-          // the seed answers. When both sides offer, each keeps a different one of the two
-          // connections and drops the other as a duplicate, and the pair may end with none.
-          getAnnounceOpts: () => ({ numwant: 0 }),
-          ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
-        },
-        (ready) => seeded(ready),
-      );
+      // The pieces were just hashed from this very file: no need to verify them again.
+      const torrent = client.add(made.torrentFile, {
+        path: dirname(file),
+        skipVerify: true,
+        // A seed asks trackers for no peers and so makes no WebRTC offers: downloaders offer,
+        // the seed answers. When both sides offer, each keeps a different one of the two
+        // connections and drops the other as a duplicate, and the pair may end with none.
+        getAnnounceOpts: () => ({ numwant: 0 }),
+      });
+      torrent.once("ready", () => seeded(torrent));
       torrent.once("error", (error) => fail(error instanceof Error ? error : new Error(String(error))));
     });
     // A tracker that is down is retried by the client; it must not stop the seeding.
@@ -94,7 +97,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     return {
       infoHash: torrent.infoHash,
       magnet: torrent.magnetURI,
-      torrentFile: torrent.torrentFile,
+      torrentFile: made.torrentFile,
       name: torrent.name,
       length,
       pieceLength,

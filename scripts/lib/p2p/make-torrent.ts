@@ -1,0 +1,82 @@
+/**
+ * Makes a single-file .torrent (BitTorrent v1) the fast way: the pieces are hashed with Node's
+ * native SHA-1 straight from big sequential reads, near the speed of the hash itself (the
+ * create-torrent route runs at about a third of it). The info dictionary is the one
+ * create-torrent writes (length, name, piece length, pieces, private = 0), so both give the same
+ * info hash for the same file and piece length.
+ */
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+import { basename } from "node:path";
+import bencode from "bencode";
+
+export interface TorrentInput {
+  file: string;
+  length: number;
+  pieceLength: number;
+  announce: string[];
+  urlList: string[];
+  createdBy?: string;
+  onProgress?: (hashed: number, total: number) => void;
+}
+
+export interface MadeTorrent {
+  torrentFile: Uint8Array;
+  infoHash: string;
+  name: string;
+}
+
+/** SHA-1 of every `pieceLength` bytes of `file`, concatenated (20 bytes a piece). */
+export async function hashPieces(
+  file: string,
+  length: number,
+  pieceLength: number,
+  onProgress?: (hashed: number, total: number) => void,
+): Promise<Buffer> {
+  const count = Math.ceil(length / pieceLength);
+  const pieces = Buffer.alloc(count * 20);
+  const handle = await open(file, "r");
+  try {
+    // Read several pieces at a time: fewer system calls, same hashes.
+    const piecesPerRead = Math.max(1, Math.floor((8 * 1024 * 1024) / pieceLength));
+    const buffer = Buffer.alloc(piecesPerRead * pieceLength);
+    let position = 0;
+    let piece = 0;
+    while (position < length) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position);
+      if (bytesRead === 0) throw new Error(`${file} ended at ${position} bytes, expected ${length}: was it changed while hashing?`);
+      for (let offset = 0; offset < bytesRead; offset += pieceLength) {
+        const end = Math.min(offset + pieceLength, bytesRead);
+        createHash("sha1").update(buffer.subarray(offset, end)).digest().copy(pieces, piece * 20);
+        piece++;
+      }
+      position += bytesRead;
+      onProgress?.(position, length);
+    }
+  } finally {
+    await handle.close();
+  }
+  return pieces;
+}
+
+export async function makeTorrent(input: TorrentInput): Promise<MadeTorrent> {
+  const name = basename(input.file);
+  const pieces = await hashPieces(input.file, input.length, input.pieceLength, input.onProgress);
+  const info = { length: input.length, name, "piece length": input.pieceLength, pieces, private: 0 };
+  const torrent: Record<string, unknown> = {
+    info,
+    "creation date": Math.floor(Date.now() / 1000),
+    encoding: "UTF-8",
+    "created by": input.createdBy ?? "peerpilot",
+  };
+  if (input.announce.length > 0) {
+    torrent.announce = input.announce[0];
+    torrent["announce-list"] = input.announce.map((url) => [url]);
+  }
+  if (input.urlList.length > 0) torrent["url-list"] = input.urlList;
+  return {
+    torrentFile: bencode.encode(torrent),
+    infoHash: createHash("sha1").update(bencode.encode(info)).digest("hex"),
+    name,
+  };
+}
