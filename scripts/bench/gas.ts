@@ -4,9 +4,10 @@
  * cost of one pledge in USD on L1 and on an L2.
  */
 import { network } from "hardhat";
-import { keccak256, parseSignature, toHex, type Address, type Hex } from "viem";
+import { keccak256, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
+import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
 import { formatInt, markdownTable, median } from "./stats.ts";
 
 const WEEK = 7n * 24n * 3600n;
@@ -55,22 +56,19 @@ export async function measureGas(): Promise<GasSamples> {
   const { token, escrow } = reference;
   const signPermit = async (owner: PrivateKeyAccount, value: bigint, deadline: bigint) => {
     const nonce = await token.read.nonces([owner.address]);
-    const signature = await owner.signTypedData({
-      domain: { name: "Test USD", version: "1", chainId: await publicClient.getChainId(), verifyingContract: token.address },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: { owner: owner.address, spender: escrow.address, value, nonce, deadline },
-    });
-    const { r, s, v, yParity } = parseSignature(signature);
-    return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+    const signature = await owner.signTypedData(
+      permitTypedData({
+        tokenName: "Test USD",
+        chainId: await publicClient.getChainId(),
+        token: token.address,
+        owner: owner.address,
+        spender: escrow.address,
+        value,
+        nonce,
+        deadline,
+      }),
+    );
+    return splitSignature(signature);
   };
   const backers: PrivateKeyAccount[] = [];
   // Backer 1 is not sampled: the first pledge ever also fills the escrow's empty balance slot.

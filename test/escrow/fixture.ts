@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { network } from "hardhat";
+import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
 import {
   decodeErrorResult,
   encodeDeployData,
-  parseSignature,
   type Abi,
   type Address,
   type BaseError,
@@ -90,21 +90,9 @@ export async function signPermit(
   ]);
   const signature = await owner.signTypedData({
     account,
-    domain: { name, version: "1", chainId, verifyingContract: token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: account.address, spender, value, nonce, deadline },
+    ...permitTypedData({ tokenName: name, chainId, token: token.address, owner: account.address, spender, value, nonce, deadline }),
   });
-  const { r, s, v, yParity } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+  return splitSignature(signature);
 }
 
 /** Gas used by a mined transaction. */

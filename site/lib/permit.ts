@@ -1,0 +1,44 @@
+/**
+ * EIP-2612 permits for the escrow's pledgeWithPermit: the typed data a backer signs and the
+ * signature split into the (v, r, s) the contract takes. Used by the tests and benchmarks now,
+ * and by the wallet code of the site.
+ */
+import { parseSignature, type Address, type Hex } from "viem";
+
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+export interface PermitRequest {
+  /** The token's EIP-712 domain name (its `name()` for OpenZeppelin's ERC20Permit). */
+  tokenName: string;
+  chainId: number;
+  token: Address;
+  owner: Address;
+  spender: Address;
+  value: bigint;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/** The typed data to sign (viem's `signTypedData` parameters). */
+export function permitTypedData(request: PermitRequest) {
+  return {
+    domain: { name: request.tokenName, version: "1", chainId: request.chainId, verifyingContract: request.token },
+    types: PERMIT_TYPES,
+    primaryType: "Permit" as const,
+    message: { owner: request.owner, spender: request.spender, value: request.value, nonce: request.nonce, deadline: request.deadline },
+  };
+}
+
+/** Splits a 65-byte signature into the `v`, `r`, `s` that `permit`/`pledgeWithPermit` take. */
+export function splitSignature(signature: Hex): { v: number; r: Hex; s: Hex } {
+  const { r, s, v, yParity } = parseSignature(signature);
+  return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+}
