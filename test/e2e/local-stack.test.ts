@@ -132,6 +132,23 @@ describe("npm start: the local campaign", async () => {
     }
   });
 
+  it("serves a page whose player plays the sample pilot from the local stack, with captions", async () => {
+    // WebRTC kept off UDP: outside a network namespace Chromium would use the machine's own
+    // non-loopback address. The player then streams from the local web seed through WebTorrent.
+    const browser = await launchChromium(["--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(siteUrl);
+      assert.equal(await page.locator("video track").getAttribute("src"), "./captions.vtt");
+      const captions = await page.request.get(new URL("captions.vtt", siteUrl).href);
+      assert.match(await captions.text(), /^WEBVTT/);
+      await page.getByRole("button", { name: /watch the pilot/i }).click();
+      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, { timeout: 30_000 });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("lets npm run deploy add a second campaign to the running chain and write its manifest", async () => {
     const manifestFile = join(dir, "second.json");
     const result = await runScript("deploy.ts", [
