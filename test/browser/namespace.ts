@@ -14,6 +14,7 @@ export const NAMESPACE_URLS = {
 } as const;
 
 const SETUP = [
+  'export PATH="$PATH:/usr/sbin:/sbin"',
   "ip link set lo up",
   "ip link add v0 type veth peer name v1",
   "ip addr add 10.99.0.1/24 dev v0",
