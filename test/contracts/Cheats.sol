@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice The few Foundry-compatible cheatcodes these tests use (Hardhat 3's Solidity test
-/// runner serves them at the standard address). forge-std is not installable here, so the
-/// interface is declared by hand.
+/// @notice The few Foundry-compatible cheatcodes these tests use. Hardhat 3's Solidity test runner
+/// (EDR) serves them at the standard address; forge-std is not available, so the interface is
+/// declared by hand with forge-std's signatures.
 interface Vm {
     function warp(uint256 timestamp) external;
     function prank(address sender) external;
@@ -14,7 +14,9 @@ interface Vm {
 
 Vm constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
-/// @notice Maps `value` into [min, max] (inclusive) without discarding fuzz inputs.
+/// @notice Maps `value` into [min, max] (inclusive) without discarding fuzz inputs; small values
+/// map to the bottom of the range, so the fuzzer's favourite edge values (0, 1, 2…) hit `min`.
 function bound(uint256 value, uint256 min, uint256 max) pure returns (uint256) {
+    if (max - min == type(uint256).max) return value;
     return min + (value % (max - min + 1));
 }
