@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const chain = await startLocalChain(chainPort, resolve("ignition/deployments"));
   const stops: (() => Promise<void>)[] = [chain.close];
   const stop = async () => {
-    for (const close of stops.reverse()) await close().catch(() => undefined);
+    for (const close of [...stops].reverse()) await close().catch(() => undefined);
   };
   try {
     const { connection } = chain;

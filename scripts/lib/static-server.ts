@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import { EXIT, UserError } from "./cli.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -127,7 +128,13 @@ export async function startStaticServer(root: string, port = 0): Promise<StaticS
     });
   });
   await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === "EADDRINUSE"
+          ? new UserError(`port ${port} on 127.0.0.1 is already in use: stop the other process or choose another port.`, EXIT.failure)
+          : error,
+      ),
+    );
     server.listen(port, "127.0.0.1", () => ok());
   });
   const { port: actual } = server.address() as AddressInfo;

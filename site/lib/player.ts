@@ -146,9 +146,9 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
       webSeedsAdded = true;
       for (const url of new Set([...torrent.urlList, ...config.webSeeds])) torrent.addWebSeed(url);
     };
-    const hasPeers = () => torrent.wires.some((wire) => wire.type !== "webSeed");
+    const peerCount = () => torrent.wires.filter((wire) => wire.type !== "webSeed").length;
     graceTimer = setTimeout(() => {
-      if (!hasPeers()) addWebSeeds();
+      if (peerCount() === 0) addWebSeeds();
     }, PEER_GRACE_MS);
     ui.video.addEventListener("waiting", () => {
       clearTimeout(stallTimer);
@@ -159,8 +159,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     ui.stats.hidden = false;
     let lastSummary = 0;
     const render = () => {
-      const peers = torrent.wires.filter((wire) => wire.type !== "webSeed").length;
-      const view = viewStats({ peers, downloadSpeed: torrent.downloadSpeed, progress: torrent.progress, ...bytes });
+      const view = viewStats({ peers: peerCount(), downloadSpeed: torrent.downloadSpeed, progress: torrent.progress, ...bytes });
       setField(ui.stats, "peers", view.peers);
       setField(ui.stats, "speed", view.speed);
       setField(ui.stats, "progress", view.progress);
@@ -190,7 +189,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
 async function playDirect(config: PlayerConfig, ui: Elements, reason: string): Promise<void> {
   const failures: string[] = [];
   for (const url of config.webSeeds) {
-    ui.status.textContent = `${reason}`;
+    ui.status.textContent = reason;
     ui.video.src = url;
     try {
       const failed = new Promise<never>((_, reject) =>
