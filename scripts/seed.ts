@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-file.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
-import { checkVideoFile, startSeeder } from "./lib/p2p/seeder.ts";
+import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
 import { progressReporter } from "./lib/progress.ts";
 
 const USAGE = `
@@ -47,10 +47,8 @@ async function main(): Promise<void> {
   });
   if (positionals.length !== 1) throw new UserError("give exactly one video file. Run with --help for usage.");
   const video = resolve(positionals[0]);
-  await checkVideoFile(video);
-  if (values.captions !== undefined) await checkVideoFile(values.captions).catch((error: Error) => {
-    throw new UserError(`captions: ${error.message}`);
-  });
+  await checkReadableFile(video);
+  if (values.captions !== undefined) await checkReadableFile(values.captions, "captions file");
   const port = Number(values.port);
   if (!/^[0-9]+$/.test(values.port) || port > 65_535) throw new UserError(`--port "${values.port}" is not a port number.`);
 

@@ -41,6 +41,12 @@ describe("npm run seed", () => {
     assert.match(result.stderr, /video file not found: .*no-such-pilot\.mp4/);
   });
 
+  it("refuses a missing captions file, naming it, with exit code 2", async () => {
+    const result = await runScript("seed.ts", [PILOT, "--captions", join(dir, "no-such.vtt"), "--manifest", manifestFile]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /captions file not found: .*no-such\.vtt/);
+  });
+
   it("refuses a malformed manifest, naming the bad field, with exit code 2", async () => {
     const broken = join(dir, "broken.json");
     const data = JSON.parse(await readFile(manifestFile, "utf8"));

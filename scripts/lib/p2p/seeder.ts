@@ -41,11 +41,14 @@ export interface Seeder {
   close(): Promise<void>;
 }
 
-/** Refuses a missing, unreadable, empty or non-regular file with a message that names it. */
-export async function checkVideoFile(file: string): Promise<number> {
+/**
+ * Refuses a missing, unreadable, empty or non-regular file with a message that names it (`what`:
+ * "video file", "captions file"). Returns its size.
+ */
+export async function checkReadableFile(file: string, what = "video file"): Promise<number> {
   const path = resolve(file);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(error.code === "ENOENT" ? `video file not found: ${path}` : `cannot read ${path}: ${error.message}`);
+    throw new UserError(error.code === "ENOENT" ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${error.message}`);
   });
   if (!info.isFile()) throw new UserError(`${path} is not a regular file.`);
   if (info.size === 0) throw new UserError(`${path} is empty.`);
@@ -57,7 +60,7 @@ export async function checkVideoFile(file: string): Promise<number> {
 
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const file = resolve(options.file);
-  const length = await checkVideoFile(file);
+  const length = await checkReadableFile(file);
   if (options.trackers.length === 0 && options.webSeeds.length === 0) {
     throw new UserError("no tracker and no web seed: nobody could ever find this torrent. Give at least one --tracker.");
   }
