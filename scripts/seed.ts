@@ -2,9 +2,10 @@
  * `npm run seed`: turns the pilot into a torrent, writes the .torrent and the manifest's
  * `torrent` section, then seeds it to browsers (WebRTC) and desktop clients (TCP) until Ctrl-C.
  */
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-file.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
+import { webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
 import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
 import { progressReporter } from "./lib/progress.ts";
@@ -23,7 +24,8 @@ Options:
   --tracker <url>         announce URL (repeatable): wss:// for browsers, https:// or udp:// for
                           desktop clients. Default: the manifest's trackers.
   --web-seed <url>        HTTP(S) URL of the same file (repeatable), e.g. IPFS gateway URLs.
-                          Default: the manifest's web seeds.
+                          Default: the manifest's web seeds, plus the gateway URLs of this file
+                          if it was pinned (npm run pin)
   --ice-server <url>      STUN/TURN URL for browsers (repeatable). Default: the manifest's.
   --port <n>              TCP port for desktop clients (default 6881; 0 = any)
   --out <file.torrent>    where to write the .torrent (default: pilot.torrent next to the manifest)
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   });
   if (positionals.length !== 1) throw new UserError("give exactly one video file. Run with --help for usage.");
   const video = resolve(positionals[0]);
-  await checkReadableFile(video);
+  const length = await checkReadableFile(video);
   if (values.captions !== undefined) await checkReadableFile(values.captions, "captions file");
   const port = Number(values.port);
   if (!/^[0-9]+$/.test(values.port) || port > 65_535) throw new UserError(`--port "${values.port}" is not a port number.`);
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
   if (trackers.length === 0) {
     throw new UserError("no tracker: pass --tracker <url> (wss:// for browsers, https:// or udp:// for desktop clients).");
   }
-  const webSeeds = values["web-seed"] ?? manifest.torrent?.webSeeds ?? [];
+  // A pilot pinned to IPFS (npm run pin) is served by its gateways: they are web seeds too.
+  const pinned = manifest.ipfs?.pilot;
+  const pinnedUrls = pinned !== undefined && pinned.length === length && pinned.name === basename(video) ? pinned.urls : [];
+  const webSeeds = values["web-seed"] ?? webSeedsWithPilot(manifest.torrent?.webSeeds ?? [], [], pinnedUrls);
   const iceServers = values["ice-server"]?.map((urls) => ({ urls })) ?? manifest.torrent?.iceServers ?? [];
   const torrentPath = resolve(values.out ?? resolve(dirname(file), "pilot.torrent"));
 

@@ -99,6 +99,43 @@ export const torrentSchema = z.strictObject({
     .optional(),
 });
 
+/** A CIDv1 in base32 (`bafy…` for content, `bafk…` for a raw block, `bag…` for a CAR shard). */
+const cidString = z.string().regex(/^b[a-z2-7]{58,}$/, { message: "expected a CIDv1 in base32 (bafy…, bafk…, bag…)" });
+
+/**
+ * An IPFS gateway: a path gateway's origin (`https://w3s.link`, content at `/ipfs/<cid>`) or a
+ * URL template with `{cid}` (a subdomain gateway, `https://{cid}.ipfs.dweb.link`).
+ */
+const gateway = z
+  .url({ protocol: /^https?$/, error: "expected an http(s) gateway URL, e.g. https://w3s.link or https://{cid}.ipfs.dweb.link" })
+  .or(z.string().regex(/^https?:\/\/[^\s]*\{cid\}[^\s]*$/, { message: "expected an http(s) gateway URL or a template with {cid}" }));
+
+/** Content pinned to IPFS (written by `npm run pin`). */
+export const pinnedSchema = z.strictObject({
+  /** Root CID of the UnixFS file or directory. */
+  cid: cidString,
+  /** CIDs of the CAR shards stored with the pinning service, in order. */
+  shards: z.array(cidString).min(1),
+  /** The content on each gateway, in the order of `ipfs.gateways`. */
+  urls: z.array(httpUrl).min(1),
+});
+
+export const ipfsSchema = z.strictObject({
+  /** Gateways the URLs were made for: several, so one gateway going away loses nothing. */
+  gateways: z.array(gateway).min(2, { message: "list at least two gateways, so that one outage does not take the pilot offline" }),
+  /** The pilot as one UnixFS file. */
+  pilot: pinnedSchema
+    .extend({
+      /** The file's name (used as `?filename=` on gateway URLs). */
+      name: z.string().min(1),
+      /** File size in bytes. */
+      length: z.int().min(1),
+    })
+    .optional(),
+  /** The built site as one UnixFS directory (serve it under `/ipfs/<cid>/`). */
+  site: pinnedSchema.optional(),
+});
+
 export const manifestSchema = z.strictObject({
   version: z.literal(MANIFEST_VERSION),
   campaign: z.strictObject({
@@ -109,6 +146,8 @@ export const manifestSchema = z.strictObject({
   escrow: escrowSchema,
   /** The pilot, peer-to-peer (written by `npm run seed`). */
   torrent: torrentSchema.optional(),
+  /** The IPFS backup of the pilot and the site (written by `npm run pin`). */
+  ipfs: ipfsSchema.optional(),
 });
 
 /** A validated manifest (addresses checksummed). */

@@ -191,6 +191,8 @@ declare module "parse-torrent" {
     urlList: string[];
   }
   export default function parseTorrent(torrentId: string | Uint8Array): Promise<ParsedTorrent>;
+  /** The magnet URI of a parsed torrent (xt, dn, tr, ws), as WebTorrent's `torrent.magnetURI`. */
+  export function toMagnetURI(parsed: ParsedTorrent): string;
 }
 
 declare module "bencode" {

@@ -1,0 +1,84 @@
+/**
+ * The CIDs `npm run pin` computes are the ones any IPFS implementation computes with the same
+ * settings: checked against Helia's importer (ipfs-unixfs-importer), written independently of
+ * the Storacha encoder the pin uses.
+ */
+import assert from "node:assert/strict";
+import { createCipheriv } from "node:crypto";
+import { describe, it } from "node:test";
+import { importer, type ImporterOptions } from "ipfs-unixfs-importer";
+import { fixedSize } from "ipfs-unixfs-importer/chunker";
+import { balanced } from "ipfs-unixfs-importer/layout";
+import { encodeDirectory, encodeFile, UNIXFS_SETTINGS, type EncoderBlob } from "../../scripts/lib/ipfs/encode.ts";
+import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
+
+const MIB = 1024 * 1024;
+
+/** The pin's settings, spelled out the way Helia takes them. */
+const HELIA_OPTIONS: ImporterOptions = {
+  cidVersion: 1,
+  rawLeaves: true,
+  reduceSingleLeafToSelf: true,
+  chunker: fixedSize({ chunkSize: UNIXFS_SETTINGS.chunkSize }),
+  layout: balanced({ maxChildrenPerNode: UNIXFS_SETTINGS.maxChildrenPerNode }),
+};
+
+/** Helia's importer only needs somewhere to put blocks; the CID is all we compare. */
+const discard = { put: async (cid: unknown) => cid } as unknown as Parameters<typeof importer>[1];
+
+/** `size` pseudo-random bytes (AES-256-CTR of zeros under a fixed key), the same on every read. */
+function generated(size: number): EncoderBlob & { chunks(): AsyncGenerator<Uint8Array> } {
+  async function* chunks() {
+    const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, 7), Buffer.alloc(16, 0));
+    const zeros = Buffer.alloc(MIB);
+    for (let left = size; left > 0; left -= MIB) yield new Uint8Array(cipher.update(zeros.subarray(0, Math.min(MIB, left))));
+  }
+  return {
+    size,
+    chunks,
+    stream: () => ReadableStream.from(chunks()) as ReadableStream<Uint8Array>,
+  };
+}
+
+async function heliaFileCid(content: AsyncIterable<Uint8Array> | Uint8Array, options: ImporterOptions = HELIA_OPTIONS): Promise<string> {
+  let root: string | undefined;
+  for await (const entry of importer([{ content }], discard, options)) root = entry.cid.toString();
+  if (root === undefined) throw new Error("the importer returned nothing");
+  return root;
+}
+
+describe("IPFS CIDs: the pin's encoder and Helia's importer agree", () => {
+  it("a file of more than 1,024 chunks (a two-level tree) gets the same root CID", async () => {
+    const blob = generated(1025 * MIB + 12_345);
+    const ours = await encodeFile(blob);
+    assert.equal(ours.bytes, blob.size);
+    assert.ok(ours.shards.length > 1, "a file this size spans several CAR shards");
+    assert.equal(ours.root, await heliaFileCid(blob.chunks()));
+  });
+
+  it("the sample pilot gets the same root CID, also under Helia's unixfs-v1-2025 profile", async () => {
+    const pilot = await fileFromPath("media/sample-pilot.mp4");
+    const ours = await encodeFile(pilot);
+    const bytes = new Uint8Array(await pilot.arrayBuffer());
+    assert.equal(ours.root, await heliaFileCid(bytes));
+    assert.equal(ours.root, await heliaFileCid(bytes, { profile: "unixfs-v1-2025" }));
+  });
+
+  it("a file of one chunk is a single raw block, as in Helia", async () => {
+    const small = generated(1000);
+    const ours = await encodeFile(small);
+    assert.match(ours.root, /^bafk/, "a raw-leaf CID");
+    assert.equal(ours.root, await heliaFileCid(small.chunks()));
+  });
+
+  it("a directory (the site's shape: nested files) gets the same root CID", async () => {
+    const files = await directoryFiles("test/fixtures/site-tree");
+    const ours = await encodeDirectory(files);
+    let root: string | undefined;
+    const candidates = await Promise.all(
+      files.map(async (file) => ({ path: file.name, content: new Uint8Array(await file.arrayBuffer()) })),
+    );
+    for await (const entry of importer(candidates, discard, { ...HELIA_OPTIONS, wrapWithDirectory: true })) root = entry.cid.toString();
+    assert.equal(ours.root, root);
+  });
+});
