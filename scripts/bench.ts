@@ -2,6 +2,7 @@
  * `npm run bench`: prints the project's benchmark figures (the README's tables come from here).
  */
 import { gasTable, measureGas } from "./bench/gas.ts";
+import { ipfsTable, measureIpfs } from "./bench/ipfs.ts";
 import { measurePlayer, playerTable } from "./bench/player.ts";
 import { measureTorrent, torrentTable } from "./bench/torrent.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
@@ -12,6 +13,7 @@ Usage: npm run bench [-- options]
 Measures and prints (all sections unless --only):
   gas      gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
   torrent  seeder hashing speed vs sha1sum (1 GiB file), Node-to-Node TCP and WebRTC throughput
+  ipfs     local CID + CAR encoding of a 1 GiB file vs sha256sum, and its peak memory
   player   click-to-first-frame with a seeding peer (WebRTC, network namespace; needs root) and
            with the web seed alone, share of bytes from peers, Node-to-browser throughput
 
@@ -19,7 +21,7 @@ Options:
   --eth-price <usd>   ETH price in USD for the cost columns (default 3000)
   --l1-gwei <gwei>    L1 gas price (default 10)
   --l2-gwei <gwei>    L2 gas price (default 0.01)
-  --only <section>    one section: gas, torrent or player (repeatable)
+  --only <section>    one section: gas, torrent, ipfs or player (repeatable)
   --runs <n>          player runs to take the median of (default 5)
   -h, --help          this help
 `;
@@ -38,9 +40,9 @@ async function main(): Promise<void> {
     only: { type: "string", multiple: true },
     runs: { type: "string", default: "5" },
   });
-  const sections = new Set(values.only ?? ["gas", "torrent", "player"]);
+  const sections = new Set(values.only ?? ["gas", "torrent", "ipfs", "player"]);
   for (const section of sections) {
-    if (!["gas", "torrent", "player"].includes(section)) throw new UserError(`--only "${section}": use gas, torrent or player.`);
+    if (!["gas", "torrent", "ipfs", "player"].includes(section)) throw new UserError(`--only "${section}": use gas, torrent, ipfs or player.`);
   }
   const runs = positive(values.runs, "--runs");
   const prices = {
@@ -56,6 +58,10 @@ async function main(): Promise<void> {
   if (sections.has("torrent")) {
     const figures = await measureTorrent();
     process.stdout.write(`\n## BitTorrent\n\n${torrentTable(figures)}\n`);
+  }
+  if (sections.has("ipfs")) {
+    const figures = await measureIpfs();
+    process.stdout.write(`\n## IPFS encoding (npm run pin, before any upload)\n\n${ipfsTable(figures)}\n`);
   }
   if (sections.has("player")) {
     const figures = await measurePlayer(Math.round(runs));

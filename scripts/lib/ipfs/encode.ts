@@ -12,6 +12,8 @@ import { BlockDeduplicationStream, dedupe } from "@storacha/upload-client/dedupl
 import { defaultFileComparator, SHARD_SIZE, ShardingStream } from "@storacha/upload-client/sharding";
 import type { BlobLike, FileLike, IndexedCARFile } from "@storacha/upload-client/types";
 import * as UnixFS from "@storacha/upload-client/unixfs";
+import { createHash } from "node:crypto";
+import * as Digest from "multiformats/hashes/digest";
 import * as Link from "multiformats/link";
 import { sha256 } from "multiformats/hashes/sha2";
 
@@ -71,11 +73,13 @@ function counted<T extends BlobLike>(file: T, count: (bytes: number) => void): T
   });
 }
 
+/** A shard's CID: sha-256 of its CAR bytes, hashed as they stream (no second copy of the shard). */
 async function sealShard(car: IndexedCARFile, options: EncodeOptions): Promise<{ cid: string; size: number }> {
-  const bytes = new Uint8Array(await car.arrayBuffer());
-  const cid = Link.create(CAR_CODEC, await sha256.digest(bytes)).toString();
-  await options.onShard?.({ cid, size: bytes.byteLength, car });
-  return { cid, size: bytes.byteLength };
+  const hash = createHash("sha256");
+  for await (const chunk of car.stream() as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+  const cid = Link.create(CAR_CODEC, Digest.create(sha256.code, hash.digest())).toString();
+  await options.onShard?.({ cid, size: car.size, car });
+  return { cid, size: car.size };
 }
 
 type Block = Parameters<typeof dedupe>[0] extends Iterable<infer B> ? B : never;
