@@ -37,6 +37,26 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** The Content-Type of a file, by its name's extension (`application/octet-stream` if unknown). */
+export function contentTypeFor(name: string): string {
+  return CONTENT_TYPES[extname(name).toLowerCase()] ?? "application/octet-stream";
+}
+
+/**
+ * Lets any origin read the response (a web seed or a gateway is read from the site's origin) and
+ * answers a CORS preflight. Returns true when the request was a preflight, already answered.
+ */
+export function answerCors(req: IncomingMessage, res: ServerResponse): boolean {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  // Web-seed clients send Range and, from WebTorrent in browsers, Cache-Control: allow what the
+  // preflight asks for (the server is public, read-only and holds no credentials).
+  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "Range");
+  res.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges");
+  if (req.method !== "OPTIONS") return false;
+  res.writeHead(204).end();
+  return true;
+}
+
 /** Parses a single `bytes=a-b` range against `size`; `undefined` for none, `null` if unsatisfiable. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | null {
   if (header === undefined) return undefined;
@@ -70,15 +90,7 @@ function fileFor(root: string, urlPath: string): string | undefined {
 }
 
 async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  res.setHeader("Access-Control-Allow-Origin", "*");
-  // Web-seed clients send Range and, from WebTorrent in browsers, Cache-Control: allow what the
-  // preflight asks for (the server is public, read-only and holds no credentials).
-  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "Range");
-  res.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges");
-  if (req.method === "OPTIONS") {
-    res.writeHead(204).end();
-    return;
-  }
+  if (answerCors(req, res)) return;
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { Allow: "GET, HEAD, OPTIONS" }).end();
     return;
@@ -97,7 +109,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found");
     return;
   }
-  const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+  const type = contentTypeFor(path);
   const range = parseRange(req.headers.range, info.size);
   const common = { "Content-Type": type, "Accept-Ranges": "bytes", "Cache-Control": "no-cache" };
   if (range === null) {

@@ -1,7 +1,10 @@
 /**
  * How the player gets the pilot into the <video>, decided from what the browser can do and where
- * the page is served. Pure, so it is unit-tested without a browser.
+ * the page is served, and which URLs it plays directly, in which order. Pure, so it is
+ * unit-tested without a browser.
  */
+import { gatewayUrl, pathGatewayPrefix } from "./ipfs-gateway.ts";
+import type { PlayerConfig } from "./player-config.ts";
 
 export interface PlayerCapabilities {
   /** `"serviceWorker" in navigator` */
@@ -20,15 +23,16 @@ export type PlayerRoute =
 
 /** Pages served from a shared IPFS path gateway (`/ipfs/<cid>/…`) share one origin with every other site there. */
 export function onSharedGateway(path: string): boolean {
-  return /^\/ip[fn]s\//.test(path);
+  return pathGatewayPrefix(path) !== undefined;
 }
 
+/** Streams through WebTorrent where the browser can, else plays a URL directly, with the reason. */
 export function choosePlayerRoute(capabilities: PlayerCapabilities): PlayerRoute {
   if (onSharedGateway(capabilities.path)) {
     return {
       kind: "direct",
       reason:
-        "This page is served from a shared IPFS gateway path, where a streaming service worker cannot safely run: playing the pilot straight from the gateway.",
+        "This page comes from a shared IPFS gateway, where every other site on the gateway shares its origin, so streaming through a service worker would not be safe: playing the pilot straight from the gateway.",
     };
   }
   if (!capabilities.serviceWorker || !capabilities.secureContext) {
@@ -38,4 +42,26 @@ export function choosePlayerRoute(capabilities: PlayerCapabilities): PlayerRoute
     return { kind: "direct", reason: "This browser has no WebRTC, so it cannot reach other fans: playing the pilot straight from a web seed." };
   }
   return { kind: "webtorrent" };
+}
+
+/** Where the page is: `location.origin` and `location.pathname`. */
+export interface PageLocation {
+  origin: string;
+  path: string;
+}
+
+/**
+ * The URLs the direct route tries, in order, without repeats. On a shared IPFS path gateway
+ * (`/ipfs/<siteCid>/…`) the pilot's CID on that very gateway comes first (it answered for the
+ * page, so it is the likeliest to answer for the pilot too), then the pilot on the gateways the
+ * manifest lists, then the torrent's web seeds. Elsewhere the web seeds come first.
+ */
+export function directPlayUrls(config: Pick<PlayerConfig, "webSeeds" | "ipfsPilot">, page: PageLocation): string[] {
+  const { webSeeds, ipfsPilot } = config;
+  const pinned = ipfsPilot?.urls ?? [];
+  const urls =
+    onSharedGateway(page.path) && ipfsPilot !== undefined
+      ? [gatewayUrl(page.origin, ipfsPilot.cid, { filename: ipfsPilot.name }), ...pinned, ...webSeeds]
+      : [...webSeeds, ...pinned];
+  return [...new Set(urls)];
 }

@@ -8,7 +8,7 @@
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import type { PlayerConfig } from "./player-config.ts";
-import { choosePlayerRoute } from "./player-route.ts";
+import { choosePlayerRoute, directPlayUrls } from "./player-route.ts";
 import { viewStats } from "./player-stats.ts";
 
 const STATS_INTERVAL_MS = 1_000;
@@ -185,10 +185,10 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
   }
 }
 
-/** Plays the first web seed URL that starts playing. */
+/** Plays the first URL that starts playing (see {@link directPlayUrls} for the order). */
 async function playDirect(config: PlayerConfig, ui: Elements, reason: string): Promise<void> {
   const failures: string[] = [];
-  for (const url of config.webSeeds) {
+  for (const url of directPlayUrls(config, { origin: location.origin, path: location.pathname })) {
     ui.status.textContent = reason;
     ui.video.src = url;
     try {
@@ -204,7 +204,7 @@ async function playDirect(config: PlayerConfig, ui: Elements, reason: string): P
   }
   ui.video.removeAttribute("src");
   ui.video.load();
-  throw new Error(failures.length > 0 ? failures.join("; ") : "no web seed is listed");
+  throw new Error(failures.length > 0 ? failures.join("; ") : "no web seed or IPFS gateway is listed");
 }
 
 function showFailure(ui: Elements, problems: string[]): void {

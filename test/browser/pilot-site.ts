@@ -1,7 +1,7 @@
 /**
  * A built site with a playable pilot, for the player's browser tests: a manifest (the fixture
- * campaign plus a `torrent` section for the sample pilot) and `astro build` run on it, as the
- * producer's build does.
+ * campaign plus a `torrent` section for the sample pilot, and an `ipfs` section when given) and
+ * `astro build` run on it, as the producer's build does.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
 import { MANIFEST_ENV } from "../../site/lib/manifest-file.ts";
+import type { ManifestInput } from "../../site/lib/manifest.ts";
 import { makeTorrent, PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 
 const run = promisify(execFile);
@@ -20,8 +21,13 @@ export interface PilotSite {
   infoHash: string;
 }
 
+export interface PilotSiteOptions {
+  /** The manifest's `ipfs` section (the pilot pinned to IPFS), if any. */
+  ipfs?: ManifestInput["ipfs"];
+}
+
 /** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
-export async function buildPilotSite(trackers: string[], webSeeds: string[]): Promise<PilotSite> {
+export async function buildPilotSite(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotSite> {
   const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
   const torrent = await makeTorrent(PILOT, trackers, webSeeds);
   await writeFile(join(dir, "pilot.torrent"), torrent);
@@ -41,6 +47,7 @@ export async function buildPilotSite(trackers: string[], webSeeds: string[]): Pr
     iceServers: [],
     captions: { file: "captions.vtt", srclang: "en", label: "English" },
   };
+  if (options.ipfs !== undefined) manifest.ipfs = options.ipfs;
   const manifestFile = join(dir, "campaign.json");
   await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
   const outDir = join(dir, "site");

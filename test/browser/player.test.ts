@@ -5,38 +5,15 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
+import { playerState, playsPast, pressPlay } from "./player-page.ts";
 
 /** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
 const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
-
-async function playerState(page: Page) {
-  return page.evaluate(() => {
-    const root = document.querySelector<HTMLElement>("[data-player]");
-    const video = document.querySelector("video");
-    return {
-      route: root?.dataset.route,
-      fromPeers: Number(root?.dataset.fromPeers ?? 0),
-      fromWebSeeds: Number(root?.dataset.fromWebSeeds ?? 0),
-      currentTime: video?.currentTime ?? 0,
-      currentSrc: video?.currentSrc ?? "",
-      stats: document.querySelector("[data-player-stats]")?.textContent?.replace(/\s+/g, " ").trim() ?? "",
-      alert: document.querySelector("[data-player-alert]")?.textContent ?? "",
-    };
-  });
-}
-
-async function pressPlay(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /watch the pilot/i }).click();
-}
-
-async function playsPast(page: Page, seconds: number): Promise<void> {
-  await page.waitForFunction((t) => (document.querySelector("video")?.currentTime ?? 0) > t, seconds, { timeout: 30_000 });
-}
 
 describe("the player in Chromium (loopback)", () => {
   let tracker: LocalTracker;

@@ -36,7 +36,16 @@ function generated(size: number): EncoderBlob & { chunks(): AsyncGenerator<Uint8
   return {
     size,
     chunks,
-    stream: () => ReadableStream.from(chunks()) as ReadableStream<Uint8Array>,
+    stream: () => {
+      const source = chunks();
+      return new ReadableStream<Uint8Array<ArrayBuffer>>({
+        async pull(controller) {
+          const next = await source.next();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
+        },
+      });
+    },
   };
 }
 

@@ -88,7 +88,9 @@ describe("npm run pin (no service)", () => {
     assert.deepEqual(shardCid.multihash.digest, new Uint8Array(createHash("sha256").update(bytes).digest()));
     const car = await CarReader.fromBytes(bytes);
     assert.deepEqual((await car.getRoots()).map(String), [root]);
-    assert.ok(await car.get(Link.parse(root)), "the CAR holds the root block");
+    const cids: string[] = [];
+    for await (const block of car.blocks()) cids.push(block.cid.toString());
+    assert.ok(cids.includes(root), "the CAR holds the root block");
     assert.match(result.stdout, /manifest .*none\.json does not exist: nothing recorded/);
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { choosePlayerRoute, onSharedGateway } from "../../site/lib/player-route.ts";
+import { choosePlayerRoute, directPlayUrls, onSharedGateway } from "../../site/lib/player-route.ts";
 import { formatSpeed, peerShare, viewStats } from "../../site/lib/player-stats.ts";
 
 const capable = { serviceWorker: true, webrtc: true, secureContext: true, path: "/index.html" };
@@ -33,6 +33,45 @@ describe("choosing how the player gets the pilot", () => {
   it("recognises /ipfs/ and /ipns/ paths only at the start", () => {
     assert.equal(onSharedGateway("/ipns/example.org/"), true);
     assert.equal(onSharedGateway("/site/ipfs/x"), false);
+  });
+
+  it("says why it plays straight from a shared gateway: every site there shares the page's origin", () => {
+    const route = choosePlayerRoute({ ...capable, path: "/ipfs/bafysite/" });
+    assert.match(route.kind === "direct" ? route.reason : "", /shares its origin.*straight from the gateway/);
+  });
+});
+
+describe("which URLs the player plays directly, in which order", () => {
+  const SITE = "/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/";
+  const ipfsPilot = {
+    cid: "bafybeipilot",
+    name: "pilot.mp4",
+    urls: ["https://one.example/ipfs/bafybeipilot?filename=pilot.mp4", "https://two.example/ipfs/bafybeipilot?filename=pilot.mp4"],
+  };
+  const webSeeds = ["https://seed.example/pilot.mp4"];
+
+  it("on a path gateway: the pilot on that same gateway first, then the pinned URLs, then the web seeds", () => {
+    assert.deepEqual(directPlayUrls({ webSeeds, ipfsPilot }, { origin: "https://three.example", path: SITE }), [
+      "https://three.example/ipfs/bafybeipilot?filename=pilot.mp4",
+      ...ipfsPilot.urls,
+      ...webSeeds,
+    ]);
+  });
+
+  it("lists a URL once when the page's gateway is also a pinned gateway or a web seed", () => {
+    const urls = directPlayUrls({ webSeeds: [...ipfsPilot.urls].reverse(), ipfsPilot }, { origin: "https://two.example", path: `${SITE}index.html` });
+    assert.deepEqual(urls, [ipfsPilot.urls[1], ipfsPilot.urls[0]]);
+  });
+
+  it("at a domain root: the web seeds first, then the pinned URLs", () => {
+    assert.deepEqual(directPlayUrls({ webSeeds, ipfsPilot }, { origin: "https://pilot.example", path: "/index.html" }), [
+      ...webSeeds,
+      ...ipfsPilot.urls,
+    ]);
+  });
+
+  it("without the pilot on IPFS: the web seeds alone, even on a gateway", () => {
+    assert.deepEqual(directPlayUrls({ webSeeds }, { origin: "https://three.example", path: SITE }), webSeeds);
   });
 });
 
