@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole campaign on this machine. A local chain on 127.0.0.1, a test stablecoin
  * and the escrow deployed with the reference parameters, dev accounts funded, a BitTorrent tracker,
- * a web seed and a seeder for the sample pilot, the manifest written, the site built from it and
- * served on 127.0.0.1. Ctrl-C stops everything.
+ * a web seed and a seeder for the sample pilot, two local IPFS gateways serving the pilot and the
+ * built site (encoded as `npm run pin` encodes them), the manifest written, the site built from it
+ * and served on 127.0.0.1. Ctrl-C stops everything.
  */
 import { access, mkdir } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
@@ -12,6 +13,11 @@ import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
 import { writeManifest } from "../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type ManifestInput } from "../site/lib/manifest.ts";
 import { buildSite } from "./lib/build-site.ts";
+import { CarBlockstore } from "./lib/ipfs/car-blockstore.ts";
+import { directoryCars, fileCars } from "./lib/ipfs/encoded-cars.ts";
+import { directoryFiles, fileFromPath } from "./lib/ipfs/files.ts";
+import { startTrustlessGateway, type TrustlessGateway } from "./lib/ipfs/gateway.ts";
+import { pinnedPilot, pinnedSite } from "./lib/ipfs/manifest-section.ts";
 import { parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { deployEscrow } from "./lib/deploy-campaign.ts";
@@ -32,6 +38,7 @@ Options:
   --site-port <port>    site port on 127.0.0.1 (default 4321; 0 = any free port)
   --tracker-port <port> BitTorrent tracker (HTTP + WebSocket) port (default 8000; 0 = any)
   --webseed-port <port> web seed (HTTP) port for the pilot (default 8001; 0 = any)
+  --gateway-ports <a,b> the two local IPFS gateways' ports (default 8080,8081; 0,0 = any)
   --pilot <file>        the video to seed (default media/sample-pilot.mp4, with its .vtt)
   --goal <backers>      goal in backers (default ${REFERENCE_GOAL_BACKERS})
   --min-pledge <amount> smallest first pledge in tUSD (default 9.95)
@@ -65,6 +72,7 @@ async function main(): Promise<void> {
     "site-port": { type: "string", default: "4321" },
     "tracker-port": { type: "string", default: "8000" },
     "webseed-port": { type: "string", default: "8001" },
+    "gateway-ports": { type: "string", default: "8080,8081" },
     pilot: { type: "string", default: SAMPLE_PILOT },
     goal: { type: "string", default: String(REFERENCE_GOAL_BACKERS) },
     "min-pledge": { type: "string", default: "9.95" },
@@ -75,6 +83,8 @@ async function main(): Promise<void> {
   const sitePort = parsePort(values["site-port"], "--site-port");
   const trackerPort = parsePort(values["tracker-port"], "--tracker-port");
   const webSeedPort = parsePort(values["webseed-port"], "--webseed-port");
+  const gatewayPorts = values["gateway-ports"].split(",").map((port) => parsePort(port.trim(), "--gateway-ports"));
+  if (gatewayPorts.length !== 2) throw new UserError(`--gateway-ports "${values["gateway-ports"]}": give two ports, e.g. 8080,8081.`);
   const pilot = resolve(values.pilot);
   const captionsFile = pilot.replace(/\.[^./]+$/, ".vtt");
   const goalBackers = parseGoal(values.goal);
@@ -124,7 +134,20 @@ async function main(): Promise<void> {
     const webSeed = await startStaticServer(dirname(pilot), webSeedPort);
     stops.push(webSeed.close);
     const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
-    const webSeeds = [`${webSeed.url}/${encodeURIComponent(basename(pilot))}`];
+
+    progress("Encoding the pilot for IPFS and starting two local gateways…");
+    const blocks = new CarBlockstore();
+    const gateways: TrustlessGateway[] = [];
+    for (const port of gatewayPorts) {
+      const gateway = await startTrustlessGateway({ store: blocks, port });
+      stops.push(gateway.close);
+      gateways.push(gateway);
+    }
+    const gatewayOrigins = gateways.map((gateway) => gateway.origin);
+    const pilotCars = await fileCars(await fileFromPath(pilot));
+    for (const car of pilotCars.cars) await blocks.add(car);
+    const ipfsPilot = pinnedPilot(pilotCars.encoded, basename(pilot), gatewayOrigins);
+    const webSeeds = [`${webSeed.url}/${encodeURIComponent(basename(pilot))}`, ...ipfsPilot.urls];
     const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0 });
     stops.push(seeder.close);
     const hasCaptions = await access(captionsFile).then(() => true, () => false);
@@ -142,6 +165,7 @@ async function main(): Promise<void> {
       chain: { id: deployed.chain.id, name: "Local Hardhat chain", rpcUrls: [chain.url] },
       escrow: deployed.escrow,
       torrent,
+      ipfs: { gateways: gatewayOrigins, pilot: ipfsPilot },
     };
     await writeManifest(manifest, manifestFile);
 
@@ -150,6 +174,11 @@ async function main(): Promise<void> {
     await buildSite(manifestFile, siteDir);
     const site = await startStaticServer(siteDir, sitePort);
     stops.push(site.close);
+    // The built site on the gateways too, as `npm run pin -- <site>` would record it.
+    const siteCars = await directoryCars(await directoryFiles(siteDir));
+    for (const car of siteCars.cars) await blocks.add(car);
+    const ipfsSite = pinnedSite(siteCars.encoded, gatewayOrigins);
+    await writeManifest({ ...manifest, ipfs: { gateways: gatewayOrigins, pilot: ipfsPilot, site: ipfsSite } }, manifestFile);
 
     const backer = devAccount(DEV_ROLES.backer);
     process.stdout.write(
@@ -164,6 +193,9 @@ async function main(): Promise<void> {
         `  deadline      ${new Date(Number(deadline) * 1000).toISOString()}`,
         `  tracker       ${tracker.wsAnnounce}  (desktop clients: ${tracker.httpAnnounce})`,
         `  web seed      ${webSeeds[0]}`,
+        `  IPFS gateways ${gatewayOrigins.join(", ")}  (local stand-ins for public gateways)`,
+        `  site on IPFS  ${ipfsSite.urls[0]}`,
+        `  pilot on IPFS ${ipfsPilot.cid}`,
         `  pilot         ${seeder.name}, info hash ${seeder.infoHash}, seeding on TCP port ${seeder.torrentPort}`,
         `  magnet        ${seeder.magnet}`,
         `  manifest      ${manifestFile}`,

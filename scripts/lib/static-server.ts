@@ -130,15 +130,11 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   createReadStream(path, { start, end }).on("error", () => res.destroy()).pipe(res);
 }
 
-/** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
-export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
-  const absolute = resolve(root);
-  const server = createServer((req, res) => {
-    handle(absolute, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
+/**
+ * Listens on 127.0.0.1:`port` (0: any free port) and resolves with the port; a busy port becomes
+ * a {@link UserError} that says so.
+ */
+export async function listenOnLoopback(server: Server, port: number): Promise<number> {
   await new Promise<void>((ok, fail) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       fail(
@@ -149,7 +145,19 @@ export async function startStaticServer(root: string, port = 0): Promise<StaticS
     );
     server.listen(port, "127.0.0.1", () => ok());
   });
-  const { port: actual } = server.address() as AddressInfo;
+  return (server.address() as AddressInfo).port;
+}
+
+/** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
+export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
+  const absolute = resolve(root);
+  const server = createServer((req, res) => {
+    handle(absolute, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  const actual = await listenOnLoopback(server, port);
   return {
     server,
     url: `http://127.0.0.1:${actual}`,

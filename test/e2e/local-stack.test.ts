@@ -45,7 +45,7 @@ describe("npm start: the local campaign", async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-start-"));
     stack = await startScript(
       "start.ts",
-      ["--chain-port", "0", "--site-port", "0", "--tracker-port", "0", "--webseed-port", "0", "--dir", dir],
+      ["--chain-port", "0", "--site-port", "0", "--tracker-port", "0", "--webseed-port", "0", "--gateway-ports", "0,0", "--dir", dir],
       "Press Ctrl-C to stop.",
     );
     siteUrl = field(stack.output(), "site");
@@ -70,7 +70,7 @@ describe("npm start: the local campaign", async () => {
     assert.equal(manifest.escrow.beneficiary, devAccount(DEV_ROLES.beneficiary).address);
   });
 
-  it("writes the seeded pilot into the manifest: torrent, trackers, web seed and captions", async () => {
+  it("writes the seeded pilot into the manifest: torrent, trackers, web seeds and captions", async () => {
     const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
     const torrent = manifest.torrent;
     assert.ok(torrent, "no torrent section");
@@ -79,7 +79,7 @@ describe("npm start: the local campaign", async () => {
     assert.equal(torrent.infoHash, /info hash ([0-9a-f]{40})/.exec(stack.output())?.[1]);
     const httpAnnounce = /desktop clients: (\S+)\)/.exec(stack.output())?.[1];
     assert.deepEqual(torrent.trackers, [field(stack.output(), "tracker"), httpAnnounce]);
-    assert.deepEqual(torrent.webSeeds, [field(stack.output(), "web seed")]);
+    assert.deepEqual(torrent.webSeeds, [field(stack.output(), "web seed"), ...(manifest.ipfs?.pilot?.urls ?? [])]);
     assert.equal(torrent.captions?.file, relative(dir, resolve("media/sample-pilot.vtt")));
     assert.ok((await stat(join(dir, torrent.torrentFile))).size > 0);
   });
@@ -129,6 +129,25 @@ describe("npm start: the local campaign", async () => {
       await page.getByText(/9\.95 tUSD/).first().waitFor();
     } finally {
       await browser.close();
+    }
+  });
+
+  it("serves the pilot and the built site from two local IPFS gateways, recorded in the manifest", async () => {
+    const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
+    const ipfs = manifest.ipfs;
+    assert.ok(ipfs?.pilot && ipfs.site, "no ipfs section with the pilot and the site");
+    assert.equal(ipfs.gateways.length, 2);
+    assert.equal(field(stack.output(), "site on IPFS"), ipfs.site.urls[0]);
+    for (const url of ipfs.site.urls) {
+      const page = await fetch(url);
+      assert.equal(page.status, 200, url);
+      assert.match(await page.text(), /<h1[^>]*>The Long Dark Between<\/h1>/);
+    }
+    const original = await readFile("media/sample-pilot.mp4");
+    for (const url of ipfs.pilot.urls) {
+      const part = await fetch(url, { headers: { Range: "bytes=1000-1999" } });
+      assert.equal(part.status, 206, url);
+      assert.ok(Buffer.from(await part.arrayBuffer()).equals(original.subarray(1000, 2000)), `${url} serves other bytes`);
     }
   });
 
@@ -213,10 +232,11 @@ describe("npm start: the local campaign", async () => {
     assert.match(result.stderr, /cannot reach the RPC endpoint/);
   });
 
-  it("stops the chain and the site cleanly on Ctrl-C", async () => {
+  it("stops the chain, the site and the gateways cleanly on Ctrl-C", async () => {
+    const gateways = /IPFS gateways (\S+), (\S+)/.exec(stack.output())?.slice(1) ?? [];
+    assert.equal(gateways.length, 2);
     const code = await stack.interrupt();
     assert.equal(code, 0);
-    assert.equal(await portIsClosed(siteUrl), true);
-    assert.equal(await portIsClosed(rpcUrl), true);
+    for (const url of [siteUrl, rpcUrl, ...gateways]) assert.equal(await portIsClosed(url), true, `${url} still answers`);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The test IPFS gateway (test/helpers/trustless-gateway.ts) answers as a public path gateway
+ * The local IPFS gateway (scripts/lib/ipfs/gateway.ts) answers as a public path gateway
  * does: files by CID with ranges, directories with their index.html, raw blocks, 404s, and it
  * never serves a block that does not hash to its CID.
  */
@@ -9,8 +9,8 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
-import { directoryCars, fileCars } from "../helpers/ipfs-cars.ts";
-import { startTrustlessGateway, type TrustlessGateway } from "../helpers/trustless-gateway.ts";
+import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
+import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
 
 const PILOT = "media/sample-pilot.mp4";
 const SITE = [

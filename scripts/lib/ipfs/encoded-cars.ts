@@ -1,8 +1,8 @@
 /**
- * Content encoded for IPFS exactly as `npm run pin` encodes it (scripts/lib/ipfs/encode.ts), with
- * the CAR shards kept in memory: what a test gateway is given to serve.
+ * Content encoded for IPFS exactly as `npm run pin` encodes it (encode.ts), with
+ * the CAR shards kept in memory: what a local gateway is given to serve.
  */
-import { encodeDirectory, encodeFile, type EncoderFile, type EncodeOptions, type Encoded } from "../../scripts/lib/ipfs/encode.ts";
+import { encodeDirectory, encodeFile, type EncoderFile, type EncodeOptions, type Encoded } from "./encode.ts";
 
 /** A root CID and the CAR shards that hold its blocks. */
 export interface EncodedCars {
@@ -10,12 +10,14 @@ export interface EncodedCars {
   /** The shards' CIDs (`bag…`), as the manifest lists them. */
   shards: string[];
   cars: Blob[];
+  /** The whole encoding (root, bytes, shards with their sizes), as the manifest section takes it. */
+  encoded: Encoded;
 }
 
 async function keepCars(encode: (options: EncodeOptions) => Promise<Encoded>): Promise<EncodedCars> {
   const cars: Blob[] = [];
-  const { root, shards } = await encode({ onShard: ({ car }) => void cars.push(car) });
-  return { root, shards: shards.map((shard) => shard.cid), cars };
+  const encoded = await encode({ onShard: ({ car }) => void cars.push(car) });
+  return { root: encoded.root, shards: encoded.shards.map((shard) => shard.cid), cars, encoded };
 }
 
 /** One file (the pilot) as UnixFS, in CARs. */

@@ -1,6 +1,7 @@
 /**
  * A small IPFS HTTP path gateway on 127.0.0.1 that serves what a set of CAR files holds, the
- * way public gateways (w3s.link, ipfs.io) answer browsers and BitTorrent web seeds:
+ * way public gateways (w3s.link, ipfs.io) answer browsers and BitTorrent web seeds: the local
+ * stack's stand-in for the public gateways, and the tests' gateway.
  *
  * - `GET|HEAD /ipfs/<cid>[/<path>]`: a UnixFS file, with its Content-Type from the file name's
  *   extension (the path's last segment, or `?filename=`, which also sets
@@ -13,12 +14,11 @@
  * Every block is hashed and checked against its CID before it is served (see car-blockstore.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { exporter, type UnixFSEntry } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { answerCors, contentTypeFor, parseRange } from "../../scripts/lib/static-server.ts";
-import { gatewayUrl } from "../../site/lib/ipfs-gateway.ts";
+import { answerCors, contentTypeFor, listenOnLoopback, parseRange } from "../static-server.ts";
+import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource } from "./car-blockstore.ts";
 
 const RAW_BLOCK = "application/vnd.ipld.raw";
@@ -40,6 +40,10 @@ export interface TrustlessGateway {
 export interface TrustlessGatewayOptions {
   /** CAR files to serve from the start (more can be added later with `add`). */
   cars?: CarSource[];
+  /** Blocks shared with another gateway (two gateways, one store); default a new store. */
+  store?: CarBlockstore;
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
 }
 
 /** A request the gateway refuses, with its status and a plain-text reason. */
@@ -182,20 +186,16 @@ function answerError(res: ServerResponse, error: unknown): void {
   else sendText(res, 500, `gateway error: ${(error as Error).message}`);
 }
 
-/** Starts a gateway on 127.0.0.1 (a free port) serving the blocks of `options.cars`. */
+/** Starts a gateway on 127.0.0.1 serving the blocks of `options.cars` (and of `options.store`). */
 export async function startTrustlessGateway(options: TrustlessGatewayOptions = {}): Promise<TrustlessGateway> {
-  const store = new CarBlockstore();
+  const store = options.store ?? new CarBlockstore();
   for (const car of options.cars ?? []) await store.add(car);
   const server = createServer((req, res) => {
     handle(store, req, res).catch((error: unknown) => answerError(res, error));
   });
   // No idle keep-alive sockets: a client reusing one the server is closing gets ECONNRESET.
   server.keepAliveTimeout = 0;
-  await new Promise<void>((listening, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => listening());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${await listenOnLoopback(server, options.port ?? 0)}`;
   return {
     origin,
     url: (cid, path) => (path === undefined ? gatewayUrl(origin, cid) : gatewayUrl(origin, cid, { directory: true }) + path),

@@ -1,5 +1,5 @@
 /**
- * An in-memory blockstore filled from CAR files, for the test gateway: it hands out a block only
+ * An in-memory blockstore filled from CAR files, for the local gateway: it hands out a block only
  * after hashing it and comparing the hash with its CID, so nothing it serves can differ from
  * what the CID names, whatever the CAR held.
  */
@@ -41,7 +41,7 @@ function keyOf(cid: CID): string {
   return Buffer.from(cid.multihash.bytes).toString("hex");
 }
 
-/** A CAR's bytes (test CARs are small: read whole). */
+/** A CAR's bytes (read whole: the local stack's and the tests' CARs are small). */
 async function carBytes(car: CarSource): Promise<Uint8Array> {
   if (typeof car === "string") return readFile(car);
   return car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car;
