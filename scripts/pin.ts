@@ -112,6 +112,7 @@ async function main(): Promise<void> {
         const speed = uploaded / Math.max((performance.now() - started) / 1000, 0.001);
         progress(`shard ${index}/${count} stored: ${cid} (${formatBytes(bytes)}), ${formatBytes(uploaded)} at ${formatBytes(speed)}/s`);
       },
+      onRetry: (line) => progress(`retrying: ${line}`),
     });
     serviceChecked = result.serviceChecked;
   }

@@ -2,7 +2,8 @@
  * Uploads a file or a directory through the Storacha (w3up) client and checks, shard by shard
  * and then for the root, that what was stored is exactly what {@link encodeFile} /
  * {@link encodeDirectory} computed locally. Any difference fails loudly. Where the delegation
- * also grants `upload/get`, the service is asked what it recorded, and that is checked too.
+ * also grants `upload/get`, the service is asked for the upload it registered, and its root is
+ * checked too.
  */
 import * as DID from "@ipld/dag-ucan/did";
 import * as Client from "@storacha/client";
@@ -11,6 +12,7 @@ import type { CARMetadata } from "@storacha/client/types";
 import { connect } from "@ucanto/client";
 import { CAR, HTTP } from "@ucanto/transport";
 import * as Link from "multiformats/link";
+import { EXIT, UserError } from "../cli.ts";
 import { covers, type Credentials } from "./credentials.ts";
 import type { Encoded, EncoderFile } from "./encode.ts";
 
@@ -41,41 +43,96 @@ export function serviceFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnd
 export type UploadContent = { kind: "file"; file: File } | { kind: "directory"; files: EncoderFile[] };
 
 /** The service stored something other than what was computed locally. */
-export class CidMismatchError extends Error {
+export class CidMismatchError extends UserError {
   constructor(what: string, expected: string, actual: string) {
     super(
       `${what}: the locally computed CID is ${expected} but the upload produced ${actual}. ` +
-        "The file changed during the upload, or the client's encoder differs from the local one; nothing should be published with these CIDs.",
+        "The file changed during the upload, or the client's encoder differs from the local one; nothing was recorded, and nothing should be published with these CIDs.",
+      EXIT.failure,
     );
     this.name = "CidMismatchError";
   }
 }
 
+/** Every message down an error's `cause` chain, outermost first, without repeats. */
+export function causeMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let current: unknown = error; current !== undefined && current !== null; current = (current as { cause?: unknown }).cause) {
+    const message = current instanceof Error || typeof current === "object" ? String((current as { message?: unknown }).message ?? "") : String(current);
+    if (message !== "" && !messages.includes(message)) messages.push(message);
+    if (messages.length > 8) break;
+  }
+  return messages;
+}
+
+/** Whether an error named `name` is anywhere down the `cause` chain (the service's errors are plain objects). */
+function hasCause(error: unknown, name: string): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 9; current = (current as { cause?: unknown }).cause, depth++) {
+    if ((current as { name?: unknown }).name === name) return true;
+  }
+  return false;
+}
+
 /** The upload failed part-way: which shards the service already holds, and what to do. */
-export class UploadInterruptedError extends Error {
+export class UploadInterruptedError extends UserError {
   readonly stored: readonly string[];
   constructor(stored: readonly string[], total: number, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `the upload stopped after ${stored.length} of ${total} CAR shard(s) were stored${stored.length > 0 ? ` (${stored.join(", ")})` : ""}: ${reason}\n` +
+      `the upload stopped after ${stored.length} of ${total} CAR shard(s) were stored${stored.length > 0 ? ` (${stored.join(", ")})` : ""}: ${causeMessages(cause).join(": ")}\n` +
         "Run the same command again to resume: the CIDs are the same every time, and shards the service already holds are not sent again.",
-      { cause },
+      EXIT.failure,
     );
     this.name = "UploadInterruptedError";
     this.stored = stored;
   }
 }
 
+/** What the service's refusal means for the producer, or undefined when it is not a known refusal. */
+function explainRefusal(error: unknown, space: string): UserError | undefined {
+  if (hasCause(error, "InsufficientStorage")) {
+    return new UserError(
+      `the space ${space} is not provisioned: no storage provider was added to it, so the service stores nothing there (${causeMessages(error).at(-1)}). ` +
+        `Provision it with storacha space provision ${space} (or choose a plan for its account in the Storacha console), then run the same command again.`,
+    );
+  }
+  for (const name of ["Unauthorized", "InvalidAudience", "Expired", "NotValidBefore", "Revoked"]) {
+    if (hasCause(error, name)) {
+      return new UserError(`the service refused the delegation in STORACHA_PROOF (${name}: ${causeMessages(error).at(-1)}): create a new one for this agent and space.`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs `work` with the client's retry warnings (it `console.warn`s every failed attempt, stack
+ * and all) turned into one line each for `report`.
+ */
+async function withRetryReports<T>(report: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (attempt: unknown, ...rest: unknown[]) => {
+    const { attemptNumber, retriesLeft } = (attempt ?? {}) as { attemptNumber?: number; retriesLeft?: number };
+    if (typeof attemptNumber !== "number") return warn(attempt, ...rest);
+    report(`attempt ${attemptNumber} failed (${causeMessages(attempt).join(": ")}); ${retriesLeft ?? 0} retries left`);
+  };
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 export interface UploadResult {
   root: string;
   shards: string[];
-  /** Which of the service's own records were read back and compared: `upload/get` (the root), `upload/shard/list` (the shards). */
+  /** Which of the service's own records were read back and compared: `upload/get` (the root it registered). */
   serviceChecked: string[];
 }
 
 export interface UploadOptions {
   /** A shard is stored: `(index from 1, total, shard cid, bytes)`. */
   onShardStored?: (index: number, total: number, cid: string, bytes: number) => void;
+  /** A request failed and will be retried: one line saying why. */
+  onRetry?: (line: string) => void;
 }
 
 /** A Storacha client acting as the agent in `credentials`, on the space it delegates, talking to `service`. */
@@ -123,15 +180,14 @@ export async function uploadAndVerify(
   };
   let root: string;
   try {
-    const link =
-      content.kind === "file"
-        ? await client.uploadFile(content.file, { onShardStored })
-        : await client.uploadDirectory(content.files, { onShardStored });
+    const link = await withRetryReports(options.onRetry ?? (() => undefined), () =>
+      content.kind === "file" ? client.uploadFile(content.file, { onShardStored }) : client.uploadDirectory(content.files, { onShardStored }),
+    );
     root = link.toString();
   } catch (error) {
-    const cause = error instanceof CidMismatchError ? error : (error as Error).cause instanceof CidMismatchError ? (error as Error).cause : undefined;
-    if (cause !== undefined) throw cause;
-    throw new UploadInterruptedError(stored, total, error);
+    const mismatch = error instanceof CidMismatchError ? error : (error as Error).cause instanceof CidMismatchError ? (error as Error).cause : undefined;
+    if (mismatch !== undefined) throw mismatch;
+    throw explainRefusal(error, credentials.space) ?? new UploadInterruptedError(stored, total, error);
   }
   if (root !== expected.root) throw new CidMismatchError("root", expected.root, root);
   if (stored.length !== total) throw new CidMismatchError("shard count", String(total), String(stored.length));
@@ -143,18 +199,6 @@ export async function uploadAndVerify(
     const record = await client.capability.upload.get(rootLink);
     if (record.root.toString() !== expected.root) throw new CidMismatchError("root recorded by the service", expected.root, record.root.toString());
     serviceChecked.push("upload/get");
-  }
-  // The client asks for an upload/list proof to list an upload's shards.
-  if (may("upload/shard/list") && may("upload/list")) {
-    const recorded: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.capability.upload.shard.list(rootLink, cursor === undefined ? {} : { cursor });
-      recorded.push(...page.results.map(String));
-      cursor = page.cursor;
-    } while (cursor !== undefined && recorded.length < total);
-    if (recorded.join(",") !== stored.join(",")) throw new CidMismatchError("shards recorded by the service", stored.join(", "), recorded.join(", "));
-    serviceChecked.push("upload/shard/list");
   }
   return { root, shards: stored, serviceChecked };
 }

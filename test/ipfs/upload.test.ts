@@ -1,0 +1,173 @@
+/**
+ * `npm run pin` uploading for real, over loopback, to the w3up upload service's own in-memory
+ * implementation (`@storacha/upload-api`'s test context behind an HTTP server on 127.0.0.1):
+ * the same protocol, the same client, the same checks as against up.storacha.network.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { base32 } from "multiformats/bases/base32";
+import * as Link from "multiformats/link";
+import { buildSite } from "../../scripts/lib/build-site.ts";
+import { encodeDirectory, encodeFile, type Encoded } from "../../scripts/lib/ipfs/encode.ts";
+import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
+import { parseManifestJson } from "../../site/lib/manifest.ts";
+import { runScript, type CliResult } from "../helpers/processes.ts";
+import { startUploadService, type CredentialOptions, type UploadService } from "../helpers/upload-service.ts";
+import { PILOT } from "../pilot/swarm.ts";
+
+const GATEWAYS = ["--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10"];
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", () => listening()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((closed) => server.close(() => closed()));
+  return port;
+}
+
+describe("npm run pin: uploads to a w3up service", () => {
+  let dir: string;
+  let service: UploadService;
+  let siteDir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "peerpilot-upload-"));
+    service = await startUploadService();
+    siteDir = join(dir, "site");
+    await buildSite("test/fixtures/campaign.json", siteDir);
+  });
+
+  after(async () => {
+    await service?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The environment a producer's CI sets: credentials and this service's address. */
+  function serviceEnv(credentials: { principal: string; proof: string }): NodeJS.ProcessEnv {
+    return {
+      STORACHA_PRINCIPAL: credentials.principal,
+      STORACHA_PROOF: credentials.proof,
+      STORACHA_SERVICE_URL: service.url.href,
+      STORACHA_SERVICE_DID: service.did,
+      STORACHA_RECEIPTS_URL: service.receiptsUrl.href,
+    };
+  }
+
+  async function pin(target: string, options: CredentialOptions & { manifest?: string } = {}): Promise<CliResult & { space: string }> {
+    const credentials = await service.createCredentials(options);
+    const manifest = options.manifest ?? join(dir, "none.json");
+    const result = await runScript("pin.ts", [target, "--manifest", manifest, ...GATEWAYS], serviceEnv(credentials));
+    return { ...result, space: credentials.space };
+  }
+
+  /**
+   * What the service recorded in `space` matches the local encoding exactly: the upload (root and
+   * shards), every shard in its blob registry with its size, and the stored bytes themselves,
+   * read back from the storage node, hashing to the shard's CID.
+   */
+  async function assertStoredExactly(space: string, local: Encoded): Promise<void> {
+    assert.deepEqual(await service.uploads(space), [{ root: local.root, shards: local.shards.map((shard) => shard.cid) }]);
+    const blobs = new Map((await service.blobs(space)).map((blob) => [blob.cid, blob.size]));
+    for (const shard of local.shards) {
+      assert.equal(blobs.get(shard.cid), shard.size, `shard ${shard.cid} in the space's blob registry`);
+      const bytes = await service.readBlob(shard.cid);
+      assert.ok(bytes, `shard ${shard.cid} cannot be read back`);
+      const digest = Link.parse(shard.cid, base32).multihash.digest;
+      assert.deepEqual(new Uint8Array(createHash("sha256").update(bytes).digest()), digest, "the stored bytes are the shard's");
+    }
+  }
+
+  it("uploads the sample pilot: the service records exactly the locally computed root and shard CIDs", async () => {
+    const local = await encodeFile(await fileFromPath(PILOT));
+    const manifest = join(dir, "pilot-campaign.json");
+    await copyFile("test/fixtures/campaign.json", manifest);
+    const result = await pin(PILOT, { manifest });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^root {5}${local.root}$`, "m"));
+    assert.match(result.stdout, /verified the upload stored exactly these CIDs; read back with upload\/get/);
+    assert.match(result.stderr, /shard 1\/1 stored: bag\S+ \(3\.8 MiB\)/, "progress names each stored shard");
+    await assertStoredExactly(result.space, local);
+    const recorded = parseManifestJson(await readFile(manifest, "utf8")).ipfs?.pilot;
+    assert.equal(recorded?.cid, local.root);
+    assert.deepEqual(recorded?.shards, local.shards.map((shard) => shard.cid));
+  });
+
+  it("uploads the built site: the service records exactly the locally computed root and shard CIDs", async () => {
+    const local = await encodeDirectory(await directoryFiles(siteDir));
+    const result = await pin(siteDir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^root {5}${local.root}$`, "m"));
+    await assertStoredExactly(result.space, local);
+  });
+
+  it("never prints or records the credentials", async () => {
+    const credentials = await service.createCredentials();
+    const manifest = join(dir, "secret-campaign.json");
+    await copyFile("test/fixtures/campaign.json", manifest);
+    const result = await runScript("pin.ts", [PILOT, "--manifest", manifest, ...GATEWAYS], serviceEnv(credentials));
+    assert.equal(result.code, 0, result.stderr);
+    const written = await readFile(manifest, "utf8");
+    for (const secret of [credentials.principal, credentials.proof]) {
+      assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret) && !written.includes(secret));
+    }
+  });
+
+  it("refuses a space that no storage provider was added to, saying how to provision it, with nothing stored", async () => {
+    const result = await pin(PILOT, { provisioned: false });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /the space did:key:\S+ is not provisioned: .*has no storage provider/);
+    assert.match(result.stderr, /storacha space provision/);
+    assert.deepEqual(await service.uploads(result.space), []);
+  });
+
+  it("refuses an expired delegation before sending anything", async () => {
+    const result = await pin(PILOT, { expiration: Math.floor(Date.now() / 1000) - 60 });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /STORACHA_PROOF expired on \d{4}-\d\d-\d\dT/);
+    assert.doesNotMatch(result.stderr, /uploading/);
+    assert.deepEqual(await service.uploads(result.space), []);
+  });
+
+  it("refuses a delegation that lacks an upload capability, naming it", async () => {
+    const result = await pin(PILOT, { capabilities: ["space/blob/add", "space/index/add", "filecoin/offer"] });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /lacks upload\/add/);
+    assert.deepEqual(await service.uploads(result.space), []);
+  });
+
+  it("refuses a delegation made for another agent", async () => {
+    const mine = await service.createCredentials();
+    const theirs = await service.createCredentials();
+    const result = await runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], serviceEnv({ principal: mine.principal, proof: theirs.proof }));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /STORACHA_PROOF delegates to did:key:\S+, but STORACHA_PRINCIPAL is the agent did:key:/);
+  });
+
+  it("reports a service that cannot be reached: what was stored (nothing) and how to resume", async () => {
+    const credentials = await service.createCredentials();
+    const down = `http://127.0.0.1:${await closedPort()}/`;
+    const env = { ...serviceEnv(credentials), STORACHA_SERVICE_URL: down, STORACHA_RECEIPTS_URL: `${down}receipt/` };
+    const result = await runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /retrying: attempt 1 failed \(fetch failed: connect ECONNREFUSED/, "each retry is one line");
+    assert.match(result.stderr, /the upload stopped after 0 of 1 CAR shard\(s\) were stored: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    assert.match(result.stderr, /Run the same command again to resume/);
+    assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+  });
+
+  it("pinning the same file again succeeds and records one upload (a rerun resumes, it does not duplicate)", async () => {
+    const credentials = await service.createCredentials();
+    const run = () => runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], serviceEnv(credentials));
+    assert.equal((await run()).code, 0);
+    const again = await run();
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await service.uploads(credentials.space)).length, 1);
+  });
+});
