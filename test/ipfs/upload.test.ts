@@ -4,12 +4,14 @@
  * the same protocol, the same client, the same checks as against up.storacha.network.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { base32 } from "multiformats/bases/base32";
 import * as Link from "multiformats/link";
@@ -22,6 +24,38 @@ import { startUploadService, type CredentialOptions, type UploadService } from "
 import { PILOT } from "../pilot/swarm.ts";
 
 const GATEWAYS = ["--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10"];
+
+const HOP_BY_HOP = new Set(["host", "connection", "content-length", "keep-alive", "transfer-encoding"]);
+
+/** A reverse proxy on 127.0.0.1 in front of the service that a test can cut, like a network that drops. */
+async function startCuttableProxy(target: URL): Promise<{ url: URL; cut: boolean; close(): Promise<void> }> {
+  const state = { cut: false };
+  const server = createServer(async (request, response) => {
+    if (state.cut) {
+      request.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const upstream = await fetch(new URL(request.url ?? "/", target), {
+      method: request.method,
+      headers: Object.entries(request.headers).flatMap(([name, value]): [string, string][] =>
+        HOP_BY_HOP.has(name) || value === undefined ? [] : [[name, String(value)]],
+      ),
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+    });
+    const headers = [...upstream.headers].filter(([name]) => !HOP_BY_HOP.has(name) && name !== "content-encoding");
+    response.writeHead(upstream.status, Object.fromEntries(headers));
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  server.keepAliveTimeout = 0;
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", () => listening()));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: new URL(`http://127.0.0.1:${port}/`),
+    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
+  });
+}
 
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {
@@ -160,6 +194,35 @@ describe("npm run pin: uploads to a w3up service", () => {
     assert.match(result.stderr, /the upload stopped after 0 of 1 CAR shard\(s\) were stored: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
     assert.match(result.stderr, /Run the same command again to resume/);
     assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+  });
+
+  it("a network failure after a shard was stored names the stored shard, and the same command then resumes", async () => {
+    const credentials = await service.createCredentials();
+    const proxy = await startCuttableProxy(service.url);
+    try {
+      const env = { ...process.env, ...serviceEnv(credentials), STORACHA_SERVICE_URL: proxy.url.href, STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href };
+      const args = [resolve("scripts/pin.ts"), PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS];
+      const child = spawn(resolve("node_modules/.bin/tsx"), args, { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // The network goes away the moment the shard is stored: the index and the upload are not registered.
+        if (stderr.includes("shard 1/1 stored")) proxy.cut = true;
+      });
+      const [code] = (await once(child, "exit")) as [number];
+      assert.equal(code, 1, stderr);
+      const shard = (await encodeFile(await fileFromPath(PILOT))).shards[0]?.cid;
+      assert.match(stderr, new RegExp(`the upload stopped after 1 of 1 CAR shard\\(s\\) were stored \\(${shard}\\)`));
+      assert.match(stderr, /Run the same command again to resume/);
+      assert.deepEqual(await service.uploads(credentials.space), [], "no upload was registered");
+
+      proxy.cut = false;
+      const again = await runScript("pin.ts", args.slice(1), { ...serviceEnv(credentials), STORACHA_SERVICE_URL: proxy.url.href, STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal((await service.uploads(credentials.space)).length, 1);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("pinning the same file again succeeds and records one upload (a rerun resumes, it does not duplicate)", async () => {
