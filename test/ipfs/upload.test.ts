@@ -17,7 +17,9 @@ import { base32 } from "multiformats/bases/base32";
 import * as Link from "multiformats/link";
 import { buildSite } from "../../scripts/lib/build-site.ts";
 import { encodeDirectory, encodeFile, type Encoded } from "../../scripts/lib/ipfs/encode.ts";
+import { readCredentials } from "../../scripts/lib/ipfs/credentials.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
+import { CidMismatchError, uploadAndVerify } from "../../scripts/lib/ipfs/upload.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { runScript, type CliResult } from "../helpers/processes.ts";
 import { startUploadService, type CredentialOptions, type UploadService } from "../helpers/upload-service.ts";
@@ -131,6 +133,25 @@ describe("npm run pin: uploads to a w3up service", () => {
     const recorded = parseManifestJson(await readFile(manifest, "utf8")).ipfs?.pilot;
     assert.equal(recorded?.cid, local.root);
     assert.deepEqual(recorded?.shards, local.shards.map((shard) => shard.cid));
+  });
+
+  it("fails loudly, registering nothing, when the upload stores other CIDs than the local encoding", async () => {
+    const credentials = await service.createCredentials();
+    const pilot = await fileFromPath(PILOT);
+    // What the local encoding would say if the file had changed since (here: another file's).
+    const stale = await encodeFile(await fileFromPath("media/sample-pilot.vtt"));
+    const upload = uploadAndVerify(
+      await readCredentials({ STORACHA_PRINCIPAL: credentials.principal, STORACHA_PROOF: credentials.proof }),
+      { url: service.url, did: service.did, receiptsUrl: service.receiptsUrl },
+      { kind: "file", file: pilot },
+      stale,
+    );
+    await assert.rejects(upload, (error: Error) => {
+      assert.ok(error instanceof CidMismatchError);
+      assert.match(error.message, new RegExp(`CAR shard 1: the locally computed CID is ${stale.shards[0]?.cid} but the upload produced bag`));
+      return true;
+    });
+    assert.deepEqual(await service.uploads(credentials.space), [], "no upload was registered");
   });
 
   it("uploads the built site: the service records exactly the locally computed root and shard CIDs", async () => {
