@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { openAsBlob } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { directoryFiles } from "../../scripts/lib/ipfs/files.ts";
@@ -58,7 +58,7 @@ async function linksAndAssets(page: Page): Promise<{ pages: string[]; assets: st
   // No helper functions inside: the test runner's transpiler would wrap them in a `__name` call
   // that does not exist in the page.
   return page.evaluate(() => ({
-    pages: [...document.querySelectorAll<HTMLAnchorElement>("a[href]:not([download])")]
+    pages: [...document.querySelectorAll<HTMLAnchorElement>("a[href]:not([download]):not([data-gateway-link])")]
       .map((link) => link.href)
       .filter((url) => url.startsWith(location.origin))
       .map((url) => url.split("#")[0]!),
@@ -128,6 +128,21 @@ describe("the site from an IPFS path gateway (Chromium, loopback)", () => {
     assert.deepEqual(traffic.failures, []);
     const rpc = new URL(fixture.chain.rpcUrls[0]!).origin;
     assert.deepEqual(traffic.elsewhere.filter((url) => !url.startsWith(rpc)), [], "only the chain's RPC is outside the gateway");
+    await page.close();
+  });
+
+  it("names the pilot's CID and links to it on every gateway, so it can be fetched without the site", async () => {
+    const page = await browser.newPage();
+    await page.goto(siteRoot);
+    const links = await page.locator("[data-gateway-link]").evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    assert.deepEqual(links, [otherGateway, gateway].map((server) => gatewayUrl(server.origin, pilotCid, { filename: PILOT_NAME })));
+    assert.match((await page.locator(".ipfs code").textContent()) ?? "", new RegExp(`^${pilotCid}$`));
+    const original = await readFile(PILOT);
+    for (const link of links) {
+      const response = await page.request.get(link, { headers: { Range: "bytes=0-999" } });
+      assert.equal(response.status(), 206, link);
+      assert.ok(Buffer.from(await response.body()).equals(original.subarray(0, 1000)), `${link} serves other bytes`);
+    }
     await page.close();
   });
 
