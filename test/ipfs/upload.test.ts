@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 import { once } from "node:events";
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -133,6 +133,19 @@ describe("npm run pin: uploads to a w3up service", () => {
     const recorded = parseManifestJson(await readFile(manifest, "utf8")).ipfs?.pilot;
     assert.equal(recorded?.cid, local.root);
     assert.deepEqual(recorded?.shards, local.shards.map((shard) => shard.cid));
+  });
+
+  it("uploads a file of more than one CAR shard (the streaming path a real pilot takes) with the local CIDs", async () => {
+    // 140 MiB that never repeats: two shards, the first one full (133,169,152 bytes at most).
+    const big = join(dir, "two-shards.bin");
+    const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, 3), Buffer.alloc(16, 0));
+    await writeFile(big, cipher.update(Buffer.alloc(140 * 1024 * 1024)));
+    const local = await encodeFile(await fileFromPath(big));
+    assert.equal(local.shards.length, 2);
+    const result = await pin(big);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /shard 1\/2 stored: .*\nshard 2\/2 stored: /);
+    await assertStoredExactly(result.space, local);
   });
 
   it("fails loudly, registering nothing, when the upload stores other CIDs than the local encoding", async () => {
