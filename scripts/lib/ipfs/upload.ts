@@ -15,6 +15,7 @@ import * as Link from "multiformats/link";
 import { EXIT, UserError } from "../cli.ts";
 import { covers, type Credentials } from "./credentials.ts";
 import type { Encoded, EncoderFile } from "./encode.ts";
+import { wasmPieceHasher } from "./piece-hasher.ts";
 
 /** Where the upload service lives: Storacha's own by default, overridable like the storacha CLI's. */
 export interface ServiceEndpoint {
@@ -181,7 +182,9 @@ export async function uploadAndVerify(
   let root: string;
   try {
     const link = await withRetryReports(options.onRetry ?? (() => undefined), () =>
-      content.kind === "file" ? client.uploadFile(content.file, { onShardStored }) : client.uploadDirectory(content.files, { onShardStored }),
+      content.kind === "file"
+        ? client.uploadFile(content.file, { onShardStored, pieceHasher: wasmPieceHasher })
+        : client.uploadDirectory(content.files, { onShardStored, pieceHasher: wasmPieceHasher }),
     );
     root = link.toString();
   } catch (error) {
