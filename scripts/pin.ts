@@ -15,7 +15,7 @@ import { carFileWriter } from "./lib/ipfs/car-files.ts";
 import { readCredentials } from "./lib/ipfs/credentials.ts";
 import { encodeDirectory, encodeFile, type Encoded, type EncodeOptions } from "./lib/ipfs/encode.ts";
 import { directoryFiles, fileFromPath, isDirectory } from "./lib/ipfs/files.ts";
-import { pinnedPilot, pinnedSite, recordPin } from "./lib/ipfs/manifest-section.ts";
+import { pinnedPilot, pinnedSite, recordPin, type Pinned } from "./lib/ipfs/manifest-section.ts";
 import { serviceFromEnv, uploadAndVerify, type UploadContent } from "./lib/ipfs/upload.ts";
 import { checkReadableFile } from "./lib/p2p/seeder.ts";
 import { formatBytes, progressReporter } from "./lib/progress.ts";
@@ -87,8 +87,7 @@ async function main(): Promise<void> {
   const content: UploadContent = directory
     ? { kind: "directory", files: await directoryFiles(target) }
     : { kind: "file", file: await fileFromPath(target) };
-  const files = content.kind === "directory" ? content.files : [content.file];
-  const total = files.reduce((sum, item) => sum + item.size, 0);
+  const total = content.kind === "directory" ? content.files.reduce((sum, item) => sum + item.size, 0) : content.file.size;
   if (content.kind === "directory" && content.files.length === 0) throw new UserError(`${target} holds no file to pin.`);
 
   const cars = carFileWriter(resolve(values["car-dir"]));
@@ -98,7 +97,6 @@ async function main(): Promise<void> {
   };
   const encoded: Encoded =
     content.kind === "directory" ? await encodeDirectory(content.files, encodeOptions) : await encodeFile(content.file, encodeOptions);
-  if (encoded.bytes === 0) progress(`encoded ${target}: empty`);
   progress(`root CID ${encoded.root}, ${encoded.shards.length} CAR shard(s)`);
 
   let serviceChecked: string[] = [];
@@ -117,10 +115,9 @@ async function main(): Promise<void> {
     serviceChecked = result.serviceChecked;
   }
 
-  const site = content.kind === "directory" ? pinnedSite(encoded, gateways) : undefined;
-  const pilot = content.kind === "file" ? pinnedPilot(encoded, content.file.name, gateways) : undefined;
-  const pinned = site !== undefined ? { site } : { pilot: pilot as NonNullable<typeof pilot> };
-  const urls = (site ?? pilot)?.urls ?? [];
+  const pinned: Pinned =
+    content.kind === "directory" ? { site: pinnedSite(encoded, gateways) } : { pilot: pinnedPilot(encoded, content.file.name, gateways) };
+  const urls = "site" in pinned ? pinned.site.urls : pinned.pilot.urls;
   const lines = [
     `root     ${encoded.root}`,
     ...encoded.shards.map((shard) => `shard    ${shard.cid} (${formatBytes(shard.size)})`),

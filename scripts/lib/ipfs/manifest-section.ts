@@ -63,6 +63,9 @@ export async function rewriteTorrentWebSeeds(path: string, webSeeds: readonly st
   return { infoHash: (await parseTorrent(bytes)).infoHash, magnet: toMagnetURI(await parseTorrent(bytes)) };
 }
 
+/** What one pin records: the pilot or the site. */
+export type Pinned = { pilot: NonNullable<Ipfs["pilot"]> } | { site: NonNullable<Ipfs["site"]> };
+
 export interface PinnedManifest {
   manifest: Manifest;
   /** Whether the torrent's web seeds were updated (the pinned file is the seeded pilot). */
@@ -78,7 +81,7 @@ export async function recordPin(
   manifest: Manifest,
   manifestPath: string,
   gateways: readonly string[],
-  pinned: { pilot: NonNullable<Ipfs["pilot"]> } | { site: NonNullable<Ipfs["site"]> },
+  pinned: Pinned,
 ): Promise<PinnedManifest> {
   const ipfs: Ipfs = { ...manifest.ipfs, gateways: [...gateways], ...pinned };
   if (!("pilot" in pinned) || !isSamePilot(manifest.torrent, pinned.pilot)) {
