@@ -146,6 +146,8 @@ export interface UploadService {
   readBlob(blob: string): Promise<Uint8Array | undefined>;
   /** Errors the service reported internally (its error reporter), for tests that want none. */
   errors: unknown[];
+  /** Paths of the blob uploads (HTTP PUTs) the storage nodes received, in order: `/<multihash>/<multihash>.blob`, base58btc. */
+  puts: string[];
   /** Closes every server (UCAN endpoint, storage nodes, indexing/claims). Idempotent. */
   close(): Promise<void>;
 }
@@ -161,13 +163,14 @@ async function closeServer(server: http.Server): Promise<void> {
  * creates (storage nodes, indexing, claims, legacy buckets) listen on
  * 127.0.0.1 (not on all interfaces) and are remembered so we can close them.
  */
-function loopbackHttp(servers: http.Server[]): typeof http {
+function loopbackHttp(servers: http.Server[], puts: string[]): typeof http {
   const createServer = ((handler: http.RequestListener) => {
     // The context's servers call `response.end(); response.destroy()` to
     // drop the connection; destroying before the body is flushed truncates
     // any response bigger than the socket buffer (e.g. a GET of a 4 MB
     // blob). Destroy once the response has finished instead.
     const server = http.createServer((request, response) => {
+      if (request.method === "PUT") puts.push(request.url ?? "");
       const destroy = response.destroy.bind(response);
       response.destroy = ((error?: Error) => {
         if (error || response.writableFinished) return destroy(error);
@@ -231,13 +234,14 @@ function parseDigest(blob: string): MultihashDigest {
 export async function startUploadService(): Promise<UploadService> {
   const servers: http.Server[] = [];
   const errors: unknown[] = [];
+  const puts: string[] = [];
   const { createContext, cleanupContext } = (await import(CONTEXT_MODULE)) as ContextModule;
   const { provisionProvider } = (await import(UTILS_MODULE)) as UtilsModule;
   const restoreClock = shiftClock();
   let context: TestContext;
   try {
     context = await createContext({
-      http: loopbackHttp(servers),
+      http: loopbackHttp(servers, puts),
       requirePaymentPlan: false,
       // The service's error reporter: production logs and carries on; the
       // default test one throws, which would turn an internal error into a
@@ -392,5 +396,5 @@ export async function startUploadService(): Promise<UploadService> {
     return closing;
   }
 
-  return { url, did, receiptsUrl, createCredentials, uploads, blobs, readBlob, errors, close };
+  return { url, did, receiptsUrl, createCredentials, uploads, blobs, readBlob, errors, puts, close };
 }

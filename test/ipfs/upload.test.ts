@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { base32 } from "multiformats/bases/base32";
+import { base58btc } from "multiformats/bases/base58";
 import * as Link from "multiformats/link";
 import { buildSite } from "../../scripts/lib/build-site.ts";
 import { encodeDirectory, encodeFile, type Encoded } from "../../scripts/lib/ipfs/encode.ts";
@@ -250,10 +251,14 @@ describe("npm run pin: uploads to a w3up service", () => {
       assert.match(stderr, /Run the same command again to resume/);
       assert.deepEqual(await service.uploads(credentials.space), [], "no upload was registered");
 
+      const shardPuts = () => service.puts.filter((path) => path.includes(base58btc.encode(Link.parse(shard as string, base32).multihash.bytes))).length;
+      assert.equal(shardPuts(), 1, "the shard's bytes were sent once");
+
       proxy.cut = false;
       const again = await runScript("pin.ts", args.slice(1), { ...serviceEnv(credentials), STORACHA_SERVICE_URL: proxy.url.href, STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href });
       assert.equal(again.code, 0, again.stderr);
       assert.equal((await service.uploads(credentials.space)).length, 1);
+      assert.equal(shardPuts(), 1, "resuming does not send the stored shard's bytes again");
     } finally {
       await proxy.close();
     }
