@@ -88,6 +88,8 @@ describe("the pilot and a desktop BitTorrent client (aria2, loopback)", { skip: 
     const fan = await download(cleanup, torrentFile, { webrtc: false, webSeeds: false });
     await fan.done;
     assert.ok(await sameAsPilot(fan.dir), "WebTorrent's copy differs from the pilot");
-    assert.deepEqual([...fan.bytesByType.keys()], ["tcpOutgoing"], "every byte came from aria2 over TCP");
+    // Whichever side dials first (both announce), the bytes come over TCP: no web seed, no WebRTC.
+    const wires = [...fan.bytesByType.keys()];
+    assert.ok(wires.length > 0 && wires.every((type) => type === "tcpOutgoing" || type === "tcpIncoming"), `bytes came over ${wires.join(", ")}`);
   });
 });
