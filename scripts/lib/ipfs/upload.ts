@@ -55,23 +55,24 @@ export class CidMismatchError extends UserError {
   }
 }
 
-/** Every message down an error's `cause` chain, outermost first, without repeats. */
-export function causeMessages(error: unknown): string[] {
-  const messages: string[] = [];
-  for (let current: unknown = error; current !== undefined && current !== null; current = (current as { cause?: unknown }).cause) {
-    const message = current instanceof Error || typeof current === "object" ? String((current as { message?: unknown }).message ?? "") : String(current);
-    if (message !== "" && !messages.includes(message)) messages.push(message);
-    if (messages.length > 8) break;
+/** An error and its `cause`s, outermost first (the service's errors arrive as plain objects). */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && current !== null && chain.length < 9; current = (current as { cause?: unknown }).cause) {
+    chain.push(current);
   }
-  return messages;
+  return chain;
 }
 
-/** Whether an error named `name` is anywhere down the `cause` chain (the service's errors are plain objects). */
+/** Every message down an error's `cause` chain, outermost first, without repeats. */
+export function causeMessages(error: unknown): string[] {
+  const messages = causeChain(error).map((link) => (typeof link === "object" ? String((link as { message?: unknown }).message ?? "") : String(link)));
+  return [...new Set(messages.filter((message) => message !== ""))];
+}
+
+/** Whether an error named `name` is anywhere down the `cause` chain. */
 function hasCause(error: unknown, name: string): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 9; current = (current as { cause?: unknown }).cause, depth++) {
-    if ((current as { name?: unknown }).name === name) return true;
-  }
-  return false;
+  return causeChain(error).some((link) => (link as { name?: unknown }).name === name);
 }
 
 /** The upload failed part-way: which shards the service already holds, and what to do. */
