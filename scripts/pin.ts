@@ -133,8 +133,9 @@ async function main(): Promise<void> {
   if (manifest === undefined) {
     lines.push(`manifest ${file} does not exist: nothing recorded`);
   } else {
-    const { manifest: next, webSeedsUpdated } = await recordPin(manifest, file, gateways, pinned);
+    const { manifest: next, webSeedsUpdated, warning } = await recordPin(manifest, file, gateways, pinned);
     await writeManifest(next, file);
+    if (warning !== undefined) lines.push(`note     ${warning}`);
     const what = "site" in pinned ? "ipfs.site" : `ipfs.pilot${webSeedsUpdated ? " and the torrent's web seeds (manifest and .torrent)" : ""}`;
     lines.push(`manifest ${file} (${what} written)`);
     if ("pilot" in pinned && !webSeedsUpdated && manifest.torrent !== undefined) {

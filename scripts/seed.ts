@@ -5,7 +5,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-file.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
-import { webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
+import { isPinnedPilot, webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
 import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
 import { progressReporter } from "./lib/progress.ts";
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   }
   // A pilot pinned to IPFS (npm run pin) is served by its gateways: they are web seeds too.
   const pinned = manifest.ipfs?.pilot;
-  const pinnedUrls = pinned !== undefined && pinned.length === length && pinned.name === basename(video) ? pinned.urls : [];
+  const pinnedUrls = isPinnedPilot(pinned, { name: basename(video), length }) ? pinned.urls : [];
   const webSeeds = values["web-seed"] ?? webSeedsWithPilot(manifest.torrent?.webSeeds ?? [], [], pinnedUrls);
   const iceServers = values["ice-server"]?.map((urls) => ({ urls })) ?? manifest.torrent?.iceServers ?? [];
   const torrentPath = resolve(values.out ?? resolve(dirname(file), "pilot.torrent"));

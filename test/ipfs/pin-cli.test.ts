@@ -126,6 +126,21 @@ describe("npm run pin (no service)", () => {
     assert.ok(pilot.urls.every((url) => manifest.torrent?.magnet.includes(`ws=${encodeURIComponent(url)}`)), manifest.torrent?.magnet);
   });
 
+  it("records the pin but leaves a .torrent of another torrent alone, saying why", async () => {
+    const file = await manifestWithTorrent("stale-torrent");
+    const manifest = JSON.parse(await readFile(file, "utf8")) as Manifest;
+    manifest.torrent!.infoHash = "0".repeat(40);
+    await writeFile(file, JSON.stringify(manifest));
+    const before = await readFile(join(dir, "stale-torrent.torrent"));
+    const result = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car-4"), "--manifest", file, ...GATEWAYS], NO_CREDENTIALS);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /note {5}the torrent's web seeds were left as they were \(.*has info hash [0-9a-f]{40}, not the manifest's 0{40}\): run npm run seed again/);
+    const after = parseManifestJson(await readFile(file, "utf8"));
+    assert.ok(after.ipfs?.pilot, "the pin is recorded");
+    assert.deepEqual(after.torrent?.webSeeds, ["http://127.0.0.1:11/sample-pilot.mp4"]);
+    assert.ok((await readFile(join(dir, "stale-torrent.torrent"))).equals(before), "the .torrent is untouched");
+  });
+
   it("pinning again with other gateways replaces the earlier gateway web seeds and keeps the others", async () => {
     const file = await manifestWithTorrent("repin");
     const pin = (gateways: string[]) => runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car-3"), "--manifest", file, ...gateways], NO_CREDENTIALS);

@@ -63,6 +63,28 @@ describe("npm run seed", () => {
     assert.match(result.stderr, /no tracker/);
   });
 
+  it("uses the gateway URLs of the pilot pinned to IPFS as web seeds when none is given", async () => {
+    const pinnedManifest = join(dir, "pinned.json");
+    await copyFile("test/fixtures/campaign.json", pinnedManifest);
+    const pin = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car"), "--manifest", pinnedManifest,
+      "--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10"]);
+    assert.equal(pin.code, 0, pin.stderr);
+    const pinned = parseManifestJson(await readFile(pinnedManifest, "utf8")).ipfs?.pilot;
+    assert.ok(pinned);
+    const seeding = await startScript(
+      "seed.ts",
+      [PILOT, "--manifest", pinnedManifest, "--tracker", tracker.wsAnnounce, "--port", "0", "--out", join(dir, "pinned.torrent")],
+      "Press Ctrl-C to stop.",
+    );
+    try {
+      const manifest = parseManifestJson(await readFile(pinnedManifest, "utf8"));
+      assert.deepEqual(manifest.torrent?.webSeeds, pinned.urls);
+      assert.deepEqual((await parseTorrent(await readFile(join(dir, "pinned.torrent")))).urlList, pinned.urls);
+    } finally {
+      assert.equal(await seeding.interrupt(), 0);
+    }
+  });
+
   it("writes the .torrent and the manifest's torrent section, seeds, and stops cleanly on Ctrl-C", async () => {
     const webSeed = "http://127.0.0.1:9/sample-pilot.mp4";
     const seeding = await startScript(

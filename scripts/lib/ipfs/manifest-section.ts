@@ -13,7 +13,6 @@ import type { Manifest } from "../../../site/lib/manifest.ts";
 import type { Encoded } from "./encode.ts";
 
 type Ipfs = NonNullable<Manifest["ipfs"]>;
-type Torrent = NonNullable<Manifest["torrent"]>;
 
 /** The manifest entry for a pinned pilot file. */
 export function pinnedPilot(encoded: Encoded, name: string, gateways: readonly string[]): NonNullable<Ipfs["pilot"]> {
@@ -35,9 +34,9 @@ export function pinnedSite(encoded: Encoded, gateways: readonly string[]): NonNu
   };
 }
 
-/** Whether the torrent in the manifest is this pinned pilot (same size and name). */
-export function isSamePilot(torrent: Torrent | undefined, pilot: NonNullable<Ipfs["pilot"]>): torrent is Torrent {
-  return torrent !== undefined && torrent.length === pilot.length && torrent.name === pilot.name;
+/** Whether `file` (a name and a size: a torrent's, or a file on disk) is the pinned pilot. */
+export function isPinnedPilot(pilot: Ipfs["pilot"], file: { name: string; length: number } | undefined): pilot is NonNullable<Ipfs["pilot"]> {
+  return pilot !== undefined && file !== undefined && file.length === pilot.length && file.name === pilot.name;
 }
 
 /**
@@ -50,17 +49,19 @@ export function webSeedsWithPilot(current: readonly string[], previous: readonly
 }
 
 /**
- * Rewrites the .torrent at `path` with `webSeeds` as its url-list; returns its info hash (which a
- * caller compares with the manifest's: `info` is not touched, so it cannot change) and its new
- * magnet link.
+ * Rewrites the .torrent at `path` with `webSeeds` as its url-list and returns its new magnet link.
+ * The info dictionary is not touched, so the info hash stays `infoHash`; a .torrent with another
+ * info hash is another torrent, and is left as it was.
  */
-export async function rewriteTorrentWebSeeds(path: string, webSeeds: readonly string[]): Promise<{ infoHash: string; magnet: string }> {
-  const torrent = bencode.decode(await readFile(path)) as Record<string, unknown>;
-  if (typeof torrent.info !== "object" || torrent.info === null) throw new Error(`${path} is not a .torrent file (no info dictionary)`);
+export async function rewriteTorrentWebSeeds(path: string, infoHash: string, webSeeds: readonly string[]): Promise<string> {
+  const original = await readFile(path);
+  const found = (await parseTorrent(original)).infoHash;
+  if (found !== infoHash) throw new Error(`${path} has info hash ${found}, not the manifest's ${infoHash}`);
+  const torrent = bencode.decode(original) as Record<string, unknown>;
   torrent["url-list"] = [...webSeeds];
   const bytes = bencode.encode(torrent);
   await writeFile(path, bytes);
-  return { infoHash: (await parseTorrent(bytes)).infoHash, magnet: toMagnetURI(await parseTorrent(bytes)) };
+  return toMagnetURI(await parseTorrent(bytes));
 }
 
 /** What one pin records: the pilot or the site. */
@@ -70,6 +71,8 @@ export interface PinnedManifest {
   manifest: Manifest;
   /** Whether the torrent's web seeds were updated (the pinned file is the seeded pilot). */
   webSeedsUpdated: boolean;
+  /** Why they were not, when the pinned file is the seeded pilot but its .torrent could not be rewritten. */
+  warning?: string;
 }
 
 /**
@@ -84,14 +87,18 @@ export async function recordPin(
   pinned: Pinned,
 ): Promise<PinnedManifest> {
   const ipfs: Ipfs = { ...manifest.ipfs, gateways: [...gateways], ...pinned };
-  if (!("pilot" in pinned) || !isSamePilot(manifest.torrent, pinned.pilot)) {
+  const torrent = manifest.torrent;
+  if (!("pilot" in pinned) || torrent === undefined || !isPinnedPilot(pinned.pilot, torrent)) {
     return { manifest: { ...manifest, ipfs }, webSeedsUpdated: false };
   }
-  const torrent = manifest.torrent as Torrent;
   const webSeeds = webSeedsWithPilot(torrent.webSeeds, manifest.ipfs?.pilot?.urls ?? [], pinned.pilot.urls);
-  const { infoHash, magnet } = await rewriteTorrentWebSeeds(resolve(dirname(manifestPath), torrent.torrentFile), webSeeds);
-  if (infoHash !== torrent.infoHash) {
-    throw new Error(`the .torrent ${torrent.torrentFile} has info hash ${infoHash}, not the manifest's ${torrent.infoHash}: run npm run seed again to remake it.`);
+  let magnet: string;
+  try {
+    magnet = await rewriteTorrentWebSeeds(resolve(dirname(manifestPath), torrent.torrentFile), torrent.infoHash, webSeeds);
+  } catch (error) {
+    // The pin itself stands: record it, and say why the torrent was left alone.
+    const warning = `the torrent's web seeds were left as they were (${(error as Error).message}): run npm run seed again to remake the .torrent with them.`;
+    return { manifest: { ...manifest, ipfs }, webSeedsUpdated: false, warning };
   }
   return {
     manifest: { ...manifest, ipfs, torrent: { ...torrent, webSeeds, magnet } },
