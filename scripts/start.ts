@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     const gatewayOrigins = gateways.map((gateway) => gateway.origin);
     const pilotCars = await fileCars(await fileFromPath(pilot));
     for (const car of pilotCars.cars) await blocks.add(car);
-    const ipfsPilot = pinnedPilot(pilotCars.encoded, basename(pilot), gatewayOrigins);
+    const ipfsPilot = pinnedPilot(pilotCars, basename(pilot), gatewayOrigins);
     const webSeeds = [`${webSeed.url}/${encodeURIComponent(basename(pilot))}`, ...ipfsPilot.urls];
     const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0 });
     stops.push(seeder.close);
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     // The built site on the gateways too, as `npm run pin -- <site>` would record it.
     const siteCars = await directoryCars(await directoryFiles(siteDir));
     for (const car of siteCars.cars) await blocks.add(car);
-    const ipfsSite = pinnedSite(siteCars.encoded, gatewayOrigins);
+    const ipfsSite = pinnedSite(siteCars, gatewayOrigins);
     await writeManifest({ ...manifest, ipfs: { gateways: gatewayOrigins, pilot: ipfsPilot, site: ipfsSite } }, manifestFile);
 
     const backer = devAccount(DEV_ROLES.backer);

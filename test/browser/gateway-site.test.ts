@@ -88,7 +88,7 @@ describe("the site from an IPFS path gateway (Chromium, loopback)", () => {
     const gateways = [otherGateway.origin, gateway.origin];
     const urls = gateways.map((origin) => gatewayUrl(origin, pilotCid, { filename: PILOT_NAME }));
     site = await buildPilotSite([TRACKER], urls, {
-      ipfs: { gateways, pilot: { cid: pilotCid, shards: pilot.shards, urls, name: PILOT_NAME, length: PILOT_BYTES } },
+      ipfs: { gateways, pilot: { cid: pilotCid, shards: pilot.shards.map((shard) => shard.cid), urls, name: PILOT_NAME, length: PILOT_BYTES } },
     });
     const built = await directoryCars(await directoryFiles(site.outDir));
     for (const car of built.cars) await gateway.add(car);
