@@ -148,6 +148,13 @@ export async function listenOnLoopback(server: Server, port: number): Promise<nu
   return (server.address() as AddressInfo).port;
 }
 
+/** Stops `server` and drops its open connections (idle keep-alive sockets included). */
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((closed) => server.close(() => closed()));
+}
+
 /** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
 export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
   const absolute = resolve(root);
@@ -161,10 +168,6 @@ export async function startStaticServer(root: string, port = 0): Promise<StaticS
   return {
     server,
     url: `http://127.0.0.1:${actual}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -17,15 +17,10 @@
  * Importing this module has no side effects.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as Client from "@storacha/client";
-import { StoreMemory } from "@storacha/client/stores/memory";
 import * as Ed25519 from "@storacha/client/principal/ed25519";
 import { Absentee } from "@ucanto/principal";
 import { Message } from "@ucanto/core";
-import { CAR, HTTP } from "@ucanto/transport";
-import { connect } from "@ucanto/client";
-import * as DID from "@ipld/dag-ucan/did";
+import { CAR } from "@ucanto/transport";
 import * as Link from "multiformats/link";
 import { CID } from "multiformats/cid";
 import { CarWriter } from "@ipld/car/writer";
@@ -35,6 +30,8 @@ import { identity } from "multiformats/hashes/identity";
 import * as Digest from "multiformats/hashes/digest";
 import type { MultihashDigest, UnknownLink } from "multiformats";
 import type { ConnectionView, Signer, Receipt } from "@ucanto/interface";
+import { createAgentClient } from "../../scripts/lib/ipfs/upload.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
 
 /*
  * The upload-api test context is loaded untyped: its published types
@@ -150,12 +147,6 @@ export interface UploadService {
   puts: string[];
   /** Closes every server (UCAN endpoint, storage nodes, indexing/claims). Idempotent. */
   close(): Promise<void>;
-}
-
-async function closeServer(server: http.Server): Promise<void> {
-  if (!server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /**
@@ -298,30 +289,13 @@ export async function startUploadService(): Promise<UploadService> {
     }
   });
   server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = new URL(`http://127.0.0.1:${port}/`);
+  const url = new URL(`http://127.0.0.1:${await listenOnLoopback(server, 0)}/`);
   const receiptsUrl = new URL("/receipt/", url);
-
-  // Exactly how the product connects to up.storacha.network, with our URL.
-  const connection = connect<any>({
-    id: DID.parse(did),
-    codec: CAR.outbound,
-    channel: HTTP.open<any>({ url, method: "POST" }),
-  });
 
   async function createCredentials(options: CredentialOptions = {}): Promise<Credentials> {
     const { provisioned = true, expiration, capabilities = [...DEFAULT_CAPABILITIES] } = options;
-    // The operator's own CLI agent (what `storacha space create` runs in).
-    const operator = await Client.create({
-      principal: await Ed25519.generate(),
-      store: new StoreMemory(),
-      serviceConf: { access: connection, upload: connection, filecoin: connection, gateway: connection },
-      receiptsEndpoint: receiptsUrl,
-    });
+    // The operator's own CLI agent (what `storacha space create` runs in), connected as the product connects.
+    const operator = await createAgentClient(await Ed25519.generate(), { url, did, receiptsUrl });
     const space = await operator.createSpace("test-space", { skipGatewayAuthorization: true });
     await space.save();
     if (provisioned) {

@@ -9,7 +9,6 @@ import { createCipheriv, createHash } from "node:crypto";
 import { once } from "node:events";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -21,6 +20,7 @@ import { encodeDirectory, encodeFile, type Encoded } from "../../scripts/lib/ipf
 import { readCredentials } from "../../scripts/lib/ipfs/credentials.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
 import { CidMismatchError, uploadAndVerify } from "../../scripts/lib/ipfs/upload.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { runScript, type CliResult } from "../helpers/processes.ts";
 import { startUploadService, type CredentialOptions, type UploadService } from "../helpers/upload-service.ts";
@@ -52,19 +52,17 @@ async function startCuttableProxy(target: URL): Promise<{ url: URL; cut: boolean
     response.end(Buffer.from(await upstream.arrayBuffer()));
   });
   server.keepAliveTimeout = 0;
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", () => listening()));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, 0);
   return Object.assign(state, {
     url: new URL(`http://127.0.0.1:${port}/`),
-    close: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
+    close: () => closeServer(server),
   });
 }
 
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", () => listening()));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, 0);
   await new Promise<void>((closed) => server.close(() => closed()));
   return port;
 }

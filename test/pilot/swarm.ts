@@ -4,13 +4,13 @@
  */
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import { createNodeClient, destroyClient, type NodeClientOptions } from "../../scripts/lib/p2p/client.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
 
 export const PILOT = "media/sample-pilot.mp4";
 export const PILOT_BYTES = (await stat(PILOT)).size;
@@ -128,13 +128,8 @@ export async function startWebSeed(
     }, 50);
     res.on("close", () => clearInterval(timer));
   });
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", () => ready()));
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    });
+  const port = await listenOnLoopback(server, 0);
+  const close = () => closeServer(server);
   cleanup.add(close);
   return {
     url: `http://127.0.0.1:${port}/sample-pilot.mp4`,

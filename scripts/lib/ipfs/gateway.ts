@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Readable } from "node:stream";
 import { exporter, type UnixFSEntry } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { answerCors, contentTypeFor, listenOnLoopback, parseRange } from "../static-server.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, parseRange } from "../static-server.ts";
 import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource } from "./car-blockstore.ts";
 
@@ -201,10 +201,6 @@ export async function startTrustlessGateway(options: TrustlessGatewayOptions = {
     url: (cid, path) => (path === undefined ? gatewayUrl(origin, cid) : gatewayUrl(origin, cid, { directory: true }) + path),
     add: async (car) => (await store.add(car)).map((root) => root.toString()),
     store,
-    close: () =>
-      new Promise<void>((closed) => {
-        server.closeAllConnections();
-        server.close(() => closed());
-      }),
+    close: () => closeServer(server),
   };
 }

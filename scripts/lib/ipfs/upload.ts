@@ -137,20 +137,25 @@ export interface UploadOptions {
   onRetry?: (line: string) => void;
 }
 
-/** A Storacha client acting as the agent in `credentials`, on the space it delegates, talking to `service`. */
-export async function connectClient(credentials: Credentials, service: ServiceEndpoint): Promise<Client.Client> {
+/** A Storacha client acting as `principal` (an agent key), talking to `service`, with no space yet. */
+export async function createAgentClient(principal: Credentials["principal"], service: ServiceEndpoint): Promise<Client.Client> {
   const connection = connect({
     id: DID.parse(service.did),
     codec: CAR.outbound,
     channel: HTTP.open<Record<string, never>>({ url: service.url, method: "POST" }),
   });
-  const client = await Client.create({
-    principal: credentials.principal,
+  return Client.create({
+    principal,
     store: new StoreMemory(),
     // One service answers every part of the protocol, as up.storacha.network does.
     serviceConf: { access: connection, upload: connection, filecoin: connection, gateway: connection } as never,
     receiptsEndpoint: service.receiptsUrl,
   });
+}
+
+/** A Storacha client acting as the agent in `credentials`, on the space it delegates, talking to `service`. */
+export async function connectClient(credentials: Credentials, service: ServiceEndpoint): Promise<Client.Client> {
+  const client = await createAgentClient(credentials.principal, service);
   const space = await client.addSpace(credentials.proof);
   await client.setCurrentSpace(space.did());
   return client;
