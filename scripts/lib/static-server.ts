@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
 import { EXIT, UserError } from "./cli.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -109,25 +110,41 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found");
     return;
   }
-  const type = contentTypeFor(path);
-  const range = parseRange(req.headers.range, info.size);
-  const common = { "Content-Type": type, "Accept-Ranges": "bytes", "Cache-Control": "no-cache" };
+  sendRanged(req, res, info.size, { "Content-Type": contentTypeFor(path), "Cache-Control": "no-cache" }, (start, end) =>
+    createReadStream(path, { start, end }),
+  );
+}
+
+/**
+ * Answers a GET or HEAD for `size` bytes: the whole (200), the `Range` asked for (206), or why
+ * that range cannot be served (416). `read(start, end)` streams the bytes, `end` inclusive; a
+ * read error mid-way cuts the response short, so the client sees it failed.
+ */
+export function sendRanged(
+  req: IncomingMessage,
+  res: ServerResponse,
+  size: number,
+  headers: Record<string, string>,
+  read: (start: number, end: number) => Readable,
+): void {
+  const range = parseRange(req.headers.range, size);
+  const common = { ...headers, "Accept-Ranges": "bytes" };
   if (range === null) {
-    res.writeHead(416, { ...common, "Content-Range": `bytes */${info.size}` }).end();
+    res.writeHead(416, { ...common, "Content-Range": `bytes */${size}` }).end();
     return;
   }
-  const { start, end } = range ?? { start: 0, end: info.size - 1 };
-  const length = info.size === 0 ? 0 : end - start + 1;
+  const { start, end } = range ?? { start: 0, end: size - 1 };
+  const length = size === 0 ? 0 : end - start + 1;
   res.writeHead(range === undefined ? 200 : 206, {
     ...common,
     "Content-Length": String(length),
-    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${info.size}` }),
+    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${size}` }),
   });
   if (req.method === "HEAD" || length === 0) {
     res.end();
     return;
   }
-  createReadStream(path, { start, end }).on("error", () => res.destroy()).pipe(res);
+  read(start, end).on("error", () => res.destroy()).pipe(res);
 }
 
 /**

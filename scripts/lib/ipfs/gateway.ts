@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Readable } from "node:stream";
 import { exporter, type UnixFSEntry } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, parseRange } from "../static-server.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged } from "../static-server.ts";
 import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource } from "./car-blockstore.ts";
 
@@ -103,33 +103,15 @@ async function resolve(path: string, store: CarBlockstore): Promise<UnixFSEntry>
   }
 }
 
-/** Sends a file entry: whole (200), a range of it (206) or why the range cannot be served (416). */
+/** Sends a file entry, whole or the range asked for. */
 function sendFile(req: IncomingMessage, res: ServerResponse, entry: UnixFSEntry, headers: Record<string, string>): void {
   if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity") {
     throw new HttpError(406, `/ipfs/${entry.cid} is not a UnixFS file or directory: ask for ?format=raw`);
   }
-  const size = Number(entry.size);
-  const range = parseRange(req.headers.range, size);
-  const common = { ...headers, "Accept-Ranges": "bytes", "Cache-Control": IMMUTABLE, ETag: `"${entry.cid}"` };
-  if (range === null) {
-    res.writeHead(416, { ...common, "Content-Range": `bytes */${size}` }).end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: size - 1 };
-  const length = size === 0 ? 0 : end - start + 1;
-  res.writeHead(range === undefined ? 200 : 206, {
-    ...common,
-    "Content-Length": String(length),
-    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${size}` }),
-  });
-  if (req.method === "HEAD" || length === 0) {
-    res.end();
-    return;
-  }
   // A block that fails its check mid-stream cuts the response short: the client sees an error.
-  Readable.from(entry.content({ offset: start, length }))
-    .on("error", () => res.destroy())
-    .pipe(res);
+  sendRanged(req, res, Number(entry.size), { ...headers, "Cache-Control": IMMUTABLE, ETag: `"${entry.cid}"` }, (start, end) =>
+    Readable.from(entry.content({ offset: start, length: end - start + 1 })),
+  );
 }
 
 async function handle(store: CarBlockstore, req: IncomingMessage, res: ServerResponse): Promise<void> {
