@@ -4,29 +4,17 @@
  * encoding runs in a process of its own, so its peak resident memory is its own.
  */
 import { execFile } from "node:child_process";
-import { createCipheriv } from "node:crypto";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { progress } from "../lib/cli.ts";
+import { writeNonRepeatingFile } from "../lib/non-repeating-bytes.ts";
 import { markdownTable } from "./stats.ts";
 
 const run = promisify(execFile);
 const MIB = 1024 * 1024;
 const FILE_MIB = 1024;
-
-/** Writes `mib` MiB that never repeat (AES-256-CTR keystream): no chunk dedupes against another. */
-async function makeIncompressibleFile(path: string, mib: number): Promise<void> {
-  const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, 1), Buffer.alloc(16, 0));
-  const zeros = Buffer.alloc(4 * MIB);
-  const file = await open(path, "w");
-  try {
-    for (let written = 0; written < mib; written += 4) await file.write(cipher.update(zeros));
-  } finally {
-    await file.close();
-  }
-}
 
 interface Encoding {
   seconds: number;
@@ -53,7 +41,7 @@ export async function measureIpfs(): Promise<IpfsFigures> {
   try {
     const file = join(dir, "pilot.bin");
     progress(`ipfs: writing a ${FILE_MIB} MiB file…`);
-    await makeIncompressibleFile(file, FILE_MIB);
+    await writeNonRepeatingFile(file, FILE_MIB * MIB, 1);
     await run("cat", [file]).catch(() => undefined); // warm the page cache for both contenders
     progress("ipfs: sha256sum…");
     const started = performance.now();

@@ -4,13 +4,13 @@
  * the Storacha encoder the pin uses.
  */
 import assert from "node:assert/strict";
-import { createCipheriv } from "node:crypto";
 import { describe, it } from "node:test";
 import { importer, type ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { encodeDirectory, encodeFile, UNIXFS_SETTINGS, type EncoderBlob } from "../../scripts/lib/ipfs/encode.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
+import { nonRepeatingChunks } from "../../scripts/lib/non-repeating-bytes.ts";
 
 const MIB = 1024 * 1024;
 
@@ -26,30 +26,26 @@ const HELIA_OPTIONS: ImporterOptions = {
 /** Helia's importer only needs somewhere to put blocks; the CID is all we compare. */
 const discard = { put: async (cid: unknown) => cid } as unknown as Parameters<typeof importer>[1];
 
-/** `size` pseudo-random bytes (AES-256-CTR of zeros under a fixed key), the same on every read. */
-function generated(size: number): EncoderBlob & { chunks(): AsyncGenerator<Uint8Array> } {
-  async function* chunks() {
-    const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, 7), Buffer.alloc(16, 0));
-    const zeros = Buffer.alloc(MIB);
-    for (let left = size; left > 0; left -= MIB) yield new Uint8Array(cipher.update(zeros.subarray(0, Math.min(MIB, left))));
-  }
+/** `size` bytes that never repeat, streamed as many times as asked. */
+function generated(size: number): EncoderBlob & { chunks(): Iterable<Uint8Array> } {
+  const chunks = () => nonRepeatingChunks(size, 7);
   return {
     size,
     chunks,
     stream: () => {
       const source = chunks();
       return new ReadableStream<Uint8Array<ArrayBuffer>>({
-        async pull(controller) {
-          const next = await source.next();
+        pull(controller) {
+          const next = source.next();
           if (next.done) controller.close();
-          else controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
+          else controller.enqueue(next.value);
         },
       });
     },
   };
 }
 
-async function heliaFileCid(content: AsyncIterable<Uint8Array> | Uint8Array, options: ImporterOptions = HELIA_OPTIONS): Promise<string> {
+async function heliaFileCid(content: Iterable<Uint8Array> | Uint8Array, options: ImporterOptions = HELIA_OPTIONS): Promise<string> {
   let root: string | undefined;
   for await (const entry of importer([{ content }], discard, options)) root = entry.cid.toString();
   if (root === undefined) throw new Error("the importer returned nothing");

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createCipheriv, createHash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +20,7 @@ import { encodeDirectory, encodeFile, type Encoded } from "../../scripts/lib/ipf
 import { readCredentials } from "../../scripts/lib/ipfs/credentials.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
 import { CidMismatchError, uploadAndVerify } from "../../scripts/lib/ipfs/upload.ts";
+import { writeNonRepeatingFile } from "../../scripts/lib/non-repeating-bytes.ts";
 import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { runScript, type CliResult } from "../helpers/processes.ts";
@@ -137,8 +138,7 @@ describe("npm run pin: uploads to a w3up service", () => {
   it("uploads a file of more than one CAR shard (the streaming path a real pilot takes) with the local CIDs", async () => {
     // 140 MiB that never repeats: two shards, the first one full (133,169,152 bytes at most).
     const big = join(dir, "two-shards.bin");
-    const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, 3), Buffer.alloc(16, 0));
-    await writeFile(big, cipher.update(Buffer.alloc(140 * 1024 * 1024)));
+    await writeNonRepeatingFile(big, 140 * 1024 * 1024, 3);
     const local = await encodeFile(await fileFromPath(big));
     assert.equal(local.shards.length, 2);
     const result = await pin(big);

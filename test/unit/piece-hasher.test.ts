@@ -3,15 +3,10 @@
  * (JavaScript, @web3-storage/data-segment), only faster.
  */
 import assert from "node:assert/strict";
-import { createCipheriv } from "node:crypto";
 import { describe, it } from "node:test";
 import * as ClientDefault from "@web3-storage/data-segment/multihash";
 import { PIECE_HASH_CODE, wasmPieceHasher } from "../../scripts/lib/ipfs/piece-hasher.ts";
-
-/** `size` bytes that never repeat. */
-function bytes(size: number): Uint8Array {
-  return createCipheriv("aes-256-ctr", Buffer.alloc(32, 5), Buffer.alloc(16, 0)).update(Buffer.alloc(size));
-}
+import { nonRepeatingBytes } from "../../scripts/lib/non-repeating-bytes.ts";
 
 describe("the piece hasher given to the upload client", () => {
   it("is the piece multihash the client expects (code 0x1011)", () => {
@@ -21,7 +16,7 @@ describe("the piece hasher given to the upload client", () => {
 
   for (const size of [65, 127, 128, 1000, 1024 * 1024 + 1, 4_032_294]) {
     it(`gives the client's own digest for ${size} bytes`, async () => {
-      const payload = bytes(size);
+      const payload = nonRepeatingBytes(size, 5);
       assert.deepEqual((await wasmPieceHasher.digest(payload)).bytes, ClientDefault.digest(payload).bytes);
     });
   }
