@@ -125,17 +125,30 @@ async function shard(blocks: ReadableStream<Block>, small: boolean, options: Enc
 }
 
 /**
+ * Streams `files` (counting the bytes read) through `encoder` into shards. Content smaller than
+ * one shard takes the client's single-CAR path.
+ */
+async function encodeCounted<T extends BlobLike>(
+  files: T[],
+  size: number,
+  options: EncodeOptions,
+  encoder: (files: T[]) => ReadableStream<Block>,
+): Promise<Encoded> {
+  let bytes = 0;
+  const count = (n: number) => {
+    bytes += n;
+    options.onProgress?.(bytes);
+  };
+  const result = await shard(encoder(files.map((file) => counted(file, count))), size < SHARD_SIZE, options);
+  return { ...result, bytes };
+}
+
+/**
  * Encodes one file (the pilot) as UnixFS and CAR shards.
  * @param file A blob with a size, e.g. `await fs.openAsBlob(path)`: read as a stream, never whole.
  */
-export async function encodeFile(file: EncoderBlob, options: EncodeOptions = {}): Promise<Encoded> {
-  let bytes = 0;
-  const source = counted(file, (n) => {
-    bytes += n;
-    options.onProgress?.(bytes);
-  });
-  const result = await shard(UnixFS.createFileEncoderStream(source), file.size < SHARD_SIZE, options);
-  return { ...result, bytes };
+export function encodeFile(file: EncoderBlob, options: EncodeOptions = {}): Promise<Encoded> {
+  return encodeCounted([file], file.size, options, ([source]) => UnixFS.createFileEncoderStream(source as EncoderBlob));
 }
 
 /**
@@ -143,14 +156,7 @@ export async function encodeFile(file: EncoderBlob, options: EncodeOptions = {})
  * (sorted by name).
  * @param files Files whose `name` is their path inside the directory (`_astro/page.js`).
  */
-export async function encodeDirectory(files: EncoderFile[], options: EncodeOptions = {}): Promise<Encoded> {
-  let bytes = 0;
-  const count = (n: number) => {
-    bytes += n;
-    options.onProgress?.(bytes);
-  };
-  const entries = [...files].sort(defaultFileComparator).map((file) => counted(file, count));
-  const total = files.reduce((sum, file) => sum + file.size, 0);
-  const result = await shard(UnixFS.createDirectoryEncoderStream(entries), total < SHARD_SIZE, options);
-  return { ...result, bytes };
+export function encodeDirectory(files: EncoderFile[], options: EncodeOptions = {}): Promise<Encoded> {
+  const size = files.reduce((sum, file) => sum + file.size, 0);
+  return encodeCounted([...files].sort(defaultFileComparator), size, options, (entries) => UnixFS.createDirectoryEncoderStream(entries));
 }
