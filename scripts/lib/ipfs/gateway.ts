@@ -151,9 +151,8 @@ async function handle(store: CarBlockstore, req: IncomingMessage, res: ServerRes
     name = "index.html";
   }
   const filename = url.searchParams.get("filename");
-  const typedName = filename ?? name;
   sendFile(req, res, entry, {
-    "Content-Type": typedName.includes(".") ? contentTypeFor(typedName) : "application/octet-stream",
+    "Content-Type": contentTypeFor(filename ?? name),
     ...(filename === null ? {} : { "Content-Disposition": inlineDisposition(filename) }),
   });
 }
