@@ -8,6 +8,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
  * @notice A hostile test token that, once armed, calls a target (the escrow) with arbitrary data
  * from inside every transfer. It records whether that reentrant call succeeded and the revert data
  * it got, and lets the transfer itself go on, so a test sees that the escrow refused the reentry.
+ * It makes one callback at a time: a transfer made inside a callback does not call back again.
  */
 contract ReentrantToken is ERC20 {
     /// @notice The contract called back during a transfer.
@@ -20,6 +21,9 @@ contract ReentrantToken is ERC20 {
     bool public lastCallSucceeded;
     /// @notice Revert data of the last callback.
     bytes public lastRevertData;
+
+    /// @dev Whether a callback is under way.
+    bool private _callingBack;
 
     constructor() ERC20("Reentrant", "REE") {}
 
@@ -40,11 +44,17 @@ contract ReentrantToken is ERC20 {
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
-        if (target != address(0) && from != address(0)) {
-            ++attempts;
-            (bool ok, bytes memory data) = target.call(callData);
-            lastCallSucceeded = ok;
-            lastRevertData = data;
-        }
+        if (target != address(0) && from != address(0)) _callBack(target, callData);
+    }
+
+    /// @dev Calls `target_` with `callData_` and records the outcome, unless a callback is under way.
+    function _callBack(address target_, bytes memory callData_) internal {
+        if (_callingBack) return;
+        _callingBack = true;
+        ++attempts;
+        (bool ok, bytes memory data) = target_.call(callData_);
+        lastCallSucceeded = ok;
+        lastRevertData = data;
+        _callingBack = false;
     }
 }

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeFunctionData, toFunctionSelector } from "viem";
-import { connect, MIN_PLEDGE, WEEK } from "./fixture.ts";
+import { connect, MIN_PLEDGE, State, WEEK } from "./fixture.ts";
 
 describe("CampaignEscrow with hostile tokens", async () => {
   const conn = await connect();
   const { viem, networkHelpers } = conn;
   const [, beneficiary, alice, bob] = await viem.getWalletClients();
   const reentrancyError = toFunctionSelector("ReentrancyGuardReentrantCall()");
+  const zero = `0x${"00".repeat(32)}` as const;
 
   async function escrowFor(token: `0x${string}`, goalBackers = 1) {
     const deadline = BigInt(await networkHelpers.time.latest()) + WEEK;
@@ -46,7 +47,6 @@ describe("CampaignEscrow with hostile tokens", async () => {
   it("refuses pledgeWithPermit in a token without permit when no allowance is set", async () => {
     const token = await viem.deployContract("ReentrantToken");
     const { escrow } = await escrowFor(token.address);
-    const zero = `0x${"00".repeat(32)}` as const;
     await viem.assertions.revertWithCustomErrorWithArgs(
       escrow.write.pledgeWithPermit([MIN_PLEDGE, 0n, 27, zero, zero], { account: alice.account }),
       escrow,
@@ -112,5 +112,137 @@ describe("CampaignEscrow with hostile tokens", async () => {
     assert.equal(await token.read.lastCallSucceeded(), false);
     assert.equal(await token.read.lastRevertData(), reentrancyError);
     assert.equal(await token.read.balanceOf([beneficiary.account.address]), MIN_PLEDGE);
+  });
+
+  /** A ReentrantPermitToken campaign: Alice holds tokens, and so does the token itself. */
+  async function reentrantPermitCampaign() {
+    const token = await viem.deployContract("ReentrantPermitToken");
+    const { escrow } = await escrowFor(token.address);
+    await token.write.mint([alice.account.address, 10n * MIN_PLEDGE]);
+    // The token's own balance and its signature-blind permit would fund a reentrant pledge by it.
+    await token.write.mint([token.address, 10n * MIN_PLEDGE]);
+    const reentrantPledge = encodeFunctionData({
+      abi: escrow.abi,
+      functionName: "pledgeWithPermit",
+      args: [MIN_PLEDGE, 0n, 27, zero, zero],
+    });
+    return { token, escrow, reentrantPledge };
+  }
+
+  /** Asserts that only Alice's pledge happened: the token's reentrant pledge left no trace. */
+  async function assertOnlyAlicePledged(c: Awaited<ReturnType<typeof reentrantPermitCampaign>>) {
+    assert.equal(await c.escrow.read.pledgeOf([c.token.address]), 0n);
+    assert.equal(await c.escrow.read.pledgeOf([alice.account.address]), MIN_PLEDGE);
+    assert.equal(await c.escrow.read.backers(), 1n);
+    assert.equal(await c.escrow.read.totalPledged(), MIN_PLEDGE);
+    assert.equal(await c.token.read.balanceOf([c.escrow.address]), MIN_PLEDGE);
+    assert.equal(await c.token.read.balanceOf([c.token.address]), 10n * MIN_PLEDGE);
+  }
+
+  it("does not let a token reenter pledgeWithPermit from inside the pledgeWithPermit's permit call", async () => {
+    const c = await reentrantPermitCampaign();
+    await c.token.write.armPermit([c.escrow.address, c.reentrantPledge]);
+    await c.escrow.write.pledgeWithPermit([MIN_PLEDGE, 0n, 27, zero, zero], { account: alice.account });
+    assert.equal(await c.token.read.attempts(), 1n);
+    assert.equal(await c.token.read.lastCallSucceeded(), false);
+    assert.equal(await c.token.read.lastRevertData(), reentrancyError);
+    await assertOnlyAlicePledged(c);
+  });
+
+  it("does not let a token reenter pledgeWithPermit from inside the pledgeWithPermit's transfer", async () => {
+    const c = await reentrantPermitCampaign();
+    await c.token.write.arm([c.escrow.address, c.reentrantPledge]);
+    await c.escrow.write.pledgeWithPermit([MIN_PLEDGE, 0n, 27, zero, zero], { account: alice.account });
+    assert.equal(await c.token.read.attempts(), 1n);
+    assert.equal(await c.token.read.lastCallSucceeded(), false);
+    assert.equal(await c.token.read.lastRevertData(), reentrancyError);
+    await assertOnlyAlicePledged(c);
+  });
+
+  /** A FalseReturningToken campaign in which Alice holds and has approved tokens, not yet switched. */
+  async function falseReturningCampaign(goalBackers: number) {
+    const token = await viem.deployContract("FalseReturningToken");
+    const { escrow, deadline } = await escrowFor(token.address, goalBackers);
+    await token.write.mint([alice.account.address, 10n * MIN_PLEDGE]);
+    await token.write.approve([escrow.address, 10n * MIN_PLEDGE], { account: alice.account });
+    return { token, escrow, deadline };
+  }
+
+  /** Everything a failed transfer must leave as it was: the escrow's state and books, balances, allowance. */
+  async function books({ token, escrow }: Awaited<ReturnType<typeof falseReturningCampaign>>) {
+    return {
+      state: await escrow.read.state(),
+      backers: await escrow.read.backers(),
+      totalPledged: await escrow.read.totalPledged(),
+      pledgeOfAlice: await escrow.read.pledgeOf([alice.account.address]),
+      alice: await token.read.balanceOf([alice.account.address]),
+      escrow: await token.read.balanceOf([escrow.address]),
+      beneficiary: await token.read.balanceOf([beneficiary.account.address]),
+      allowance: await token.read.allowance([alice.account.address, escrow.address]),
+    };
+  }
+
+  it("reverts a pledge with SafeERC20FailedOperation when transferFrom returns false, changing nothing", async () => {
+    const c = await falseReturningCampaign(1);
+    const before = await books(c);
+    await c.token.write.setReturnsFalse([true]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      c.escrow.write.pledge([MIN_PLEDGE], { account: alice.account }),
+      c.escrow,
+      "SafeERC20FailedOperation",
+      [c.token.address],
+    );
+    assert.deepEqual(await books(c), before);
+    assert.equal(before.backers, 0n);
+  });
+
+  it("reverts a cancel with SafeERC20FailedOperation when transfer returns false, keeping the pledge", async () => {
+    const c = await falseReturningCampaign(2);
+    await c.escrow.write.pledge([MIN_PLEDGE], { account: alice.account });
+    const before = await books(c);
+    await c.token.write.setReturnsFalse([true]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      c.escrow.write.cancel({ account: alice.account }),
+      c.escrow,
+      "SafeERC20FailedOperation",
+      [c.token.address],
+    );
+    assert.deepEqual(await books(c), before);
+    assert.equal(before.pledgeOfAlice, MIN_PLEDGE);
+    assert.equal(before.state, State.Funding);
+  });
+
+  it("reverts a refund with SafeERC20FailedOperation when transfer returns false, keeping the pledge", async () => {
+    const c = await falseReturningCampaign(2);
+    await c.escrow.write.pledge([MIN_PLEDGE], { account: alice.account });
+    await networkHelpers.time.increaseTo(c.deadline);
+    const before = await books(c);
+    await c.token.write.setReturnsFalse([true]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      c.escrow.write.refund([alice.account.address]),
+      c.escrow,
+      "SafeERC20FailedOperation",
+      [c.token.address],
+    );
+    assert.deepEqual(await books(c), before);
+    assert.equal(before.pledgeOfAlice, MIN_PLEDGE);
+    assert.equal(before.state, State.Failed);
+  });
+
+  it("reverts a release with SafeERC20FailedOperation when transfer returns false, staying unreleased", async () => {
+    const c = await falseReturningCampaign(1);
+    await c.escrow.write.pledge([MIN_PLEDGE], { account: alice.account });
+    await networkHelpers.time.increaseTo(c.deadline);
+    const before = await books(c);
+    await c.token.write.setReturnsFalse([true]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      c.escrow.write.release(),
+      c.escrow,
+      "SafeERC20FailedOperation",
+      [c.token.address],
+    );
+    assert.deepEqual(await books(c), before);
+    assert.equal(before.totalPledged, MIN_PLEDGE);
+    assert.equal(before.state, State.Succeeded);
   });
 });
