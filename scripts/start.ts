@@ -6,7 +6,7 @@
  * and served on 127.0.0.1. Ctrl-C stops everything.
  */
 import { access, mkdir } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseUnits, type Address } from "viem";
 import LocalStablecoinModule from "../ignition/modules/LocalStablecoin.ts";
 import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
@@ -26,7 +26,7 @@ import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./lib/local-chain.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
 import { startSeeder } from "./lib/p2p/seeder.ts";
 import { startLocalTracker } from "./lib/p2p/tracker.ts";
-import { startStaticServer } from "./lib/static-server.ts";
+import { startStaticServer, startWebSeed } from "./lib/static-server.ts";
 
 const USAGE = `
 Usage: npm start [-- options]
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     progress("Starting the tracker and the web seed, hashing and seeding the pilot…");
     const tracker = await startLocalTracker(trackerPort, LOCAL_ANNOUNCE_INTERVAL_MS);
     stops.push(tracker.close);
-    const webSeed = await startStaticServer(dirname(pilot), webSeedPort);
+    const webSeed = await startWebSeed(pilot, webSeedPort);
     stops.push(webSeed.close);
     const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
 
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const pilotCars = await fileCars(await fileFromPath(pilot));
     for (const car of pilotCars.cars) await blocks.add(car);
     const ipfsPilot = pinnedPilot(pilotCars, basename(pilot), gatewayOrigins);
-    const webSeeds = [`${webSeed.url}/${encodeURIComponent(basename(pilot))}`, ...ipfsPilot.urls];
+    const webSeeds = [webSeed.fileUrl, ...ipfsPilot.urls];
     const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0 });
     stops.push(seeder.close);
     const hasCaptions = await access(captionsFile).then(() => true, () => false);

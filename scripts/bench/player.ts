@@ -9,7 +9,7 @@ import { NAMESPACE_URLS, runInNamespace } from "../../test/browser/namespace.ts"
 import type { DriverResults } from "../../test/browser/webrtc-driver.ts";
 import { launchChromium } from "../../test/helpers/browser.ts";
 import { startLocalTracker } from "../lib/p2p/tracker.ts";
-import { startStaticServer } from "../lib/static-server.ts";
+import { startStaticServer, startWebSeed } from "../lib/static-server.ts";
 import { progress } from "../lib/cli.ts";
 import { markdownTable, median } from "./stats.ts";
 
@@ -18,7 +18,7 @@ const PILOT_MIB = 4031832 / (1024 * 1024);
 /** First-frame times (ms) with only a web seed, on loopback, WebRTC kept off UDP. */
 async function webSeedAlone(runs: number): Promise<number[]> {
   const tracker = await startLocalTracker(0);
-  const webSeed = await startStaticServer("media", 0);
+  const webSeed = await startWebSeed("media/sample-pilot.mp4", 0);
   const site = await buildPilotSite([tracker.wsAnnounce], [`${webSeed.url}/sample-pilot.mp4`]);
   const server = await startStaticServer(site.outDir, 0);
   const browser = await launchChromium(["--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]);

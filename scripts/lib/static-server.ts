@@ -1,35 +1,20 @@
 /**
- * A small static file server for 127.0.0.1: serves the built site (and, later, the pilot as a
- * web seed) with correct content types, byte ranges (RFC 9110 §14) and CORS, so browsers and
- * BitTorrent web-seed clients can read any part of a file.
+ * Files over HTTP on 127.0.0.1, through `send` (the file server Express's static middleware is
+ * built on: byte ranges, ETag and Last-Modified with conditional requests, dotfiles hidden, the
+ * file stream destroyed when the client goes away):
+ * - {@link startStaticServer} serves a folder (the built site), never a file whose real path
+ *   (symlinks resolved) lies outside it;
+ * - {@link startWebSeed} serves one file (the pilot, as a BEP 19 web seed) and nothing else, so
+ *   the folder it sits in (a producer's ~/Videos) is not readable from any web page.
+ * Both answer CORS for every origin (they are public, read-only, and hold no credentials) and
+ * send `X-Content-Type-Options: nosniff`.
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize, resolve, sep } from "node:path";
-import type { Readable } from "node:stream";
-import { EXIT, UserError } from "./cli.ts";
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".ico": "image/x-icon",
-  ".webmanifest": "application/manifest+json",
-  ".txt": "text/plain; charset=utf-8",
-  ".vtt": "text/vtt; charset=utf-8",
-  ".mp4": "video/mp4",
-  ".webm": "video/webm",
-  ".torrent": "application/x-bittorrent",
-  ".wasm": "application/wasm",
-  ".woff2": "font/woff2",
-};
+import { basename, dirname, join, normalize, resolve } from "node:path";
+import send from "send";
+import { relativeInside } from "../../site/lib/path-inside.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, NO_SNIFF, rangeRequested } from "./http.ts";
 
 export interface StaticServer {
   server: Server;
@@ -38,153 +23,124 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** The Content-Type of a file, by its name's extension (`application/octet-stream` if unknown). */
-export function contentTypeFor(name: string): string {
-  return CONTENT_TYPES[extname(name).toLowerCase()] ?? "application/octet-stream";
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...NO_SNIFF }).end(`${text}\n`);
 }
 
-/**
- * Lets any origin read the response (a web seed or a gateway is read from the site's origin) and
- * answers a CORS preflight. Returns true when the request was a preflight, already answered.
- */
-export function answerCors(req: IncomingMessage, res: ServerResponse): boolean {
-  res.setHeader("Access-Control-Allow-Origin", "*");
-  // Web-seed clients send Range and, from WebTorrent in browsers, Cache-Control: allow what the
-  // preflight asks for (the server is public, read-only and holds no credentials).
-  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "Range");
-  res.setHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges");
-  if (req.method !== "OPTIONS") return false;
-  res.writeHead(204).end();
-  return true;
-}
-
-/** Parses a single `bytes=a-b` range against `size`; `undefined` for none, `null` if unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | null {
-  if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (match === null || (match[1] === "" && match[2] === "")) return null;
-  let start: number;
-  let end: number;
-  if (match[1] === "") {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return null;
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start > end || start >= size) return null;
-  return { start, end };
-}
-
-/** Maps a URL path to a file under `root`, or `undefined` if it would escape it. */
-function fileFor(root: string, urlPath: string): string | undefined {
-  let decoded: string;
+/** `/a%20b/c` → `a b/c`, or `undefined` when it is not a valid path. */
+function decodedPath(url: string | undefined): string | undefined {
   try {
-    decoded = decodeURIComponent(urlPath.split("?")[0] ?? "/");
+    return decodeURIComponent(new URL(url ?? "/", "http://server.invalid").pathname);
   } catch {
     return undefined;
   }
-  const path = normalize(join(root, decoded));
-  return path === root || path.startsWith(root + sep) ? path : undefined;
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Whether `path` is `root` or lies inside it. */
+const isInside = (root: string, path: string) => relativeInside(root, path) !== undefined;
+
+/**
+ * Whether the file a request names resolves, symlinks followed, to a path inside `realRoot`. A
+ * missing file passes (send answers 404); a directory is checked with the index.html it serves.
+ */
+async function staysInside(realRoot: string, requested: string): Promise<boolean> {
+  const candidate = normalize(join(realRoot, requested));
+  if (!isInside(realRoot, candidate)) return false;
+  const target = await realpath(candidate).catch(() => undefined);
+  if (target === undefined) return true;
+  if (!isInside(realRoot, target)) return false;
+  if (!(await stat(target)).isDirectory()) return true;
+  const index = await realpath(join(target, "index.html")).catch(() => undefined);
+  return index === undefined || isInside(realRoot, index);
+}
+
+/**
+ * Hands the request to `send`. A `Range` header that RFC 9110 says to ignore (another unit, a
+ * malformed or reversed range, several ranges) is dropped first, so the whole file goes out
+ * with 200: `send` itself would answer some of those with 416.
+ */
+function sendFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, dotfiles: "ignore" | "allow"): void {
+  res.setHeader("Cache-Control", "no-cache");
+  for (const [name, value] of Object.entries(NO_SNIFF)) res.setHeader(name, value);
+  send(req, encodeURI(path), { root, dotfiles, index: ["index.html"] })
+    // "file" names the file served (a folder's index.html too), after its stat and before send
+    // reads the Range header and names a type of its own.
+    .on("file", (file: string, info: { size: number }) => {
+      res.setHeader("Content-Type", contentTypeFor(file));
+      if (rangeRequested(req.headers.range, info.size).kind === "whole") delete req.headers.range;
+    })
+    .on("error", (error: { status?: number; headers?: Record<string, string> }) => {
+      const status = error.status ?? 500;
+      for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+      refuse(res, status, status === 404 ? "not found" : status === 416 ? "range not satisfiable" : "cannot serve this file");
+    })
+    .pipe(res);
+}
+
+function handleRequest(req: IncomingMessage, res: ServerResponse, answer: (path: string) => Promise<void>): void {
   if (answerCors(req, res)) return;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    res.writeHead(405, { Allow: "GET, HEAD, OPTIONS" }).end();
+    res.writeHead(405, { Allow: "GET, HEAD, OPTIONS", ...NO_SNIFF }).end();
     return;
   }
-  let path = fileFor(root, req.url ?? "/");
-  if (path === undefined) {
-    res.writeHead(400).end("bad path");
+  const path = decodedPath(req.url);
+  if (path === undefined || path.includes("\0")) {
+    refuse(res, 400, "bad path");
     return;
   }
-  let info = await stat(path).catch(() => undefined);
-  if (info?.isDirectory()) {
-    path = join(path, "index.html");
-    info = await stat(path).catch(() => undefined);
-  }
-  if (info === undefined || !info.isFile()) {
-    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found");
-    return;
-  }
-  sendRanged(req, res, info.size, { "Content-Type": contentTypeFor(path), "Cache-Control": "no-cache" }, (start, end) =>
-    createReadStream(path, { start, end }),
+  answer(path).catch(() => {
+    if (!res.headersSent) refuse(res, 500, "cannot serve this file");
+    else res.destroy();
+  });
+}
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<StaticServer> {
+  const server = createServer(handler);
+  const actual = await listenOnLoopback(server, port);
+  return { server, url: `http://127.0.0.1:${actual}`, close: () => closeServer(server) };
+}
+
+/** Serves the folder `root` on 127.0.0.1:`port` (0 picks a free port). */
+export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
+  const realRoot = await realpath(resolve(root));
+  return serve(
+    (req, res) =>
+      handleRequest(req, res, async (path) => {
+        if (!(await staysInside(realRoot, path))) {
+          refuse(res, 404, "not found");
+          return;
+        }
+        sendFile(req, res, realRoot, path, "ignore");
+      }),
+    port,
   );
 }
 
-/**
- * Answers a GET or HEAD for `size` bytes: the whole (200), the `Range` asked for (206), or why
- * that range cannot be served (416). `read(start, end)` streams the bytes, `end` inclusive; a
- * read error mid-way cuts the response short, so the client sees it failed.
- */
-export function sendRanged(
-  req: IncomingMessage,
-  res: ServerResponse,
-  size: number,
-  headers: Record<string, string>,
-  read: (start: number, end: number) => Readable,
-): void {
-  const range = parseRange(req.headers.range, size);
-  const common = { ...headers, "Accept-Ranges": "bytes" };
-  if (range === null) {
-    res.writeHead(416, { ...common, "Content-Range": `bytes */${size}` }).end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: size - 1 };
-  const length = size === 0 ? 0 : end - start + 1;
-  res.writeHead(range === undefined ? 200 : 206, {
-    ...common,
-    "Content-Length": String(length),
-    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${size}` }),
-  });
-  if (req.method === "HEAD" || length === 0) {
-    res.end();
-    return;
-  }
-  read(start, end).on("error", () => res.destroy()).pipe(res);
+export interface WebSeed extends StaticServer {
+  /** The one URL it serves: `<url>/<file name>`. */
+  fileUrl: string;
 }
 
 /**
- * Listens on 127.0.0.1:`port` (0: any free port) and resolves with the port; a busy port becomes
- * a {@link UserError} that says so.
+ * Serves the single file `file` at `/<its name>` on 127.0.0.1:`port` (0 picks a free port); any
+ * other path is a 404. The file is the one `file` names when the server starts (a symlink is
+ * followed once, then its target is served).
  */
-export async function listenOnLoopback(server: Server, port: number): Promise<number> {
-  await new Promise<void>((ok, fail) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      fail(
-        error.code === "EADDRINUSE"
-          ? new UserError(`port ${port} on 127.0.0.1 is already in use: stop the other process or choose another port.`, EXIT.failure)
-          : error,
-      ),
-    );
-    server.listen(port, "127.0.0.1", () => ok());
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-/** Stops `server` and drops its open connections (idle keep-alive sockets included). */
-export async function closeServer(server: Server): Promise<void> {
-  if (!server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((closed) => server.close(() => closed()));
-}
-
-/** Serves `root` on 127.0.0.1:`port` (0 picks a free port). */
-export async function startStaticServer(root: string, port = 0): Promise<StaticServer> {
-  const absolute = resolve(root);
-  const server = createServer((req, res) => {
-    handle(absolute, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  const actual = await listenOnLoopback(server, port);
-  return {
-    server,
-    url: `http://127.0.0.1:${actual}`,
-    close: () => closeServer(server),
-  };
+export async function startWebSeed(file: string, port = 0): Promise<WebSeed> {
+  const real = await realpath(resolve(file));
+  if (!(await stat(real)).isFile()) throw new Error(`${file} is not a file`);
+  const name = basename(resolve(file));
+  const servedAs = `/${name}`;
+  const server = await serve(
+    (req, res) =>
+      handleRequest(req, res, async (path) => {
+        if (path !== servedAs) {
+          refuse(res, 404, "not found");
+          return;
+        }
+        sendFile(req, res, dirname(real), basename(real), "allow");
+      }),
+    port,
+  );
+  return { ...server, fileUrl: `${server.url}/${encodeURIComponent(name)}` };
 }

@@ -10,7 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
-import { startStaticServer } from "../../scripts/lib/static-server.ts";
+import { startStaticServer, startWebSeed } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
 
@@ -30,7 +30,7 @@ export type DriverResults = { peersOnly: RunResult[]; peerAndWebSeed: RunResult[
 /** Runs the scenarios `runs` times against the site built in `siteDir`. */
 export async function drive(siteDir: string, runs: number): Promise<DriverResults> {
   const tracker = await startLocalTracker(NAMESPACE_PORTS.tracker);
-  const webSeed = await startStaticServer("media", NAMESPACE_PORTS.webSeed);
+  const webSeed = await startWebSeed("media/sample-pilot.mp4", NAMESPACE_PORTS.webSeed);
   const site = await startStaticServer(siteDir, NAMESPACE_PORTS.site);
   const seeder = await startSeeder({ file: "media/sample-pilot.mp4", trackers: [tracker.wsAnnounce], webSeeds: [] });
   // Chromium hides host addresses behind mDNS names by default; the Node seeder cannot resolve them.

@@ -31,7 +31,7 @@ import * as Digest from "multiformats/hashes/digest";
 import type { MultihashDigest, UnknownLink } from "multiformats";
 import type { ConnectionView, Signer, Receipt } from "@ucanto/interface";
 import { createAgentClient } from "../../scripts/lib/ipfs/upload.ts";
-import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/http.ts";
 
 /*
  * The upload-api test context is loaded untyped: its published types

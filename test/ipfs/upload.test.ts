@@ -21,7 +21,7 @@ import { readCredentials } from "../../scripts/lib/ipfs/credentials.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
 import { CidMismatchError, uploadAndVerify } from "../../scripts/lib/ipfs/upload.ts";
 import { writeNonRepeatingFile } from "../../scripts/lib/non-repeating-bytes.ts";
-import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/http.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { runScript, type CliResult } from "../helpers/processes.ts";
 import { startUploadService, type CredentialOptions, type UploadService } from "../helpers/upload-service.ts";

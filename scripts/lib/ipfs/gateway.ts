@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Readable } from "node:stream";
 import { exporter, type UnixFSEntry } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged } from "../static-server.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged } from "../http.ts";
 import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource } from "./car-blockstore.ts";
 
