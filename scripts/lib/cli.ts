@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ManifestError } from "../../site/lib/manifest.ts";
+import { redactSecrets } from "./secrets.ts";
 
 /** Exit codes shared by the CLIs. */
 export const EXIT = {
@@ -54,6 +55,8 @@ export function parseCli<T extends Options>(usage: string, options: T, argv = pr
  * with its code, a {@link ManifestError} (bad input) likewise with {@link EXIT.usage}; anything else prints the error and exits with {@link EXIT.failure}.
  */
 export function runCli(main: () => Promise<void>): void {
+  redactOutput(process.stdout);
+  redactOutput(process.stderr);
   main().then(
     () => process.exit(process.exitCode ?? EXIT.ok),
     (error: unknown) => {
@@ -65,6 +68,16 @@ export function runCli(main: () => Promise<void>): void {
       process.exit(EXIT.failure);
     },
   );
+}
+
+/**
+ * Passes every text `stream` is given through {@link redactSecrets}: whatever prints it (our
+ * messages, a library's warning, a stack trace), no secret from the environment goes out.
+ */
+function redactOutput(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? redactSecrets(chunk) : chunk, ...rest)) as typeof stream.write;
 }
 
 /** A progress line on stderr, so stdout stays clean for results. */

@@ -8,11 +8,15 @@ import * as Proof from "@storacha/client/proof";
 import * as Signer from "@storacha/client/principal/ed25519";
 import type { Delegation } from "@storacha/client/types";
 import { UserError } from "../cli.ts";
+import { describeShape, SECRET_ENV } from "../secrets.ts";
 
 /** The agent's private key, as printed by `storacha key create` (`Mg…`). */
-export const KEY_ENV = "STORACHA_PRINCIPAL";
+export const KEY_ENV = SECRET_ENV.storachaKey;
 /** The space's delegation to that agent: `storacha delegation create <agent did> --base64 -c …`. */
-export const PROOF_ENV = "STORACHA_PROOF";
+export const PROOF_ENV = SECRET_ENV.storachaProof;
+
+/** Length of a formatted ed25519 agent key: "M" (base64pad) + 68 bytes, base64-encoded. */
+const KEY_LENGTH = 93;
 
 /** What `uploadFile` and `uploadDirectory` invoke on the space. */
 export const UPLOAD_CAPABILITIES = ["space/blob/add", "space/index/add", "filecoin/offer", "upload/add"] as const;
@@ -61,17 +65,23 @@ export async function readCredentials(env: NodeJS.ProcessEnv = process.env, now 
   if (missing.length > 0) {
     throw new UserError(`missing Storacha credentials: set ${missing.join(" and ")}. Or pass --offline to only compute the CID and write the CAR file(s).\n${HOW_TO}`);
   }
+  // The parsers' messages quote what they could not parse, i.e. the secret: say what is wrong
+  // in our own words, from the value's shape, and never pass their text on.
   let principal: Signer.EdSigner;
   try {
     principal = Signer.parse(key as string);
-  } catch (error) {
-    throw new UserError(`${KEY_ENV} is not an ed25519 private key (expected the Mg… string of \`storacha key create\`): ${(error as Error).message}`);
+  } catch {
+    throw new UserError(
+      `${KEY_ENV} is not an ed25519 private key: expected the ${KEY_LENGTH}-character Mg… string that \`storacha key create\` prints; ${describeShape(env[KEY_ENV] as string, "Mg")}.`,
+    );
   }
   let proof: Delegation;
   try {
     proof = await Proof.parse(proofText as string);
-  } catch (error) {
-    throw new UserError(`${PROOF_ENV} is not a delegation (expected the base64 output of \`storacha delegation create … --base64\`): ${(error as Error).message}`);
+  } catch {
+    throw new UserError(
+      `${PROOF_ENV} is not a delegation: expected the base64 text that \`storacha delegation create … --base64\` prints; ${describeShape(env[PROOF_ENV] as string)}.`,
+    );
   }
   if (proof.audience.did() !== principal.did()) {
     throw new UserError(
