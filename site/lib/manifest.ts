@@ -28,6 +28,21 @@ const uintString = z
   .string()
   .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a whole number as a decimal string (smallest token units)", abort: true });
 
+/**
+ * Whether `path` names a file inside the manifest's folder: relative, with no `..` segment, not
+ * rooted (`/x`, `\x`, `C:x`, `~/x`) and without NUL. The site build publishes these files, so a
+ * manifest from elsewhere must not be able to name `/proc/self/environ` or `../../.ssh/id_ed25519`.
+ */
+export function isInsideManifestFolder(path: string): boolean {
+  if (path.includes("\0") || /^([\\/~]|[a-zA-Z]:)/.test(path)) return false;
+  return !path.split(/[\\/]/).includes("..");
+}
+
+/** A file the site build publishes, relative to the manifest file (symlinks are checked at build time). */
+const publishedFile = z.string().min(1).refine(isInsideManifestFolder, {
+  message: "must be a path relative to the manifest's folder and inside it (not absolute, no ..)",
+});
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
 export const tokenSchema = z.strictObject({
@@ -78,7 +93,7 @@ export const torrentSchema = z.strictObject({
   infoHash: z.string().regex(/^[0-9a-f]{40}$/, { message: "expected 40 lowercase hex digits" }),
   magnet: z.string().startsWith("magnet:?xt=urn:btih:", { message: "expected a magnet:?xt=urn:btih:… URI" }),
   /** The .torrent file, relative to the manifest file; the site build publishes it. */
-  torrentFile: z.string().min(1),
+  torrentFile: publishedFile,
   /** File size in bytes. */
   length: z.int().min(1),
   /** Piece length in bytes (a power of two). */
@@ -92,7 +107,7 @@ export const torrentSchema = z.strictObject({
   /** WebVTT captions, relative to the manifest file; the site build publishes them. */
   captions: z
     .strictObject({
-      file: z.string().min(1),
+      file: publishedFile,
       srclang: z.string().min(2),
       label: z.string().min(1),
     })

@@ -1,13 +1,14 @@
 /**
  * Publishes the pilot's files next to the pages, from the manifest's `torrent` section: the
- * .torrent, the captions and WebTorrent's service worker (which must be served from the site
- * itself, at the scope of the pages it streams for). Nothing is published without a torrent.
+ * .torrent (checked to be the torrent `torrent.infoHash` names), the captions (checked to be
+ * WebVTT) and WebTorrent's service worker (which must be served from the site itself, at the
+ * scope of the pages it streams for). Only files inside the manifest's folder are published;
+ * nothing is published without a torrent.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
 import type { APIRoute, GetStaticPaths } from "astro";
-import { manifestPath, readManifest } from "../lib/manifest-file.ts";
+import { manifestPath, readCaptionsFile, readManifest, readTorrentFile } from "../lib/manifest-file.ts";
 import { PILOT_ASSETS } from "../lib/pilot-assets.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -20,17 +21,17 @@ export const getStaticPaths = (async () => {
   const file = manifestPath();
   const { torrent } = await readManifest(file);
   if (torrent === undefined) return [];
-  const fromManifest = (path: string) => resolve(dirname(file), path);
   const require = createRequire(import.meta.url);
-  const sources: [string, string][] = [
-    [PILOT_ASSETS.torrent, fromManifest(torrent.torrentFile)],
-    [PILOT_ASSETS.serviceWorker, require.resolve("webtorrent/dist/sw.min.js")],
+  // Read and checked here, so a bad manifest fails the build before any page is written.
+  const assets: [string, Buffer<ArrayBuffer>][] = [
+    [PILOT_ASSETS.torrent, await readTorrentFile(file, torrent)],
+    [PILOT_ASSETS.serviceWorker, await readFile(require.resolve("webtorrent/dist/sw.min.js"))],
   ];
-  if (torrent.captions) sources.push([PILOT_ASSETS.captions, fromManifest(torrent.captions.file)]);
-  return sources.map(([asset, source]) => ({ params: { asset }, props: { source } }));
+  if (torrent.captions) assets.push([PILOT_ASSETS.captions, await readCaptionsFile(file, torrent.captions)]);
+  return assets.map(([asset, body]) => ({ params: { asset }, props: { body } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = async ({ params, props }) => {
-  const body = await readFile((props as { source: string }).source);
-  return new Response(body, { headers: { "Content-Type": CONTENT_TYPES[params.asset ?? ""] ?? "application/octet-stream" } });
-};
+export const GET: APIRoute = ({ params, props }) =>
+  new Response((props as { body: Buffer<ArrayBuffer> }).body, {
+    headers: { "Content-Type": CONTENT_TYPES[params.asset ?? ""] ?? "application/octet-stream" },
+  });

@@ -10,7 +10,7 @@ import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import { createNodeClient, destroyClient, type NodeClientOptions } from "../../scripts/lib/p2p/client.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
-import { closeServer, listenOnLoopback } from "../../scripts/lib/static-server.ts";
+import { closeServer, listenOnLoopback } from "../../scripts/lib/http.ts";
 
 export const PILOT = "media/sample-pilot.mp4";
 export const PILOT_BYTES = (await stat(PILOT)).size;
@@ -63,10 +63,10 @@ export async function download(
 }
 
 /** A .torrent for `file` made without seeding it (create-torrent, as the seeder uses). */
-export async function makeTorrent(file: string, announce: string[], urlList: string[]): Promise<Uint8Array> {
+export async function makeTorrent(file: string, announce: string[], urlList: string[], name?: string): Promise<Uint8Array> {
   const { default: createTorrent } = await import("create-torrent");
   return new Promise((resolve, reject) => {
-    createTorrent(file, { announce, urlList, pieceLength: pieceLengthFor(PILOT_BYTES), private: false }, (error, torrent) =>
+    createTorrent(file, { announce, urlList, pieceLength: pieceLengthFor(PILOT_BYTES), private: false, ...(name === undefined ? {} : { name }) }, (error, torrent) =>
       error ? reject(error) : resolve(torrent),
     );
   });

@@ -5,11 +5,11 @@
  * dictionary, so the info hash and the magnet's identity do not change.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import bencode from "bencode";
 import parseTorrent, { toMagnetURI } from "parse-torrent";
 import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import type { Manifest } from "../../../site/lib/manifest.ts";
+import { publishedFilePath, torrentInfoHash } from "../../../site/lib/manifest-file.ts";
 import type { Encoded } from "./encode.ts";
 
 type Ipfs = NonNullable<Manifest["ipfs"]>;
@@ -55,8 +55,8 @@ export function webSeedsWithPilot(current: readonly string[], previous: readonly
  */
 export async function rewriteTorrentWebSeeds(path: string, infoHash: string, webSeeds: readonly string[]): Promise<string> {
   const original = await readFile(path);
-  const found = (await parseTorrent(original)).infoHash;
-  if (found !== infoHash) throw new Error(`${path} has info hash ${found}, not the manifest's ${infoHash}`);
+  const found = await torrentInfoHash(original);
+  if (found !== infoHash) throw new Error(found === undefined ? `${path} is not a .torrent file` : `${path} has info hash ${found}, not the manifest's ${infoHash}`);
   const torrent = bencode.decode(original) as Record<string, unknown>;
   torrent["url-list"] = [...webSeeds];
   const bytes = bencode.encode(torrent);
@@ -94,7 +94,8 @@ export async function recordPin(
   const webSeeds = webSeedsWithPilot(torrent.webSeeds, manifest.ipfs?.pilot?.urls ?? [], pinned.pilot.urls);
   let magnet: string;
   try {
-    magnet = await rewriteTorrentWebSeeds(resolve(dirname(manifestPath), torrent.torrentFile), torrent.infoHash, webSeeds);
+    const path = await publishedFilePath(manifestPath, torrent.torrentFile, "torrent.torrentFile");
+    magnet = await rewriteTorrentWebSeeds(path, torrent.infoHash, webSeeds);
   } catch (error) {
     // The pin itself stands: record it, and say why the torrent was left alone.
     const warning = `the torrent's web seeds were left as they were (${(error as Error).message}): run npm run seed again to remake the .torrent with them.`;

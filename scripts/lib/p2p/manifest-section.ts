@@ -1,10 +1,15 @@
 /**
  * The manifest's `torrent` section for a seeded pilot: what the site needs to play it and what
- * desktop clients need to fetch it. File paths are stored relative to the manifest file.
+ * desktop clients need to fetch it. The files the site publishes (the .torrent, the captions)
+ * live in the manifest's folder and are named relative to it; captions from elsewhere are copied
+ * in, so the manifest names only its own files.
  */
-import { writeFile } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
 import type { Manifest } from "../../../site/lib/manifest.ts";
+import { isWebVtt } from "../../../site/lib/manifest-file.ts";
+import { relativeInside } from "../../../site/lib/path-inside.ts";
+import { UserError } from "../cli.ts";
 import type { Seeder } from "./seeder.ts";
 
 export interface TorrentSectionOptions {
@@ -14,20 +19,41 @@ export interface TorrentSectionOptions {
   captions?: { file: string; srclang: string; label: string };
 }
 
-/** Writes the .torrent to `torrentPath` and returns the section to put into the manifest at `manifestPath`. */
+/**
+ * Writes the .torrent to `torrentPath` (which must lie in the manifest's folder), copies the
+ * captions there if they are elsewhere (after checking they are WebVTT), and returns the section
+ * to put into the manifest at `manifestPath`.
+ * @throws UserError for a .torrent path outside the manifest's folder or captions that are not WebVTT.
+ */
 export async function torrentSection(
   seeder: Seeder,
   torrentPath: string,
   manifestPath: string,
   options: TorrentSectionOptions,
 ): Promise<NonNullable<Manifest["torrent"]>> {
+  const folder = dirname(resolve(manifestPath));
+  const torrentFile = relativeInside(folder, resolve(torrentPath));
+  if (torrentFile === undefined || torrentFile === "") {
+    throw new UserError(`the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`);
+  }
+  let captions: NonNullable<Manifest["torrent"]>["captions"];
+  if (options.captions !== undefined) {
+    if (!isWebVtt(await readFile(options.captions.file))) {
+      throw new UserError(`captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`);
+    }
+    let file = relativeInside(folder, resolve(options.captions.file));
+    if (file === undefined || file === "") {
+      file = basename(options.captions.file);
+      await copyFile(options.captions.file, resolve(folder, file));
+    }
+    captions = { ...options.captions, file };
+  }
   await writeFile(torrentPath, seeder.torrentFile);
-  const fromManifest = (path: string) => relative(dirname(resolve(manifestPath)), resolve(path));
   return {
     name: seeder.name,
     infoHash: seeder.infoHash,
     magnet: seeder.magnet,
-    torrentFile: fromManifest(torrentPath),
+    torrentFile,
     length: seeder.length,
     pieceLength: seeder.pieceLength,
     trackers: options.trackers,
@@ -37,8 +63,6 @@ export async function torrentSection(
       ...(server.username === undefined ? {} : { username: server.username }),
       ...(server.credential === undefined ? {} : { credential: server.credential }),
     })),
-    ...(options.captions === undefined
-      ? {}
-      : { captions: { ...options.captions, file: fromManifest(options.captions.file) } }),
+    ...(captions === undefined ? {} : { captions }),
   };
 }
