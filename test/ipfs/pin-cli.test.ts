@@ -15,7 +15,9 @@ import * as Link from "multiformats/link";
 import { base32 } from "multiformats/bases/base32";
 import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { parseManifestJson, type Manifest } from "../../site/lib/manifest.ts";
+import * as Signer from "@storacha/client/principal/ed25519";
 import { runScript } from "../helpers/processes.ts";
+import { garbledShapes, secretRunsIn } from "../helpers/secrets.ts";
 import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 
 const GATEWAYS = ["--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10/"];
@@ -174,6 +176,16 @@ describe("npm run pin (no service)", () => {
     assert.match(result.stderr, /--offline/);
     assert.doesNotMatch(result.stderr, /encoding/, "nothing is encoded before the credentials are checked");
     assert.equal(await readFile(file, "utf8"), before, "the manifest is untouched");
+  });
+
+  it("never prints a garbled key, in any shape, while saying which variable is wrong", async () => {
+    const key = Signer.format(await Signer.generate());
+    for (const [shape, value] of Object.entries(garbledShapes(key))) {
+      const result = await runScript("pin.ts", [PILOT, "--manifest", manifestFile, ...GATEWAYS], { STORACHA_PRINCIPAL: value, STORACHA_PROOF: "bm90IGEgcHJvb2Y=" });
+      assert.equal(result.code, 2, shape);
+      assert.match(result.stderr, /STORACHA_PRINCIPAL is not an ed25519 private key/, shape);
+      assert.deepEqual(secretRunsIn(result.stdout + result.stderr, key), [], shape);
+    }
   });
 
   it("refuses a single gateway: the pilot must not depend on one", async () => {
