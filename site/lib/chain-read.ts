@@ -7,6 +7,12 @@
  * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)
  * and that the escrow address holds code (`eth_getCode`); both checks ride in the same batch
  * as the first read, so every read is one round trip.
+ *
+ * Every error this module throws is in its own words: what failed, the endpoint's host, the HTTP
+ * status number, the JSON-RPC error code. No text an endpoint sends (its error messages, its HTTP
+ * reason phrase, a malformed result) is ever copied into an error, because the page shows these
+ * errors to fans and an RPC endpoint must not be able to write on the campaign page. Endpoints
+ * are named by host only: an RPC URL's path or query may hold an API key.
  */
 
 export type Hex = `0x${string}`;
@@ -65,9 +71,28 @@ export class ChainReadError extends Error {
   }
 }
 
-/** Why one endpoint could not be used. */
+/**
+ * How errors name an endpoint: its host (`rpc.example.org`, `127.0.0.1:8545`), never the full
+ * URL, whose path or query may hold an API key.
+ */
+export function endpointHost(url: string): string {
+  try {
+    return new URL(url).host || "an RPC endpoint without a host";
+  } catch {
+    return "an RPC endpoint with an invalid URL";
+  }
+}
+
+/** A JSON-RPC error code as sent, if it is one (an integer); anything else is dropped. */
+function rpcCode(error: unknown): number | undefined {
+  const code = error !== null && typeof error === "object" ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "number" && Number.isSafeInteger(code) ? code : undefined;
+}
+
+/** Why one endpoint could not be used, in this module's words. */
 export interface EndpointFailure {
-  url: string;
+  /** See {@link endpointHost}. */
+  host: string;
   reason: string;
 }
 
@@ -75,7 +100,7 @@ export interface EndpointFailure {
 export class RpcUnreachableError extends ChainReadError {
   readonly failures: readonly EndpointFailure[];
   constructor(failures: readonly EndpointFailure[]) {
-    const list = failures.map((f) => `${f.url} (${f.reason})`).join("; ");
+    const list = failures.map((f) => `${f.host} (${f.reason})`).join("; ");
     super(`no RPC endpoint answered: ${list}`);
     this.name = "RpcUnreachableError";
     this.failures = failures;
@@ -86,13 +111,14 @@ export class RpcUnreachableError extends ChainReadError {
 export class WrongChainError extends ChainReadError {
   readonly expected: number;
   readonly actual: number;
-  readonly url: string;
-  constructor(expected: number, actual: number, url: string) {
-    super(`wrong chain: expected ${expected}, the RPC reports ${actual} (${url})`);
+  /** See {@link endpointHost}. */
+  readonly host: string;
+  constructor(expected: number, actual: number, host: string) {
+    super(`wrong chain: expected ${expected}, the RPC reports ${actual} (${host})`);
     this.name = "WrongChainError";
     this.expected = expected;
     this.actual = actual;
-    this.url = url;
+    this.host = host;
   }
 }
 
@@ -100,36 +126,38 @@ export class WrongChainError extends ChainReadError {
 export class NoContractError extends ChainReadError {
   readonly address: string;
   readonly chainId: number;
-  readonly url: string;
-  constructor(address: string, chainId: number, url: string) {
-    super(`no contract at ${address} on chain ${chainId} (according to ${url})`);
+  /** See {@link endpointHost}. */
+  readonly host: string;
+  constructor(address: string, chainId: number, host: string) {
+    super(`no contract at ${address} on chain ${chainId} (according to ${host})`);
     this.name = "NoContractError";
     this.address = address;
     this.chainId = chainId;
-    this.url = url;
+    this.host = host;
   }
 }
 
-/** The endpoint answered a request with a JSON-RPC error object. */
+/**
+ * The endpoint answered a request with a JSON-RPC error object. Only its code is kept: the
+ * object's `message` and `data` are the endpoint's own text, dropped unread.
+ */
 export class RpcError extends ChainReadError {
-  readonly url: string;
+  /** See {@link endpointHost}. */
+  readonly host: string;
+  /** The request that failed: one of the methods this module sends. */
   readonly method: string;
-  readonly code: number;
-  /** The error object's own message. */
-  readonly rpcMessage: string;
-  readonly data: unknown;
-  constructor(url: string, method: string, code: number, rpcMessage: string, data?: unknown) {
-    super(`${url} answered ${method} with error ${code}: ${rpcMessage}`);
+  /** The JSON-RPC error code, or `undefined` when the endpoint sent none that is an integer. */
+  readonly code: number | undefined;
+  constructor(host: string, method: string, code: number | undefined) {
+    super(`${host} answered ${method} with ${code === undefined ? "a JSON-RPC error without a valid code" : `JSON-RPC error ${code}`}`);
     this.name = "RpcError";
-    this.url = url;
+    this.host = host;
     this.method = method;
     this.code = code;
-    this.rpcMessage = rpcMessage;
-    this.data = data;
   }
 }
 
-/** A transport-level failure of one endpoint: worth trying the next. */
+/** A transport-level failure of one endpoint: worth trying the next. Its message is ours alone. */
 class EndpointUnusable extends Error {}
 
 interface RpcCall {
@@ -140,7 +168,7 @@ interface RpcCall {
 /** Decodes a hex quantity or a 32-byte ABI word (the first one in `hex`) into a bigint. */
 export function decodeUint(hex: unknown, what: string): bigint {
   if (typeof hex !== "string" || !/^0x[0-9a-fA-F]+$/.test(hex)) {
-    throw new EndpointUnusable(`malformed answer to ${what}: ${JSON.stringify(hex)}`);
+    throw new EndpointUnusable(`malformed answer to ${what}`);
   }
   return BigInt(hex.length > 66 ? hex.slice(0, 66) : hex);
 }
@@ -148,7 +176,7 @@ export function decodeUint(hex: unknown, what: string): bigint {
 /** Decodes an ABI-encoded `uint256` return value: exactly one or more 32-byte words. */
 function decodeWord(hex: unknown, what: string): bigint {
   if (typeof hex !== "string" || hex.length < 66) {
-    throw new EndpointUnusable(`malformed answer to ${what}: ${JSON.stringify(hex)}`);
+    throw new EndpointUnusable(`malformed answer to ${what}`);
   }
   return decodeUint(hex, what);
 }
@@ -157,10 +185,10 @@ function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number
   if (timedOut) return `no answer within ${timeoutMs} ms`;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   if (cause?.code === "ECONNREFUSED") return "connection refused";
-  if (typeof cause?.code === "string") return `network error ${cause.code}`;
-  // Browsers say only "Failed to fetch": the server is down, unreachable, or refused CORS.
-  const message = error instanceof Error ? error.message : String(error);
-  return `cannot connect: ${message}`;
+  if (typeof cause?.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(cause.code)) return `network error ${cause.code}`;
+  // Not the fetch error's own message: browsers say only "Failed to fetch" (the server is down,
+  // unreachable, or refused CORS), and some messages quote the full URL.
+  return "cannot connect: the endpoint is down, unreachable, or refuses requests from this page";
 }
 
 /** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
@@ -177,6 +205,7 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
 
   /** Sends `calls` as one batch; returns their results in order, or throws. */
   async function batch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
+    const host = endpointHost(url);
     const ids = calls.map(() => nextId++);
     const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], ...call })));
     const controller = new AbortController();
@@ -198,7 +227,8 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
       } catch (error) {
         throw new EndpointUnusable(describeFetchError(error, timedOut, timeoutMs));
       }
-      if (!response.ok) throw new EndpointUnusable(`HTTP ${response.status} ${response.statusText}`.trim());
+      // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
+      if (!response.ok) throw new EndpointUnusable(`HTTP ${response.status}`);
       try {
         payload = await response.json();
       } catch (error) {
@@ -208,27 +238,23 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
       clearTimeout(timer);
     }
     if (!Array.isArray(payload)) {
-      const error = (payload as { error?: { message?: unknown } } | null)?.error;
-      throw new EndpointUnusable(
-        error === undefined
-          ? "the answer is not a JSON-RPC batch response"
-          : `refused the JSON-RPC batch: ${String(error.message)}`,
-      );
+      const refusal = payload !== null && typeof payload === "object" ? (payload as { error?: unknown }).error : undefined;
+      if (refusal === undefined || refusal === null) throw new EndpointUnusable("the answer is not a JSON-RPC batch response");
+      const code = rpcCode(refusal);
+      throw new EndpointUnusable(`refused the JSON-RPC batch${code === undefined ? "" : ` with JSON-RPC error ${code}`}`);
     }
-    const byId = new Map<unknown, { result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } }>();
+    const byId = new Map<unknown, { result?: unknown; error?: unknown }>();
     for (const item of payload) if (item !== null && typeof item === "object") byId.set(item.id, item);
     return calls.map((call, i) => {
       const item = byId.get(ids[i]);
       if (item === undefined) throw new EndpointUnusable(`no answer to ${call.method} in the batch response`);
-      if (item.error !== undefined) {
-        const { code, message, data } = item.error;
-        throw new RpcError(url, call.method, typeof code === "number" ? code : 0, String(message), data);
-      }
+      if (item.error !== undefined && item.error !== null) throw new RpcError(host, call.method, rpcCode(item.error));
       return item.result;
     });
   }
 
   async function readFrom(url: string, escrow: string): Promise<CampaignReading> {
+    const host = endpointHost(url);
     const codeKey = `${url} ${escrow.toLowerCase()}`;
     const checkChain = !chainChecked.has(url);
     const checkCode = !codeChecked.has(codeKey);
@@ -244,13 +270,13 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     const results = await batch(url, calls);
     if (checkChain) {
       const actual = decodeUint(results.shift(), "eth_chainId");
-      if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), url);
+      if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), host);
       chainChecked.add(url);
     }
     if (checkCode) {
       const code = results.shift();
-      if (typeof code !== "string") throw new EndpointUnusable(`malformed answer to eth_getCode: ${JSON.stringify(code)}`);
-      if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, url);
+      if (typeof code !== "string" || !/^0x[0-9a-fA-F]*$/.test(code)) throw new EndpointUnusable("malformed answer to eth_getCode");
+      if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, host);
       codeChecked.add(codeKey);
     }
     const [block, state, backers, totalPledged] = results;
@@ -274,12 +300,12 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
         try {
           return await readFrom(url, escrow);
         } catch (error) {
-          if (error instanceof EndpointUnusable) failures.push({ url, reason: error.message });
+          if (error instanceof EndpointUnusable) failures.push({ host: endpointHost(url), reason: error.message });
           else if (error instanceof ChainReadError) {
             // The endpoint answered, but not usefully (wrong chain, no code, an RPC error):
             // another endpoint may still do better; if none does, this is the error to report.
             answered ??= error;
-            failures.push({ url, reason: error.message });
+            failures.push({ host: endpointHost(url), reason: error.message });
           } else throw error;
         }
       }

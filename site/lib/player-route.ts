@@ -19,6 +19,7 @@ export interface PlayerCapabilities {
 
 export type PlayerRoute =
   | { kind: "webtorrent" }
+  /** `reason`: why streaming cannot run here, one sentence for the status line. */
   | { kind: "direct"; reason: string };
 
 /** Pages served from a shared IPFS path gateway (`/ipfs/<cid>/…`) share one origin with every other site there. */
@@ -32,14 +33,14 @@ export function choosePlayerRoute(capabilities: PlayerCapabilities): PlayerRoute
     return {
       kind: "direct",
       reason:
-        "This page comes from a shared IPFS gateway, where every other site on the gateway shares its origin, so streaming through a service worker would not be safe: playing the pilot straight from the gateway.",
+        "This page comes from a shared IPFS gateway, where every other site on the gateway shares its origin, so streaming through a service worker would not be safe.",
     };
   }
   if (!capabilities.serviceWorker || !capabilities.secureContext) {
-    return { kind: "direct", reason: "This browser cannot stream through a service worker here: playing the pilot straight from a web seed." };
+    return { kind: "direct", reason: "This browser cannot stream through a service worker here." };
   }
   if (!capabilities.webrtc) {
-    return { kind: "direct", reason: "This browser has no WebRTC, so it cannot reach other fans: playing the pilot straight from a web seed." };
+    return { kind: "direct", reason: "This browser has no WebRTC, so it cannot reach other fans." };
   }
   return { kind: "webtorrent" };
 }
@@ -64,4 +65,19 @@ export function directPlayUrls(config: Pick<PlayerConfig, "webSeeds" | "ipfsPilo
       ? [gatewayUrl(page.origin, ipfsPilot.cid, { filename: ipfsPilot.name }), ...pinned, ...webSeeds]
       : [...webSeeds, ...pinned];
   return [...new Set(urls)];
+}
+
+/**
+ * The status line while the <video> plays `url` directly: why (`reason`), the host the bytes come
+ * from, and that nothing checks them. Played directly, the bytes bypass WebTorrent, so they are
+ * not checked against the torrent's piece hashes; the fan is told so.
+ */
+export function directPlayStatus(reason: string, url: string): string {
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    host = url;
+  }
+  return `${reason} Playing directly from ${host} — these bytes are not checked against the torrent's piece hashes.`;
 }

@@ -1,14 +1,15 @@
 /**
  * The pilot player, loaded only when a fan presses play. Streams the torrent into the <video>
  * through WebTorrent's service worker (peers over WebRTC, plus the BEP 19 web seeds; every byte
- * checked against the piece hashes), or, where that cannot work, plays a web seed URL directly.
+ * checked against the piece hashes), or, where that cannot work, plays a web seed URL directly
+ * (bytes no one checks, which the status line says, naming the host).
  * It never spins forever: a route that does not start playing within the stall timeout falls
  * back, and when nothing is reachable the fan gets a plain explanation and the links.
  */
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import type { PlayerConfig } from "./player-config.ts";
-import { choosePlayerRoute, directPlayUrls } from "./player-route.ts";
+import { choosePlayerRoute, directPlayStatus, directPlayUrls } from "./player-route.ts";
 import { viewStats } from "./player-stats.ts";
 
 const STATS_INTERVAL_MS = 1_000;
@@ -185,11 +186,14 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
   }
 }
 
-/** Plays the first URL that starts playing (see {@link directPlayUrls} for the order). */
+/**
+ * Plays the first URL that starts playing (see {@link directPlayUrls} for the order), with the
+ * status line naming the host it plays from and saying those bytes are not hash-checked.
+ */
 async function playDirect(config: PlayerConfig, ui: Elements, reason: string): Promise<void> {
   const failures: string[] = [];
   for (const url of directPlayUrls(config, { origin: location.origin, path: location.pathname })) {
-    ui.status.textContent = reason;
+    ui.status.textContent = directPlayStatus(reason, url);
     ui.video.src = url;
     try {
       const failed = new Promise<never>((_, reject) =>
@@ -237,7 +241,7 @@ export async function startPlayer(root: HTMLElement, config: PlayerConfig): Prom
     }
   }
   try {
-    await playDirect(config, ui, route.kind === "direct" ? route.reason : "Peer-to-peer did not start: playing the pilot straight from a web seed.");
+    await playDirect(config, ui, route.kind === "direct" ? route.reason : "Peer-to-peer did not start.");
   } catch (error) {
     problems.push(`web seeds: ${(error as Error).message}`);
     showFailure(ui, problems);

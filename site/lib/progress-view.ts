@@ -4,6 +4,7 @@
  * a DOM; progress-live.ts only copies these strings into the page.
  */
 import {
+  endpointHost,
   NoContractError,
   RpcError,
   RpcUnreachableError,
@@ -71,23 +72,27 @@ export function timeLeftText(config: ProgressConfig, nowSeconds: number): string
 
 /**
  * One plain sentence for a failed read: what went wrong, where, and that it will be retried.
+ * Built only from the error's fields, which chain-read.ts fills with its own words (endpoints
+ * by host, status numbers, JSON-RPC codes), never with text an endpoint sent.
  * @param retrySeconds When the next attempt is due.
  */
 export function errorText(config: ProgressConfig, error: unknown, retrySeconds: number): string {
   const retry = `Retrying in ${retrySeconds} s.`;
   if (error instanceof RpcUnreachableError) {
-    const list = error.failures.map((f) => `${f.url} (${f.reason})`).join(", ");
+    const list = error.failures.map((f) => `${f.host} (${f.reason})`).join(", ");
     return `Could not reach the chain: ${list}. ${retry}`;
   }
   if (error instanceof WrongChainError) {
-    return `The RPC ${error.url} is on the wrong chain: expected ${error.expected}, the RPC reports ${error.actual}. ${retry}`;
+    return `The RPC ${error.host} is on the wrong chain: expected ${error.expected}, the RPC reports ${error.actual}. ${retry}`;
   }
   if (error instanceof NoContractError) {
-    return `There is no contract at the escrow address ${error.address} on chain ${error.chainId} (asked ${error.url}). ${retry}`;
+    return `There is no contract at the escrow address ${error.address} on chain ${error.chainId} (asked ${error.host}). ${retry}`;
   }
   if (error instanceof RpcError) {
-    return `The RPC ${error.url} answered ${error.method} with an error (${error.code}: ${error.rpcMessage}). ${retry}`;
+    const code = error.code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${error.code}`;
+    return `The RPC ${error.host} answered ${error.method} with an error (${code}). ${retry}`;
   }
+  // Not from an endpoint: chain-read.ts throws only its own errors for whatever an endpoint sends.
   const message = error instanceof Error ? error.message : String(error);
-  return `Could not read the campaign from ${config.rpcUrls.join(", ")}: ${message}. ${retry}`;
+  return `Could not read the campaign from ${config.rpcUrls.map(endpointHost).join(", ")}: ${message}. ${retry}`;
 }

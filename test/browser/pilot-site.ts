@@ -1,7 +1,7 @@
 /**
- * A built site with a playable pilot, for the player's browser tests: a manifest (the fixture
- * campaign plus a `torrent` section for the sample pilot, and an `ipfs` section when given) and
- * `astro build` run on it, as the producer's build does.
+ * A built site with a playable pilot, for the browser tests: a manifest (the fixture campaign
+ * plus a `torrent` section for the sample pilot, an `ipfs` section and other RPC URLs when given)
+ * and `astro build` run on it, as the producer's build does.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -24,10 +24,19 @@ export interface PilotSite {
 export interface PilotSiteOptions {
   /** The manifest's `ipfs` section (the pilot pinned to IPFS), if any. */
   ipfs?: ManifestInput["ipfs"];
+  /** The manifest's `chain.rpcUrls` (the endpoints the progress panel reads), instead of the fixture's. */
+  rpcUrls?: string[];
 }
 
-/** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
-export async function buildPilotSite(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotSite> {
+export interface PilotManifest {
+  /** A new temporary folder holding the manifest, the .torrent and the captions. */
+  dir: string;
+  manifestFile: string;
+  infoHash: string;
+}
+
+/** Writes a manifest for a campaign whose pilot has `trackers` and `webSeeds`, with its .torrent and captions beside it. */
+export async function writePilotManifest(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotManifest> {
   const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
   const torrent = await makeTorrent(PILOT, trackers, webSeeds);
   await writeFile(join(dir, "pilot.torrent"), torrent);
@@ -48,11 +57,23 @@ export async function buildPilotSite(trackers: string[], webSeeds: string[], opt
     captions: { file: "captions.vtt", srclang: "en", label: "English" },
   };
   if (options.ipfs !== undefined) manifest.ipfs = options.ipfs;
+  if (options.rpcUrls !== undefined) manifest.chain.rpcUrls = options.rpcUrls;
   const manifestFile = join(dir, "campaign.json");
   await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
-  const outDir = join(dir, "site");
+  return { dir, manifestFile, infoHash };
+}
+
+/** Runs `astro build` on the manifest at `manifestFile` into `outDir`, as the producer's build does; rejects with astro's output if it fails. */
+export async function buildSite(manifestFile: string, outDir: string): Promise<void> {
   await run(resolve("node_modules/.bin/astro"), ["build", "--outDir", outDir, "--silent"], {
     env: { ...process.env, [MANIFEST_ENV]: manifestFile, ASTRO_TELEMETRY_DISABLED: "1" },
   });
+}
+
+/** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
+export async function buildPilotSite(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotSite> {
+  const { dir, manifestFile, infoHash } = await writePilotManifest(trackers, webSeeds, options);
+  const outDir = join(dir, "site");
+  await buildSite(manifestFile, outDir);
   return { dir, outDir, infoHash };
 }

@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
-import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
+import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay } from "./player-page.ts";
@@ -25,7 +25,7 @@ describe("the player in Chromium (loopback)", () => {
 
   before(async () => {
     tracker = await startLocalTracker(0);
-    webSeed = await startStaticServer("media", 0);
+    webSeed = await startWebSeed("media/sample-pilot.mp4", 0);
     webSeedUrl = `${webSeed.url}/sample-pilot.mp4`;
     site = await buildPilotSite([tracker.wsAnnounce], [webSeedUrl]);
     server = await startStaticServer(site.outDir, 0);
@@ -83,7 +83,7 @@ describe("the player in Chromium (loopback)", () => {
     await page.close();
   });
 
-  it("plays the web seed URL directly when the browser has no service worker", async () => {
+  it("plays the web seed URL directly when the browser has no service worker, saying from which host and that the bytes are unchecked", async () => {
     const page = await browser.newPage();
     await page.addInitScript(() => {
       delete (Navigator.prototype as { serviceWorker?: unknown }).serviceWorker;
@@ -94,6 +94,28 @@ describe("the player in Chromium (loopback)", () => {
     const state = await playerState(page);
     assert.equal(state.route, "direct");
     assert.equal(state.currentSrc, webSeedUrl);
+    assert.equal(
+      state.status,
+      `This browser cannot stream through a service worker here. Playing directly from ${new URL(webSeedUrl).host} — these bytes are not checked against the torrent's piece hashes.`,
+    );
+    await page.close();
+  });
+
+  it("plays the web seed URL directly when the browser has no WebRTC, saying from which host and that the bytes are unchecked", async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+    });
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 2);
+    const state = await playerState(page);
+    assert.equal(state.route, "direct");
+    assert.equal(state.currentSrc, webSeedUrl);
+    assert.equal(
+      state.status,
+      `This browser has no WebRTC, so it cannot reach other fans. Playing directly from ${new URL(webSeedUrl).host} — these bytes are not checked against the torrent's piece hashes.`,
+    );
     await page.close();
   });
 

@@ -117,6 +117,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.ok(error instanceof WrongChainError);
       assert.equal(error.expected, 1);
       assert.equal(error.actual, 31337);
+      assert.equal(error.host, new URL(url).host);
       assert.match(error.message, /^wrong chain: expected 1, the RPC reports 31337/);
       return true;
     });
@@ -127,6 +128,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     await assert.rejects(reader.readCampaign(EMPTY), (error: unknown) => {
       assert.ok(error instanceof NoContractError);
       assert.equal(error.address, EMPTY);
+      assert.equal(error.host, new URL(url).host);
       assert.match(error.message, /no contract at 0x000000000000000000000000000000000000dEaD on chain 31337/);
       return true;
     });
@@ -137,17 +139,30 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     await assert.rejects(reader.readCampaign(token), (error: unknown) => {
       assert.ok(error instanceof RpcError);
       assert.equal(error.method, "eth_call");
-      assert.equal(error.url, url);
+      assert.equal(error.host, new URL(url).host);
+      assert.equal(typeof error.code, "number");
+      assert.equal(error.message, `${new URL(url).host} answered eth_call with JSON-RPC error ${error.code}`);
       return true;
     });
   });
 
-  it("throws RpcUnreachableError listing the URL and 'connection refused' for a closed port", async () => {
+  it("throws RpcUnreachableError listing the endpoint's host and 'connection refused' for a closed port", async () => {
     const reader = createChainReader({ rpcUrls: [deadUrl], chainId: 31337 });
     await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
       assert.ok(error instanceof RpcUnreachableError);
-      assert.deepEqual(error.failures, [{ url: deadUrl, reason: "connection refused" }]);
-      assert.ok(error.message.includes(deadUrl));
+      assert.deepEqual(error.failures, [{ host: new URL(deadUrl).host, reason: "connection refused" }]);
+      assert.equal(error.message, `no RPC endpoint answered: ${new URL(deadUrl).host} (connection refused)`);
+      return true;
+    });
+  });
+
+  it("names an endpoint by host only, never the URL's path or query where an API key may be", async () => {
+    const keyed = `${deadUrl}/v2/SECRET-KEY?apikey=SECRET-KEY`;
+    const reader = createChainReader({ rpcUrls: [keyed], chainId: 31337 });
+    await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
+      assert.ok(error instanceof RpcUnreachableError);
+      assert.deepEqual(error.failures, [{ host: new URL(deadUrl).host, reason: "connection refused" }]);
+      assert.ok(!error.message.includes("SECRET-KEY"), error.message);
       return true;
     });
   });
@@ -156,7 +171,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     const reader = createChainReader({ rpcUrls: [silentUrl], chainId: 31337, timeoutMs: 200 });
     await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
       assert.ok(error instanceof RpcUnreachableError);
-      assert.deepEqual(error.failures, [{ url: silentUrl, reason: "no answer within 200 ms" }]);
+      assert.deepEqual(error.failures, [{ host: new URL(silentUrl).host, reason: "no answer within 200 ms" }]);
       return true;
     });
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { choosePlayerRoute, directPlayUrls, onSharedGateway } from "../../site/lib/player-route.ts";
+import { choosePlayerRoute, directPlayStatus, directPlayUrls, onSharedGateway } from "../../site/lib/player-route.ts";
 import { formatSpeed, peerShare, viewStats } from "../../site/lib/player-stats.ts";
 
 const capable = { serviceWorker: true, webrtc: true, secureContext: true, path: "/index.html" };
@@ -37,7 +37,22 @@ describe("choosing how the player gets the pilot", () => {
 
   it("says why it plays straight from a shared gateway: every site there shares the page's origin", () => {
     const route = choosePlayerRoute({ ...capable, path: "/ipfs/bafysite/" });
-    assert.match(route.kind === "direct" ? route.reason : "", /shares its origin.*straight from the gateway/);
+    assert.match(route.kind === "direct" ? route.reason : "", /shares its origin, so streaming through a service worker would not be safe\.$/);
+  });
+});
+
+describe("what the status line says while the player plays a URL directly", () => {
+  it("gives the reason, the host it plays from, and that these bytes are not checked against the piece hashes", () => {
+    assert.equal(
+      directPlayStatus("This browser has no WebRTC, so it cannot reach other fans.", "http://127.0.0.1:8001/sample-pilot.mp4"),
+      "This browser has no WebRTC, so it cannot reach other fans. Playing directly from 127.0.0.1:8001 — these bytes are not checked against the torrent's piece hashes.",
+    );
+  });
+
+  it("names the host only, not the path or query of the URL", () => {
+    const status = directPlayStatus("Peer-to-peer did not start.", "https://w3s.link/ipfs/bafybeipilot?filename=pilot.mp4");
+    assert.match(status, /Playing directly from w3s\.link — /);
+    assert.ok(!status.includes("bafybeipilot"), status);
   });
 });
 

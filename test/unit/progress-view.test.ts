@@ -58,41 +58,53 @@ describe("timeLeftText", () => {
 });
 
 describe("errorText", () => {
-  it("names every RPC URL and its failure, and says it will retry, when none answered", () => {
+  it("names every RPC endpoint by host with its failure, and says it will retry, when none answered", () => {
     const error = new RpcUnreachableError([
-      { url: "http://127.0.0.1:8545", reason: "connection refused" },
-      { url: "https://rpc.example.org", reason: "no answer within 8000 ms" },
+      { host: "127.0.0.1:8545", reason: "connection refused" },
+      { host: "rpc.example.org", reason: "no answer within 8000 ms" },
     ]);
     assert.equal(
       errorText(config, error, 15),
-      "Could not reach the chain: http://127.0.0.1:8545 (connection refused), https://rpc.example.org (no answer within 8000 ms). Retrying in 15 s.",
+      "Could not reach the chain: 127.0.0.1:8545 (connection refused), rpc.example.org (no answer within 8000 ms). Retrying in 15 s.",
     );
   });
 
   it("says 'wrong chain: expected 31337, the RPC reports 1' for an endpoint on another chain", () => {
-    const text = errorText(config, new WrongChainError(31337, 1, "https://rpc.example.org"), 15);
+    const text = errorText(config, new WrongChainError(31337, 1, "rpc.example.org"), 15);
     assert.ok(text.includes("wrong chain: expected 31337, the RPC reports 1"), text);
-    assert.ok(text.includes("https://rpc.example.org"));
+    assert.ok(text.includes("rpc.example.org"));
   });
 
   it("says there is no contract at the escrow address, naming it and the chain", () => {
-    const text = errorText(config, new NoContractError(config.escrow, 31337, "http://127.0.0.1:8545"), 15);
+    const text = errorText(config, new NoContractError(config.escrow, 31337, "127.0.0.1:8545"), 15);
     assert.equal(
       text,
-      "There is no contract at the escrow address 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked http://127.0.0.1:8545). Retrying in 15 s.",
+      "There is no contract at the escrow address 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked 127.0.0.1:8545). Retrying in 15 s.",
     );
   });
 
-  it("quotes a JSON-RPC error's code and message", () => {
-    const text = errorText(config, new RpcError("http://127.0.0.1:8545", "eth_call", -32000, "execution reverted"), 15);
-    assert.equal(text, "The RPC http://127.0.0.1:8545 answered eth_call with an error (-32000: execution reverted). Retrying in 15 s.");
+  it("names a JSON-RPC error by the endpoint's host, the method and the error code", () => {
+    const text = errorText(config, new RpcError("127.0.0.1:8545", "eth_call", -32000), 15);
+    assert.equal(text, "The RPC 127.0.0.1:8545 answered eth_call with an error (JSON-RPC code -32000). Retrying in 15 s.");
   });
 
-  it("falls back to naming the RPC URLs and the error for anything else", () => {
+  it("says a JSON-RPC error came without a valid code rather than making one up", () => {
+    const text = errorText(config, new RpcError("127.0.0.1:8545", "eth_call", undefined), 15);
+    assert.equal(text, "The RPC 127.0.0.1:8545 answered eth_call with an error (without a valid JSON-RPC code). Retrying in 15 s.");
+  });
+
+  it("falls back to naming the RPC endpoints by host and the error for anything else", () => {
     assert.equal(
       errorText(config, new Error("boom"), 15),
-      "Could not read the campaign from http://127.0.0.1:8545, https://rpc.example.org: boom. Retrying in 15 s.",
+      "Could not read the campaign from 127.0.0.1:8545, rpc.example.org: boom. Retrying in 15 s.",
     );
+  });
+
+  it("never names an RPC URL's path or query, where an API key may be", () => {
+    const keyed = { ...config, rpcUrls: ["https://rpc.example.org/v2/SECRET-KEY?apikey=SECRET-KEY"] };
+    const text = errorText(keyed, new Error("boom"), 15);
+    assert.ok(!text.includes("SECRET-KEY"), text);
+    assert.ok(text.includes("rpc.example.org"), text);
   });
 });
 
