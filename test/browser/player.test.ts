@@ -83,11 +83,10 @@ describe("the player in Chromium (loopback)", () => {
     await page.close();
   });
 
-  it("plays the web seed URL directly when the browser has no service worker, saying from which host and that the bytes are unchecked", async () => {
+  /** Opens the page with `disable` run first, presses play, and checks it plays the web seed directly, saying `reason` and that the bytes are unchecked. */
+  async function assertPlaysDirectly(disable: () => void, reason: string): Promise<void> {
     const page = await browser.newPage();
-    await page.addInitScript(() => {
-      delete (Navigator.prototype as { serviceWorker?: unknown }).serviceWorker;
-    });
+    await page.addInitScript(disable);
     await page.goto(`${server.url}/`);
     await pressPlay(page);
     await playsPast(page, 2);
@@ -96,27 +95,21 @@ describe("the player in Chromium (loopback)", () => {
     assert.equal(state.currentSrc, webSeedUrl);
     assert.equal(
       state.status,
-      `This browser cannot stream through a service worker here. Playing directly from ${new URL(webSeedUrl).host} — these bytes are not checked against the torrent's piece hashes.`,
+      `${reason} Playing directly from ${new URL(webSeedUrl).host} — these bytes are not checked against the torrent's piece hashes.`,
     );
     await page.close();
+  }
+
+  it("plays the web seed URL directly when the browser has no service worker, saying from which host and that the bytes are unchecked", async () => {
+    await assertPlaysDirectly(() => {
+      delete (Navigator.prototype as { serviceWorker?: unknown }).serviceWorker;
+    }, "This browser cannot stream through a service worker here.");
   });
 
   it("plays the web seed URL directly when the browser has no WebRTC, saying from which host and that the bytes are unchecked", async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(() => {
+    await assertPlaysDirectly(() => {
       delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
-    });
-    await page.goto(`${server.url}/`);
-    await pressPlay(page);
-    await playsPast(page, 2);
-    const state = await playerState(page);
-    assert.equal(state.route, "direct");
-    assert.equal(state.currentSrc, webSeedUrl);
-    assert.equal(
-      state.status,
-      `This browser has no WebRTC, so it cannot reach other fans. Playing directly from ${new URL(webSeedUrl).host} — these bytes are not checked against the torrent's piece hashes.`,
-    );
-    await page.close();
+    }, "This browser has no WebRTC, so it cannot reach other fans.");
   });
 
   it("explains, with the .torrent and magnet links, when no source is reachable", async () => {
