@@ -1,5 +1,10 @@
 import { createRequire } from "node:module";
-import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import hardhatEthers from "@nomicfoundation/hardhat-ethers";
+import hardhatIgnitionEthers from "@nomicfoundation/hardhat-ignition-ethers";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import { configVariable, defineConfig } from "hardhat/config";
 import { testSummaryTasks } from "./scripts/hardhat/test-summary-line.ts";
 
@@ -14,7 +19,10 @@ const optimizer = { enabled: true, runs: 1_000_000 };
 const deep = process.env.PEERPILOT_DEEP === "1";
 
 export default defineConfig({
-  plugins: [hardhatToolboxViem],
+  // ethers v6 with TypeChain's types (types/ethers-contracts/, written by `hardhat build`) and
+  // Ignition deploying through ethers. The TypeScript tests run on Vitest (vitest.config.ts), not
+  // through Hardhat: `hardhat test` runs the Solidity tests alone.
+  plugins: [hardhatEthers, hardhatTypechain, hardhatNetworkHelpers, hardhatIgnitionEthers, hardhatKeystore, hardhatVerify],
   tasks: testSummaryTasks,
   solidity: {
     profiles: {
@@ -23,7 +31,7 @@ export default defineConfig({
     },
   },
   paths: {
-    tests: { solidity: "test/contracts", nodejs: "test" },
+    tests: { solidity: "test/contracts" },
   },
   test: {
     solidity: {

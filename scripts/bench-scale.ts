@@ -9,8 +9,8 @@
  * the base fee is zero (so backers need no ETH) and a thousand pledges share a block; every
  * pledge and the release are real transactions, checked for success.
  */
+import { concat, keccak256, toBeHex, toQuantity, zeroPadValue } from "ethers";
 import { network } from "hardhat";
-import { encodeAbiParameters, encodeFunctionData, keccak256, numberToHex, toHex, type Address, type Hex } from "viem";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../ignition/modules/CampaignEscrow.ts";
 import { formatInt, markdownTable } from "./bench/stats.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
@@ -30,12 +30,18 @@ const PLEDGE_GAS_LIMIT = 150_000n;
 /** Pledges mined per block: far fewer state-root computations than one block per transaction. */
 const PLEDGES_PER_BLOCK = 1_000;
 
-function mappingSlot(key: Address | Hex, slot: bigint | Hex): Hex {
-  const slotWord = typeof slot === "bigint" ? numberToHex(slot, { size: 32 }) : slot;
-  return keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }], [key as Address, slotWord]));
+type Hex = `0x${string}`;
+
+/**
+ * Storage slot of entry `key` in a `mapping(address => …)` at `slot` (a slot number, or the slot
+ * hash of an outer mapping): keccak256 of the ABI encoding of (address, bytes32).
+ */
+function mappingSlot(key: string, slot: bigint | string): string {
+  const slotWord = typeof slot === "bigint" ? toBeHex(slot, 32) : slot;
+  return keccak256(concat([zeroPadValue(key, 32), slotWord]));
 }
 
-function backerAddress(index: number): Address {
+function backerAddress(index: number): Hex {
   return `0x${(0xbac0_0000_0000n + BigInt(index)).toString(16).padStart(40, "0")}`;
 }
 
@@ -48,15 +54,17 @@ async function main(): Promise<void> {
 
   // A base fee of zero lets the backers send pledges without being given ETH first; a large block
   // gas limit lets a thousand pledges share a block.
-  const { viem, networkHelpers, provider } = await network.create({
+  const { ethers, networkHelpers, provider } = await network.create({
     override: { initialBaseFeePerGas: 0n, blockGasLimit: BigInt(PLEDGES_PER_BLOCK) * PLEDGE_GAS_LIMIT * 2n },
   });
-  const token = await viem.deployContract("TestStablecoin", ["Test USD", "tUSD"]);
+  const token = await ethers.deployContract("TestStablecoin", ["Test USD", "tUSD"]);
+  const tokenAddress = await token.getAddress();
   const deadline = BigInt(await networkHelpers.time.latest()) + 6n * 7n * 24n * 3600n;
-  const [, beneficiary] = await viem.getWalletClients();
-  const escrow = await viem.deployContract("CampaignEscrow", [token.address, beneficiary.account.address, goal, minPledge, deadline]);
-  const pledgeData = encodeFunctionData({ abi: escrow.abi, functionName: "pledge", args: [minPledge] });
-  const amountWord = numberToHex(minPledge, { size: 32 });
+  const [, beneficiary] = await ethers.getSigners();
+  const escrow = await ethers.deployContract("CampaignEscrow", [token, beneficiary, goal, minPledge, deadline]);
+  const escrowAddress = await escrow.getAddress();
+  const pledgeData = escrow.interface.encodeFunctionData("pledge", [minPledge]);
+  const amountWord = toBeHex(minPledge, 32);
   const measured = new Map<number, bigint>([[1, 0n], [Math.ceil(count / 2), 0n], [count, 0n]]);
 
   progress(`Pledging ${formatInt(count)} distinct backers (goal ${formatInt(goal)})…`);
@@ -67,15 +75,15 @@ async function main(): Promise<void> {
   await provider.request({ method: "evm_setAutomine", params: [false] });
   for (let index = 1; index <= count; index++) {
     const backer = backerAddress(index);
-    await provider.request({ method: "hardhat_setStorageAt", params: [token.address, mappingSlot(backer, BALANCES_SLOT), amountWord] });
+    await provider.request({ method: "hardhat_setStorageAt", params: [tokenAddress, mappingSlot(backer, BALANCES_SLOT), amountWord] });
     await provider.request({
       method: "hardhat_setStorageAt",
-      params: [token.address, mappingSlot(escrow.address, mappingSlot(backer, ALLOWANCES_SLOT)), amountWord],
+      params: [tokenAddress, mappingSlot(escrowAddress, mappingSlot(backer, ALLOWANCES_SLOT)), amountWord],
     });
     await provider.request({ method: "hardhat_impersonateAccount", params: [backer] });
     const hash = (await provider.request({
       method: "eth_sendTransaction",
-      params: [{ from: backer, to: escrow.address, data: pledgeData, gas: toHex(PLEDGE_GAS_LIMIT), gasPrice: "0x0" }],
+      params: [{ from: backer, to: escrowAddress, data: pledgeData, gas: toQuantity(PLEDGE_GAS_LIMIT), gasPrice: "0x0" }],
     })) as Hex;
     if (measured.has(index)) pending.set(index, hash);
     if (index % PLEDGES_PER_BLOCK === 0 || index === count) {
@@ -101,15 +109,15 @@ async function main(): Promise<void> {
   }
   const pledgeSeconds = (performance.now() - started) / 1000;
   await provider.request({ method: "evm_setAutomine", params: [true] });
-  const backers = await escrow.read.backers();
+  const backers = await escrow.backers();
   if (backers !== BigInt(count)) throw new Error(`escrow counts ${backers} backers, expected ${count}`);
 
   await networkHelpers.time.increaseTo(deadline);
-  const state = await escrow.read.state();
-  if (state !== 1) throw new Error(`state is ${state} after the deadline, expected Succeeded (1)`);
-  const publicClient = await viem.getPublicClient();
-  const release = await publicClient.waitForTransactionReceipt({ hash: await escrow.write.release() });
-  const paid = await token.read.balanceOf([beneficiary.account.address]);
+  const state = await escrow.state();
+  if (state !== 1n) throw new Error(`state is ${state} after the deadline, expected Succeeded (1)`);
+  const release = await (await escrow.release()).wait();
+  if (release === null) throw new Error("release: no receipt");
+  const paid = await token.balanceOf(beneficiary);
   if (paid !== minPledge * BigInt(count)) throw new Error(`beneficiary received ${paid}, expected ${minPledge * BigInt(count)}`);
   const totalSeconds = (performance.now() - started) / 1000;
 

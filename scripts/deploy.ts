@@ -9,7 +9,7 @@ import { manifestPath, writeManifest } from "../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, parseManifestJson, type ManifestInput } from "../site/lib/manifest.ts";
 import { parseAddress, parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";
 import { EXIT, parseCli, progress, runCli, UserError } from "./lib/cli.ts";
-import { assertChain, checkEscrowParams, deployEscrow, readToken } from "./lib/deploy-campaign.ts";
+import { assertChain, checkEscrowParams, deployEscrow, latestBlockTime, readToken } from "./lib/deploy-campaign.ts";
 
 const USAGE = `
 Usage: npm run deploy -- --token <address> --beneficiary <address> [options]
@@ -103,14 +103,15 @@ async function main(): Promise<void> {
     .create(rpcUrl === undefined ? networkName : { network: networkName, override: { url: rpcUrl } })
     .catch(unreachable);
   try {
-    const publicClient = await connection.viem.getPublicClient().catch(unreachable);
-    const chainId = await assertChain(publicClient, expectedChainId);
-    const tokenInfo = await readToken(publicClient, token);
+    const { provider } = connection.ethers;
+    // The first request: an endpoint that does not answer gets the message naming it.
+    await provider.getNetwork().catch(unreachable);
+    const chainId = await assertChain(provider, expectedChainId);
+    const tokenInfo = await readToken(provider, token);
     const minPledge = parseTokenAmount(values["min-pledge"], tokenInfo.decimals, "--min-pledge");
-    const now = (await publicClient.getBlock()).timestamp;
-    const deadline = parseDeadline(values.deadline, now);
+    const deadline = parseDeadline(values.deadline, await latestBlockTime(provider));
     const params = { token, beneficiary, goalBackers, minPledge, deadline };
-    await checkEscrowParams(publicClient, params);
+    await checkEscrowParams(provider, params);
     progress(
       [
         `Chain ${chainId}: CampaignEscrow(`,

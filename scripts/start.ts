@@ -7,7 +7,7 @@
  */
 import { access, mkdir } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { parseUnits, type Address } from "viem";
+import { parseUnits } from "ethers";
 import LocalStablecoinModule from "../ignition/modules/LocalStablecoin.ts";
 import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
 import { writeManifest } from "../site/lib/manifest-file.ts";
@@ -20,7 +20,7 @@ import { startTrustlessGateway, type TrustlessGateway } from "./lib/ipfs/gateway
 import { pinnedPilot, pinnedSite } from "./lib/ipfs/manifest-section.ts";
 import { parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
-import { deployEscrow } from "./lib/deploy-campaign.ts";
+import { deployEscrow, latestBlockTime } from "./lib/deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount } from "./lib/dev-accounts.ts";
 import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./lib/local-chain.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
@@ -100,9 +100,7 @@ async function main(): Promise<void> {
   };
   try {
     const { connection } = chain;
-    const publicClient = await connection.viem.getPublicClient();
-    const now = (await publicClient.getBlock()).timestamp;
-    const deadline = parseDeadline(values.deadline, now);
+    const deadline = parseDeadline(values.deadline, await latestBlockTime(connection.ethers.provider));
 
     progress("Deploying the test stablecoin (tUSD) and the escrow with Ignition…");
     const deployer = devAccount(DEV_ROLES.deployer);
@@ -111,7 +109,7 @@ async function main(): Promise<void> {
       defaultSender: deployer.address,
       deploymentId: `${LOCAL_DEPLOYMENT_PREFIX}stablecoin`,
     });
-    const token = stablecoin.address as Address;
+    const token = (await stablecoin.getAddress()) as `0x${string}`;
     const deployed = await deployEscrow(connection, {
       token,
       beneficiary: beneficiary.address,
@@ -121,11 +119,10 @@ async function main(): Promise<void> {
     }, { deploymentId: `${LOCAL_DEPLOYMENT_PREFIX}campaign` });
 
     progress(`Funding ${DEV_ACCOUNT_COUNT} dev accounts with ${DEV_FUNDING} tUSD each…`);
-    const coin = await connection.viem.getContractAt("TestStablecoin", token);
+    const coin = await connection.ethers.getContractAt("TestStablecoin", token, await connection.ethers.getSigner(deployer.address));
     const funding = parseUnits(DEV_FUNDING, TOKEN_DECIMALS);
     for (let index = 0; index < DEV_ACCOUNT_COUNT; index++) {
-      const hash = await coin.write.mint([devAccount(index).address, funding]);
-      await publicClient.waitForTransactionReceipt({ hash });
+      await (await coin.mint(devAccount(index).address, funding)).wait();
     }
 
     progress("Starting the tracker and the web seed, hashing and seeding the pilot…");

@@ -12,7 +12,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
  */
 contract ReentrantToken is ERC20 {
     /// @notice The contract called back during a transfer.
-    address public target;
+    address public callee;
     /// @notice The calldata of the callback.
     bytes public callData;
     /// @notice Number of callbacks made.
@@ -38,13 +38,13 @@ contract ReentrantToken is ERC20 {
     /// @param target_ The contract to call back.
     /// @param callData_ The calldata to send it.
     function arm(address target_, bytes calldata callData_) external {
-        target = target_;
+        callee = target_;
         callData = callData_;
     }
 
     function _update(address from, address to, uint256 value) internal override {
         super._update(from, to, value);
-        if (target != address(0) && from != address(0)) _callBack(target, callData);
+        if (callee != address(0) && from != address(0)) _callBack(callee, callData);
     }
 
     /// @dev Calls `target_` with `callData_` and records the outcome, unless a callback is under way.

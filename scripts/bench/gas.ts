@@ -3,11 +3,11 @@
  * 6-decimals permit stablecoin), measured from receipts on Hardhat's in-process EVM, and the
  * cost of one pledge in USD on L1 and on an L2.
  */
+import { keccak256, toBeHex, Wallet, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
-import { keccak256, toHex, type Address, type Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
-import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
+import { permitTypedData, splitSignature, type Address } from "../../site/lib/permit.ts";
+import type { TestStablecoin } from "../../types/ethers-contracts/index.ts";
 import { formatInt, markdownTable, median } from "./stats.ts";
 
 const WEEK = 7n * 24n * 3600n;
@@ -24,90 +24,93 @@ export type GasSamples = Map<string, number[]>;
 
 /** Measures every state-changing function `SAMPLES` times (release: once per campaign). */
 export async function measureGas(): Promise<GasSamples> {
-  const { viem, networkHelpers } = await network.create();
-  const publicClient = await viem.getPublicClient();
-  const [deployer, beneficiary] = await viem.getWalletClients();
+  const { ethers, networkHelpers } = await network.create();
+  const [deployer, beneficiary] = await ethers.getSigners();
   const samples: GasSamples = new Map();
-  const record = async (name: string, hash: Promise<Hex>) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+  const record = async (name: string, sent: Promise<ContractTransactionResponse>) => {
+    const receipt = await (await sent).wait();
+    if (receipt === null) throw new Error(`${name}: no receipt`);
     samples.set(name, [...(samples.get(name) ?? []), Number(receipt.gasUsed)]);
   };
   let nextKey = 1n;
-  /** A fresh backer with ETH for gas, `tokens` minted to it, driven by impersonation. */
-  const newBacker = async (token: { write: { mint: (args: [Address, bigint]) => Promise<Hex> } }, tokens: bigint) => {
-    const account = privateKeyToAccount(keccak256(toHex(nextKey++)));
-    await networkHelpers.impersonateAccount(account.address);
-    await networkHelpers.setBalance(account.address, 10n ** 18n);
-    await token.write.mint([account.address, tokens]);
-    return account;
+  /**
+   * A fresh backer with ETH for gas, `tokens` minted to it, driven by impersonation; its key
+   * (keccak256 of a counter) signs its permits. Same keys, same addresses, same calldata every run.
+   */
+  const newBacker = async (token: TestStablecoin, tokens: bigint) => {
+    const key = new Wallet(keccak256(toBeHex(nextKey++)));
+    await networkHelpers.impersonateAccount(key.address);
+    await networkHelpers.setBalance(key.address, 10n ** 18n);
+    await (await token.mint(key.address, tokens)).wait();
+    return { key, signer: await ethers.getSigner(key.address), address: key.address as Address };
   };
+  type Backer = Awaited<ReturnType<typeof newBacker>>;
   const deployCampaign = async (tokenName: "TestStablecoin" | "RestrictedStablecoin", goal: number) => {
-    const deployed = await viem.deployContract(tokenName, ["Test USD", "tUSD"]);
+    const deployed = await ethers.deployContract(tokenName, ["Test USD", "tUSD"], deployer);
     // RestrictedStablecoin extends TestStablecoin: drive both through TestStablecoin's ABI.
-    const token = await viem.getContractAt("TestStablecoin", deployed.address);
+    const token = await ethers.getContractAt("TestStablecoin", deployed, deployer);
     const deadline = BigInt(await networkHelpers.time.latest()) + 4n * WEEK;
-    const escrow = await viem.deployContract("CampaignEscrow", [token.address, beneficiary.account.address, goal, MIN, deadline]);
-    return { token, escrow, deadline };
+    const escrow = await ethers.deployContract("CampaignEscrow", [token, beneficiary, goal, MIN, deadline], deployer);
+    return { token, escrow, deadline, escrowAddress: (await escrow.getAddress()) as Address };
   };
 
   // The reference campaign: pledges after approve (of exactly the amount, as the site asks),
   // top-ups, permit pledges and cancels.
   const reference = await deployCampaign("TestStablecoin", REFERENCE_GOAL_BACKERS);
   const { token, escrow } = reference;
-  const signPermit = async (owner: PrivateKeyAccount, value: bigint, deadline: bigint) => {
-    const nonce = await token.read.nonces([owner.address]);
-    const signature = await owner.signTypedData(
-      permitTypedData({
-        tokenName: "Test USD",
-        chainId: await publicClient.getChainId(),
-        token: token.address,
-        owner: owner.address,
-        spender: escrow.address,
-        value,
-        nonce,
-        deadline,
-      }),
-    );
-    return splitSignature(signature);
+  const { chainId } = await ethers.provider.getNetwork();
+  const signPermit = async (owner: Backer, value: bigint, deadline: bigint) => {
+    const nonce = await token.nonces(owner.address);
+    const typedData = permitTypedData({
+      tokenName: "Test USD",
+      chainId: Number(chainId),
+      token: (await token.getAddress()) as Address,
+      owner: owner.address,
+      spender: reference.escrowAddress,
+      value,
+      nonce,
+      deadline,
+    });
+    return splitSignature((await owner.key.signTypedData(typedData.domain, typedData.types, typedData.message)) as Address);
   };
-  const backers: PrivateKeyAccount[] = [];
+  const backers: Backer[] = [];
   // Backer 1 is not sampled: the first pledge ever also fills the escrow's empty balance slot.
   const first = await newBacker(token, 10n * MIN);
-  await token.write.approve([escrow.address, MIN], { account: first.address });
-  await escrow.write.pledge([MIN], { account: first.address });
+  await (await token.connect(first.signer).approve(escrow, MIN)).wait();
+  await (await escrow.connect(first.signer).pledge(MIN)).wait();
   for (let i = 0; i < SAMPLES; i++) {
     const backer = await newBacker(token, 10n * MIN);
     backers.push(backer);
-    await token.write.approve([escrow.address, MIN], { account: backer.address });
-    await record("pledge (new backer, after approve)", escrow.write.pledge([MIN], { account: backer.address }));
+    await (await token.connect(backer.signer).approve(escrow, MIN)).wait();
+    await record("pledge (new backer, after approve)", escrow.connect(backer.signer).pledge(MIN));
   }
   for (let i = 0; i < SAMPLES; i++) {
     // A backer who approved more than the pledge: the allowance slot stays non-zero (no refund).
     const backer = await newBacker(token, 10n * MIN);
-    await token.write.approve([escrow.address, 10n * MIN], { account: backer.address });
-    await record("pledge (new backer, allowance left over)", escrow.write.pledge([MIN], { account: backer.address }));
+    await (await token.connect(backer.signer).approve(escrow, 10n * MIN)).wait();
+    await record("pledge (new backer, allowance left over)", escrow.connect(backer.signer).pledge(MIN));
   }
   for (const backer of backers) {
-    await token.write.approve([escrow.address, MIN], { account: backer.address });
-    await record("pledge (top-up)", escrow.write.pledge([MIN], { account: backer.address }));
+    await (await token.connect(backer.signer).approve(escrow, MIN)).wait();
+    await record("pledge (top-up)", escrow.connect(backer.signer).pledge(MIN));
   }
   for (let i = 0; i < SAMPLES; i++) {
     const backer = await newBacker(token, 10n * MIN);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
     const { v, r, s } = await signPermit(backer, MIN, deadline);
-    await record("pledgeWithPermit (new backer)", escrow.write.pledgeWithPermit([MIN, deadline, v, r, s], { account: backer.address }));
+    await record("pledgeWithPermit (new backer)", escrow.connect(backer.signer).pledgeWithPermit(MIN, deadline, v, r, s));
   }
   for (const backer of backers.slice(0, SAMPLES / 2)) {
-    await record("cancel", escrow.write.cancel({ account: backer.address }));
+    await record("cancel", escrow.connect(backer.signer).cancel());
   }
 
   // The same pledge in a token whose issuer can blacklist and pause, as USDC's can.
   const restricted = await deployCampaign("RestrictedStablecoin", REFERENCE_GOAL_BACKERS);
   for (let i = 0; i <= SAMPLES; i++) {
     const backer = await newBacker(restricted.token, 10n * MIN);
-    await restricted.token.write.approve([restricted.escrow.address, MIN], { account: backer.address });
-    const pledge = restricted.escrow.write.pledge([MIN], { account: backer.address });
-    if (i === 0) await pledge;
+    await (await restricted.token.connect(backer.signer).approve(restricted.escrow, MIN)).wait();
+    const pledge = restricted.escrow.connect(backer.signer).pledge(MIN);
+    if (i === 0) await (await pledge).wait();
     else await record("pledge (new backer, blacklist-checking token)", pledge);
   }
 
@@ -116,23 +119,23 @@ export async function measureGas(): Promise<GasSamples> {
   const failedBackers: Address[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const backer = await newBacker(failed.token, 10n * MIN);
-    await failed.token.write.approve([failed.escrow.address, MIN], { account: backer.address });
-    await failed.escrow.write.pledge([MIN], { account: backer.address });
+    await (await failed.token.connect(backer.signer).approve(failed.escrow, MIN)).wait();
+    await (await failed.escrow.connect(backer.signer).pledge(MIN)).wait();
     failedBackers.push(backer.address);
   }
   await networkHelpers.time.increaseTo(failed.deadline);
-  for (const backer of failedBackers) await record("refund", failed.escrow.write.refund([backer], { account: deployer.account }));
+  for (const backer of failedBackers) await record("refund", failed.escrow.connect(deployer).refund(backer));
 
   // Successful campaigns: one release each, to a beneficiary that holds no tokens yet (the dearest case).
   for (let i = 0; i < 3; i++) {
     const success = await deployCampaign("TestStablecoin", 2);
     for (let j = 0; j < 2; j++) {
       const backer = await newBacker(success.token, 10n * MIN);
-      await success.token.write.approve([success.escrow.address, MIN], { account: backer.address });
-      await success.escrow.write.pledge([MIN], { account: backer.address });
+      await (await success.token.connect(backer.signer).approve(success.escrow, MIN)).wait();
+      await (await success.escrow.connect(backer.signer).pledge(MIN)).wait();
     }
     await networkHelpers.time.increaseTo(success.deadline);
-    await record("release", success.escrow.write.release({ account: deployer.account }));
+    await record("release", success.escrow.connect(deployer).release());
   }
   return samples;
 }

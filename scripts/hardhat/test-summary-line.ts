@@ -1,28 +1,37 @@
 /**
- * `hardhat test` ends with mocha-style lines ("12 passing (3 solidity, 9 nodejs)").
- * CI and people reading a log look for one plain closing line, so these task
- * overrides collect every runner's counts and print "N passed, N failed[, N skipped]"
- * as the very last line of the run.
+ * `hardhat test solidity` reports its counts only in mocha-style lines ("27 passing"). This task
+ * override hands them to scripts/test.ts, which adds them to Vitest's for `npm test`'s closing
+ * line: the runner's result is written to `$PEERPILOT_TEST_COUNTS` (see scripts/lib/test-counts.ts).
  */
 import { overrideTask } from "hardhat/config";
-
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
+import { writeCounts, type TestCounts } from "../lib/test-counts.ts";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-/** Pulls `{ summary: { passed, failed, skipped } }` out of a runner's Result, whatever its success. */
-function summaryOf(result: unknown): Counts | undefined {
+/**
+ * The counts in a Solidity runner's Result, whatever its success: from its per-suite results
+ * (`suiteResults[].testResults[].status`), which it returns however it was started, else from its
+ * `summary` (filled only when `hardhat test` runs it as one of several runners).
+ */
+function summaryOf(result: unknown): TestCounts | undefined {
   if (!isRecord(result)) return undefined;
   const inner = "success" in result ? (result.success ? result.value : result.error) : result;
   if (!isRecord(inner)) return undefined;
+  if (Array.isArray(inner.suiteResults)) {
+    const counts: TestCounts = { passed: 0, failed: 0, skipped: 0 };
+    for (const suite of inner.suiteResults as unknown[]) {
+      const tests = isRecord(suite) && Array.isArray(suite.testResults) ? (suite.testResults as unknown[]) : [];
+      for (const test of tests) {
+        const status = isRecord(test) ? test.status : undefined;
+        if (status === "Success") counts.passed++;
+        else if (status === "Skipped") counts.skipped++;
+        else counts.failed++;
+      }
+    }
+    return counts;
+  }
   const summary = isRecord(inner.summary) ? inner.summary : inner;
   if (typeof summary.passed !== "number" || typeof summary.failed !== "number") return undefined;
   return {
@@ -32,32 +41,13 @@ function summaryOf(result: unknown): Counts | undefined {
   };
 }
 
-function countingRunner(id: string[]) {
-  return overrideTask(id)
-    .setInlineAction(async (args, _hre, runSuper) => {
-      const result = await runSuper(args);
-      const counts = summaryOf(result);
-      if (counts !== undefined) {
-        totals.passed += counts.passed;
-        totals.failed += counts.failed;
-        totals.skipped += counts.skipped;
-      }
-      return result;
-    })
-    .build();
-}
-
-const closingLine = overrideTask("test")
+const solidityCounts = overrideTask(["test", "solidity"])
   .setInlineAction(async (args, _hre, runSuper) => {
     const result = await runSuper(args);
-    const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
-    console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+    const counts = summaryOf(result);
+    if (counts !== undefined) await writeCounts(counts);
     return result;
   })
   .build();
 
-export const testSummaryTasks = [
-  countingRunner(["test", "solidity"]),
-  countingRunner(["test", "nodejs"]),
-  closingLine,
-];
+export const testSummaryTasks = [solidityCounts];

@@ -2,21 +2,22 @@
  * Turns what a producer types (addresses, "9.95", "+6w", "2027-03-01T00:00:00Z") into the
  * escrow's constructor values, with an error per bad value that says what was expected.
  */
-import { getAddress, isAddress, parseUnits, type Address } from "viem";
+import { parseUnits } from "ethers";
+import { checksumAddress, hasValidChecksum, isHexAddress } from "../../site/lib/address.ts";
 import { UserError } from "./cli.ts";
 
 export const MAX_GOAL_BACKERS = 2 ** 32 - 1;
 const SECONDS = { m: 60, h: 3_600, d: 86_400, w: 604_800 } as const;
 
 /** A checksummed, non-zero address, or a UserError naming `what`. */
-export function parseAddress(value: string | undefined, what: string): Address {
+export function parseAddress(value: string | undefined, what: string): `0x${string}` {
   if (value === undefined || value === "") throw new UserError(`${what} is required (a 0x-prefixed address).`);
-  if (!isAddress(value, { strict: false })) throw new UserError(`${what} "${value}" is not a 0x-prefixed 20-byte hex address.`);
-  if (!isAddress(value, { strict: true })) {
+  if (!isHexAddress(value)) throw new UserError(`${what} "${value}" is not a 0x-prefixed 20-byte hex address.`);
+  if (!hasValidChecksum(value)) {
     throw new UserError(`${what} "${value}" has a wrong EIP-55 checksum (mixed case that does not match): check for a typo.`);
   }
   if (/^0x0{40}$/i.test(value)) throw new UserError(`${what} must not be the zero address.`);
-  return getAddress(value);
+  return checksumAddress(value);
 }
 
 /** A goal in backers: a whole number from 1 to 2^32-1. */

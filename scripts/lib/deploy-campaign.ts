@@ -3,12 +3,21 @@
  * before a transaction is sent: the chain, the token, the parameters. Returns the manifest's
  * `chain` and `escrow` sections.
  */
+import { Contract, type Provider } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import { erc20Abi, type Address, type PublicClient } from "viem";
 import CampaignEscrowModule from "../../ignition/modules/CampaignEscrow.ts";
 import type { Manifest } from "../../site/lib/manifest.ts";
 import { EXIT, UserError } from "./cli.ts";
 import { assertDeadlineAhead, MAX_GOAL_BACKERS } from "./campaign-params.ts";
+
+type Address = `0x${string}`;
+
+/** The three ERC-20 metadata views read before a deployment. */
+const ERC20_METADATA_ABI = [
+  "function name() view returns (string)",
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+];
 
 export interface EscrowParams {
   token: Address;
@@ -28,10 +37,10 @@ export interface TokenInfo {
 }
 
 /** Refuses to go on when the connected chain is not `expected`. */
-export async function assertChain(publicClient: PublicClient, expected: number | undefined): Promise<number> {
+export async function assertChain(provider: Provider, expected: number | undefined): Promise<number> {
   let actual: number;
   try {
-    actual = await publicClient.getChainId();
+    actual = Number((await provider.getNetwork()).chainId);
   } catch (error) {
     throw new UserError(`cannot reach the RPC endpoint: ${(error as Error).message.split("\n")[0]}. Check the URL and your network.`, EXIT.failure);
   }
@@ -42,25 +51,26 @@ export async function assertChain(publicClient: PublicClient, expected: number |
 }
 
 /** Reads the token's name, symbol and decimals; refuses an address with no ERC-20 behind it. */
-export async function readToken(publicClient: PublicClient, address: Address): Promise<TokenInfo> {
-  const code = await publicClient.getCode({ address });
-  if (code === undefined || code === "0x") {
+export async function readToken(provider: Provider, address: Address): Promise<TokenInfo> {
+  const code = await provider.getCode(address);
+  if (code === "0x") {
     throw new UserError(`token ${address} has no contract code on this chain: wrong address or wrong chain?`);
   }
+  const token = new Contract(address, ERC20_METADATA_ABI, provider);
   try {
-    const [name, symbol, decimals] = await Promise.all([
-      publicClient.readContract({ address, abi: erc20Abi, functionName: "name" }),
-      publicClient.readContract({ address, abi: erc20Abi, functionName: "symbol" }),
-      publicClient.readContract({ address, abi: erc20Abi, functionName: "decimals" }),
-    ]);
-    return { address, name, symbol, decimals };
+    const [name, symbol, decimals] = (await Promise.all(["name", "symbol", "decimals"].map((view) => token.getFunction(view)()))) as [
+      string,
+      string,
+      bigint,
+    ];
+    return { address, name, symbol, decimals: Number(decimals) };
   } catch {
     throw new UserError(`token ${address} does not answer name(), symbol() and decimals(): is it an ERC-20?`);
   }
 }
 
 /** Checks the five constructor values against the rules the contract enforces, and more. */
-export async function checkEscrowParams(publicClient: PublicClient, params: EscrowParams): Promise<TokenInfo> {
+export async function checkEscrowParams(provider: Provider, params: EscrowParams): Promise<TokenInfo> {
   if (params.goalBackers < 1 || params.goalBackers > MAX_GOAL_BACKERS) {
     throw new UserError(`goal must be from 1 to ${MAX_GOAL_BACKERS} backers.`);
   }
@@ -68,9 +78,15 @@ export async function checkEscrowParams(publicClient: PublicClient, params: Escr
   if (params.beneficiary.toLowerCase() === params.token.toLowerCase()) {
     throw new UserError("beneficiary is the token contract itself: the funds would be lost.");
   }
-  const latest = await publicClient.getBlock();
-  assertDeadlineAhead(params.deadline, latest.timestamp);
-  return readToken(publicClient, params.token);
+  assertDeadlineAhead(params.deadline, await latestBlockTime(provider));
+  return readToken(provider, params.token);
+}
+
+/** Timestamp (Unix seconds) of the chain's latest block. */
+export async function latestBlockTime(provider: Provider): Promise<bigint> {
+  const latest = await provider.getBlock("latest");
+  if (latest === null) throw new UserError("the RPC endpoint returned no latest block.", EXIT.failure);
+  return BigInt(latest.timestamp);
 }
 
 export interface DeployResult {
@@ -88,10 +104,10 @@ export async function deployEscrow(
   params: EscrowParams,
   options: { expectedChainId?: number; deploymentId?: string } = {},
 ): Promise<DeployResult> {
-  const publicClient = await connection.viem.getPublicClient();
-  const chainId = await assertChain(publicClient, options.expectedChainId);
-  const token = await checkEscrowParams(publicClient, params);
-  const before = await publicClient.getBlockNumber();
+  const { provider } = connection.ethers;
+  const chainId = await assertChain(provider, options.expectedChainId);
+  const token = await checkEscrowParams(provider, params);
+  const before = await provider.getBlockNumber();
   // One Ignition deployment per campaign: a second campaign on the same chain is a new
   // deployment, and re-running the same campaign resumes its own journal.
   const deploymentId = options.deploymentId ?? `campaign-${chainId}-${params.deadline}`;
@@ -107,12 +123,13 @@ export async function deployEscrow(
     },
     deploymentId,
   });
-  const deployBlock = await firstBlockWithCode(publicClient, escrow.address, before);
+  const address = (await escrow.getAddress()) as Address;
+  const deployBlock = await firstBlockWithCode(provider, address, before);
   return {
     chain: { id: chainId },
     escrow: {
-      address: escrow.address,
-      deployBlock: Number(deployBlock),
+      address,
+      deployBlock,
       token: { address: token.address, name: token.name, symbol: token.symbol, decimals: token.decimals },
       beneficiary: params.beneficiary,
       goalBackers: params.goalBackers,
@@ -123,14 +140,14 @@ export async function deployEscrow(
 }
 
 /** Binary search for the first block at or after `from` where `address` has code. */
-async function firstBlockWithCode(publicClient: PublicClient, address: Address, from: bigint): Promise<bigint> {
+async function firstBlockWithCode(provider: Provider, address: Address, from: number): Promise<number> {
   let low = from;
-  let high = await publicClient.getBlockNumber();
+  let high = await provider.getBlockNumber();
   while (low < high) {
-    const middle = (low + high) / 2n;
-    const code = await publicClient.getCode({ address, blockNumber: middle });
-    if (code !== undefined && code !== "0x") high = middle;
-    else low = middle + 1n;
+    const middle = Math.floor((low + high) / 2);
+    const code = await provider.getCode(address, middle);
+    if (code !== "0x") high = middle;
+    else low = middle + 1;
   }
   return low;
 }

@@ -2,24 +2,27 @@
  * The local chain's well-known dev accounts (Hardhat's default mnemonic). Their keys are public:
  * never send real funds to them.
  */
-import { bytesToHex, type Address, type Hex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { HDNodeWallet } from "ethers";
 
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 export const DEV_ACCOUNT_COUNT = 20;
+/** BIP-44 path of Ethereum's first account chain: dev account `i` is `${DEV_PATH}/${i}`. */
+const DEV_PATH = "m/44'/60'/0'/0";
 
 export interface DevAccount {
   index: number;
-  address: Address;
-  privateKey: Hex;
+  address: `0x${string}`;
+  privateKey: `0x${string}`;
 }
+
+/** The parent node of every dev account, derived once (the mnemonic's seed costs a PBKDF2). */
+let parent: HDNodeWallet | undefined;
 
 /** Dev account `index` with its private key. */
 export function devAccount(index: number): DevAccount {
-  const account = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
-  const key = account.getHdKey().privateKey;
-  if (key === null) throw new Error(`no private key derived for dev account ${index}`);
-  return { index, address: account.address, privateKey: bytesToHex(key) };
+  parent ??= HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, DEV_PATH);
+  const wallet = parent.deriveChild(index);
+  return { index, address: wallet.address as `0x${string}`, privateKey: wallet.privateKey as `0x${string}` };
 }
 
 /** Roles on the local chain. */

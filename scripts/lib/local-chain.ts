@@ -41,7 +41,7 @@ export async function startLocalChain(port: number, deploymentsDir: string): Pro
     await rm(join(deploymentsDir, id), { recursive: true, force: true });
   }
   const connection = await network.create({ network: "localhost", override: { url } });
-  const chainId = await (await connection.viem.getPublicClient()).getChainId();
+  const chainId = Number((await connection.ethers.provider.getNetwork()).chainId);
   return {
     url,
     chainId,

@@ -1,7 +1,7 @@
 /**
  * Tiny read-only JSON-RPC client for the campaign's live figures, small enough for the landing
  * page: `fetch`, one JSON-RPC batch per read, and hand-encoded calls to three argument-less
- * views (so no ABI coder, no wallet library, no viem in the browser bundle).
+ * views (so no ABI coder, no wallet library, no ethers in the browser bundle).
  *
  * A read tries the manifest's RPC URLs in order, each with a timeout. Before trusting an
  * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)

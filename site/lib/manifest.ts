@@ -3,22 +3,22 @@
  * typed, validated document (`campaign.json`). Scripts write it, the site build reads it;
  * nothing else is configured twice. Pure module: no Node or browser APIs, so both sides import it.
  */
-import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { checksumAddress, hasValidChecksum, isHexAddress } from "./address.ts";
 
 /** Bump when a change would make an older reader misread a newer manifest. */
 export const MANIFEST_VERSION = 1;
 
 const address = z
   .string()
-  .refine((value) => isAddress(value, { strict: false }), {
+  .refine(isHexAddress, {
     message: "expected a 0x-prefixed 20-byte hex address",
     abort: true,
   })
-  .refine((value) => isAddress(value, { strict: true }), {
+  .refine(hasValidChecksum, {
     message: "mixed-case address whose EIP-55 checksum is wrong (a typo?)",
   })
-  .transform((value) => getAddress(value));
+  .transform(checksumAddress);
 
 const nonZeroAddress = address.refine((value) => !/^0x0{40}$/i.test(value), {
   message: "must not be the zero address",

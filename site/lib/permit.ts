@@ -3,7 +3,12 @@
  * signature split into the (v, r, s) the contract takes. Used by the tests and benchmarks now,
  * and by the wallet code of the site.
  */
-import { parseSignature, type Address, type Hex } from "viem";
+import { Signature } from "ethers";
+
+/** A 0x-prefixed hex string. */
+export type Hex = `0x${string}`;
+/** A 0x-prefixed 20-byte address. */
+export type Address = Hex;
 
 export const PERMIT_TYPES = {
   Permit: [
@@ -27,11 +32,15 @@ export interface PermitRequest {
   deadline: bigint;
 }
 
-/** The typed data to sign (viem's `signTypedData` parameters). */
+/**
+ * The typed data to sign: `signer.signTypedData(domain, types, message)` in ethers, or
+ * `eth_signTypedData_v4` with `primaryType` for a wallet.
+ */
 export function permitTypedData(request: PermitRequest) {
   return {
     domain: { name: request.tokenName, version: "1", chainId: request.chainId, verifyingContract: request.token },
-    types: PERMIT_TYPES,
+    // A fresh, mutable copy: ethers takes `Record<string, TypedDataField[]>`.
+    types: { Permit: PERMIT_TYPES.Permit.map((field) => ({ ...field })) },
     primaryType: "Permit" as const,
     message: { owner: request.owner, spender: request.spender, value: request.value, nonce: request.nonce, deadline: request.deadline },
   };
@@ -39,6 +48,7 @@ export function permitTypedData(request: PermitRequest) {
 
 /** Splits a 65-byte signature into the `v`, `r`, `s` that `permit`/`pledgeWithPermit` take. */
 export function splitSignature(signature: Hex): { v: number; r: Hex; s: Hex } {
-  const { r, s, v, yParity } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+  // ethers reads v as 27 or 28 whether the signature ends in 0/1 or in 27/28.
+  const { r, s, v } = Signature.from(signature);
+  return { v, r: r as Hex, s: s as Hex };
 }

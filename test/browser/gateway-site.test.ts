@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { openAsBlob } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { directoryFiles } from "../../scripts/lib/ipfs/files.ts";
 import { gatewayUrl } from "../../site/lib/ipfs-gateway.ts";
@@ -17,6 +17,7 @@ import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/
 import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay } from "./player-page.ts";
+import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 const PILOT_NAME = "sample-pilot.mp4";
 /** Never contacted: on a path gateway the player plays straight from the gateway. */
@@ -71,7 +72,7 @@ async function linksAndAssets(page: Page): Promise<{ pages: string[]; assets: st
   }));
 }
 
-describe("the site from an IPFS path gateway (Chromium, loopback)", () => {
+describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium, loopback)", () => {
   /** Serves the site and the pilot; listed second in the manifest. */
   let gateway: TrustlessGateway;
   /** Serves the pilot only; listed first. */
@@ -81,7 +82,7 @@ describe("the site from an IPFS path gateway (Chromium, loopback)", () => {
   let pilotCid: string;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     const pilot = await fileCars(await openAsBlob(PILOT));
     pilotCid = pilot.root;
     [gateway, otherGateway] = await Promise.all([startTrustlessGateway({ cars: pilot.cars }), startTrustlessGateway({ cars: pilot.cars })]);
@@ -96,7 +97,7 @@ describe("the site from an IPFS path gateway (Chromium, loopback)", () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await Promise.all([gateway?.close(), otherGateway?.close()]);
     if (site) await rm(site.dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * A throwaway network namespace for WebRTC tests (Chromium gathers candidates only on the
  * default-route interface, never on loopback): loopback plus a veth pair with a default route,
- * no link to the outside, gone when the command exits. Needs root (CI runs as root).
+ * no link to the outside, gone when the command exits. `unshare -rn` makes it inside a new user
+ * namespace, so no root is needed (Linux with unprivileged user namespaces).
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -26,7 +27,7 @@ const SETUP = [
 /** Runs `tsx <script> ...args` inside a new network namespace; resolves with its stdout. */
 export function runInNamespace(script: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn("unshare", ["-n", "bash", "-c", `${SETUP} && exec "$@"`, "_", resolve("node_modules/.bin/tsx"), script, ...args], {
+    const child = spawn("unshare", ["-rn", "bash", "-c", `${SETUP} && exec "$@"`, "_", resolve("node_modules/.bin/tsx"), script, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

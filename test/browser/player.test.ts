@@ -4,18 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay } from "./player-page.ts";
+import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 /** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
 const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
 
-describe("the player in Chromium (loopback)", () => {
+describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
   let tracker: LocalTracker;
   let webSeed: StaticServer;
   let site: PilotSite;
@@ -23,7 +24,7 @@ describe("the player in Chromium (loopback)", () => {
   let browser: Browser;
   let webSeedUrl: string;
 
-  before(async () => {
+  beforeAll(async () => {
     tracker = await startLocalTracker(0);
     webSeed = await startWebSeed("media/sample-pilot.mp4", 0);
     webSeedUrl = `${webSeed.url}/sample-pilot.mp4`;
@@ -32,7 +33,7 @@ describe("the player in Chromium (loopback)", () => {
     browser = await launchChromium([NO_WEBRTC_UDP]);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await server?.close();
     await webSeed?.close();

@@ -5,31 +5,32 @@
  */
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { carriesPhishing, startHostileRpc, type HostileRpc } from "../helpers/hostile-rpc.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
+import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 /** Never contacted: these tests do not press play. */
 const TRACKER = "ws://127.0.0.1:9/announce";
 const MESSAGE = '[data-progress] [data-field="message"]';
 
-describe("the progress panel against an RPC endpoint that answers with phishing text (Chromium, loopback)", () => {
+describe.skipIf(missing(CHROMIUM))("the progress panel against an RPC endpoint that answers with phishing text (Chromium, loopback)", () => {
   let rpc: HostileRpc;
   let site: PilotSite;
   let server: StaticServer;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     rpc = await startHostileRpc();
     site = await buildPilotSite([TRACKER], [], { rpcUrls: [rpc.url("rpc-error")] });
     server = await startStaticServer(site.outDir, 0);
     browser = await launchChromium();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await server?.close();
     await rpc?.close();

@@ -12,6 +12,7 @@ import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { PILOT_BYTES } from "../pilot/swarm.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
 
 export interface RunResult {
@@ -50,8 +51,17 @@ export async function drive(siteDir: string, runs: number): Promise<DriverResult
       const completeMs = await page
         .waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1", null, { timeout: 30_000 })
         .then(() => performance.now() - clicked, () => -1);
-      // Let the stats catch up with the bytes (they update once a second).
-      await page.waitForTimeout(1_200);
+      // The stats update once a second: wait until they count every byte of the pilot.
+      await page
+        .waitForFunction(
+          (length) => {
+            const data = document.querySelector<HTMLElement>("[data-player]")?.dataset;
+            return Number(data?.fromPeers ?? 0) + Number(data?.fromWebSeeds ?? 0) >= length;
+          },
+          PILOT_BYTES,
+          { timeout: 10_000 },
+        )
+        .catch(() => undefined);
       const state = await page.evaluate(() => {
         const root = document.querySelector<HTMLElement>("[data-player]");
         return { route: root?.dataset.route, fromPeers: Number(root?.dataset.fromPeers ?? 0), fromWebSeeds: Number(root?.dataset.fromWebSeeds ?? 0) };

@@ -4,9 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { NAMESPACE_URLS, runInNamespace } from "./namespace.ts";
+import { CHROMIUM, NETWORK_NAMESPACES, missing } from "../helpers/requirements.ts";
 
 interface RunResult {
   played: boolean;
@@ -17,17 +18,17 @@ interface RunResult {
   error?: string;
 }
 
-describe("the player over WebRTC (Chromium and a Node seeder in a network namespace)", () => {
+describe.skipIf(missing(CHROMIUM, NETWORK_NAMESPACES))("the player over WebRTC (Chromium and a Node seeder in a network namespace)", () => {
   let site: PilotSite;
   let results: { peersOnly: RunResult[]; peerAndWebSeed: RunResult[] };
 
-  before(async () => {
+  beforeAll(async () => {
     site = await buildPilotSite([NAMESPACE_URLS.tracker], [NAMESPACE_URLS.webSeed]);
     const output = await runInNamespace("test/browser/webrtc-driver.ts", [site.outDir, "1"], 150_000);
     results = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (site) await rm(site.dir, { recursive: true, force: true });
   });
 

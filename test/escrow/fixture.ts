@@ -1,27 +1,25 @@
 /**
  * Shared setup for the escrow's TypeScript specifications: a fresh in-process chain with the
- * USDC-like TestStablecoin, a campaign, and funded, approved backers.
+ * USDC-like TestStablecoin, a campaign, and funded, approved backers. Contracts are ethers v6
+ * contracts with the types TypeChain generates on `hardhat build` (types/ethers-contracts/).
  */
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { Signature, type AddressLike, type BaseContract, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
-import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
-import {
-  decodeErrorResult,
-  encodeDeployData,
-  type Abi,
-  type Address,
-  type BaseError,
-  type Hex,
-  type WalletClient,
-} from "viem";
+import { permitTypedData, PERMIT_TYPES, splitSignature, type PermitRequest } from "../../site/lib/permit.ts";
+import { expectRevert } from "../helpers/escrow-errors.ts";
 
 export const DAY = 24n * 60n * 60n;
 export const WEEK = 7n * DAY;
 /** 9.95 in a 6-decimals stablecoin. */
 export const MIN_PLEDGE = 9_950_000n;
-export const State = { Funding: 0, Succeeded: 1, Failed: 2, Released: 3 } as const;
+/** CampaignEscrow.State as ethers returns it (a uint8, so a bigint). */
+export const State = { Funding: 0n, Succeeded: 1n, Failed: 2n, Released: 3n } as const;
 
 export type Connection = Awaited<ReturnType<typeof connect>>;
+export type Signer = HardhatEthersSigner;
 
 /** Opens a new, isolated in-process chain. */
 export async function connect() {
@@ -41,27 +39,21 @@ export interface CampaignOptions {
 
 /** Deploys TestStablecoin and a CampaignEscrow; funds and approves every other dev account. */
 export async function deployCampaign(conn: Connection, options: CampaignOptions = {}) {
-  const { viem, networkHelpers } = conn;
+  const { ethers, networkHelpers } = conn;
   const { goalBackers = 3, minPledge = MIN_PLEDGE, duration = 4n * WEEK, funding = 1_000n * MIN_PLEDGE, restricted = false } = options;
-  const wallets = await viem.getWalletClients();
-  const [deployer, beneficiary, ...backers] = wallets;
-  const publicClient = await viem.getPublicClient();
-  const deployed = await viem.deployContract(restricted ? "RestrictedStablecoin" : "TestStablecoin", ["Test USD", "tUSD"]);
+  const [deployer, beneficiary, ...backers] = await ethers.getSigners();
+  const deployed = restricted
+    ? await (await ethers.getContractFactory("RestrictedStablecoin")).deploy("Test USD", "tUSD")
+    : await (await ethers.getContractFactory("TestStablecoin")).deploy("Test USD", "tUSD");
   // RestrictedStablecoin extends TestStablecoin: both are driven through TestStablecoin's ABI here.
-  const token = await viem.getContractAt("TestStablecoin", deployed.address);
+  const token = await ethers.getContractAt("TestStablecoin", deployed);
   const deadline = BigInt(await networkHelpers.time.latest()) + duration;
-  const escrow = await viem.deployContract("CampaignEscrow", [
-    token.address,
-    beneficiary.account.address,
-    goalBackers,
-    minPledge,
-    deadline,
-  ]);
+  const escrow = await (await ethers.getContractFactory("CampaignEscrow")).deploy(token, beneficiary, goalBackers, minPledge, deadline);
   for (const backer of backers) {
-    await token.write.mint([backer.account.address, funding]);
-    await token.write.approve([escrow.address, funding], { account: backer.account });
+    await token.mint(backer, funding);
+    await token.connect(backer).approve(escrow, funding);
   }
-  return { viem, networkHelpers, publicClient, token, escrow, deployer, beneficiary, backers, deadline, goalBackers, minPledge };
+  return { ethers, networkHelpers, token, escrow, deployer, beneficiary, backers, deadline, goalBackers, minPledge };
 }
 
 export type Campaign = Awaited<ReturnType<typeof deployCampaign>>;
@@ -69,65 +61,97 @@ export type Campaign = Awaited<ReturnType<typeof deployCampaign>>;
 /** Has the first `count` backers pledge `amount` each. */
 export async function pledgeFrom(campaign: Campaign, count: number, amount = campaign.minPledge) {
   for (const backer of campaign.backers.slice(0, count)) {
-    await campaign.escrow.write.pledge([amount], { account: backer.account });
+    await campaign.escrow.connect(backer).pledge(amount);
   }
 }
 
-/** Signs an EIP-2612 permit for `spender` with `owner`'s key and splits it into v, r, s. */
-export async function signPermit(
-  campaign: Campaign,
-  owner: WalletClient,
-  spender: Address,
-  value: bigint,
-  deadline: bigint,
-) {
-  const { token, publicClient } = campaign;
-  const account = owner.account!;
-  const [nonce, name, chainId] = await Promise.all([
-    token.read.nonces([account.address]),
-    token.read.name(),
-    publicClient.getChainId(),
+/** A 0x-prefixed hex string, checked, in the type site/lib/permit.ts takes. */
+function hex(value: string): PermitRequest["token"] {
+  assert.match(value, /^0x[0-9a-fA-F]*$/);
+  return value as PermitRequest["token"];
+}
+
+/**
+ * Signs an EIP-2612 permit for `spender` with `owner`'s key and splits it into v, r, s. The typed
+ * data and the split are the site's (site/lib/permit.ts), so these tests also check that what
+ * the site asks a wallet to sign is what the token verifies.
+ */
+export async function signPermit(campaign: Campaign, owner: Signer, spender: AddressLike, value: bigint, deadline: bigint) {
+  const { token, ethers } = campaign;
+  const [nonce, name, { chainId }, tokenAddress, spenderAddress] = await Promise.all([
+    token.nonces(owner),
+    token.name(),
+    ethers.provider.getNetwork(),
+    token.getAddress(),
+    ethers.resolveAddress(spender),
   ]);
-  const signature = await owner.signTypedData({
-    account,
-    ...permitTypedData({ tokenName: name, chainId, token: token.address, owner: account.address, spender, value, nonce, deadline }),
+  const typedData = permitTypedData({
+    tokenName: name,
+    chainId: Number(chainId),
+    token: hex(tokenAddress),
+    owner: hex(owner.address),
+    spender: hex(spenderAddress),
+    value,
+    nonce,
+    deadline,
   });
-  return splitSignature(signature);
+  const signature = await owner.signTypedData(typedData.domain, { Permit: [...PERMIT_TYPES.Permit] }, typedData.message);
+  const split = splitSignature(hex(signature));
+  // The site's split must agree with ethers' own reading of the signature.
+  const { v, r, s } = Signature.from(signature);
+  assert.deepEqual(split, { v, r, s });
+  return split;
 }
 
 /** Gas used by a mined transaction. */
-export async function gasOf(campaign: Campaign, hash: Promise<`0x${string}`>) {
-  const receipt = await campaign.publicClient.waitForTransactionReceipt({ hash: await hash });
+export async function gasOf(tx: Promise<ContractTransactionResponse>) {
+  const receipt = await (await tx).wait();
+  assert.ok(receipt !== null, "the transaction has no receipt");
   return receipt.gasUsed;
 }
 
 /**
- * Asserts that deploying `CampaignEscrow` with `args` reverts with the custom error `errorName`
- * (and `errorArgs`, when given). Deploy reverts are read with an `eth_call`, whose revert data
- * names the error.
+ * Awaits the transaction `tx` and asserts that `contract` emitted exactly one `eventName` in it,
+ * with exactly `eventArgs` (integers as bigints, addresses checksummed). Logs are decoded with
+ * `contract`'s ABI; logs of other contracts (the token's Transfer) are not looked at.
  */
-export async function expectDeployRevert(
-  conn: Connection,
-  args: readonly [Address, Address, number, bigint, bigint],
-  errorName: string,
-  errorArgs?: readonly unknown[],
+export async function expectEvent(
+  tx: Promise<ContractTransactionResponse>,
+  contract: BaseContract,
+  eventName: string,
+  eventArgs: readonly unknown[],
 ) {
-  const { default: artifact } = await import("../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json", {
-    with: { type: "json" },
-  });
-  const abi = artifact.abi as Abi;
-  const publicClient = await conn.viem.getPublicClient();
-  const [deployer] = await conn.viem.getWalletClients();
-  const data = encodeDeployData({ abi, bytecode: artifact.bytecode as Hex, args });
-  let revertData: Hex | undefined;
-  try {
-    await publicClient.call({ account: deployer.account, data });
-  } catch (error) {
-    const withData = (error as BaseError).walk((e) => typeof (e as { data?: unknown }).data === "string");
-    revertData = (withData as { data?: Hex } | null)?.data;
-  }
-  assert.ok(revertData !== undefined, `deploying CampaignEscrow(${args.join(", ")}) did not revert`);
-  const decoded = decodeErrorResult({ abi, data: revertData });
-  assert.equal(decoded.errorName, errorName);
-  if (errorArgs !== undefined) assert.deepEqual(decoded.args, errorArgs);
+  const receipt = await (await tx).wait();
+  assert.ok(receipt !== null, "the transaction has no receipt");
+  const address = (await contract.getAddress()).toLowerCase();
+  const events = receipt.logs
+    .filter((log) => log.address.toLowerCase() === address)
+    .map((log) => contract.interface.parseLog(log))
+    .filter((event) => event !== null);
+  const named = events.filter((event) => event.name === eventName);
+  const emitted = events.map((event) => `${event.name}(${event.args.toArray(true).map((arg) => inspect(arg)).join(", ")})`).join(", ") || "nothing";
+  assert.equal(named.length, 1, `expected one ${eventName} event; the contract emitted ${emitted}`);
+  assert.deepEqual(named[0].args.toArray(true), [...eventArgs], `${eventName}'s arguments differ; the contract emitted ${emitted}`);
+}
+
+/** The arguments of CampaignEscrow's constructor. */
+export type EscrowArgs = readonly [token: AddressLike, beneficiary: AddressLike, goalBackers: number, minPledge: bigint, deadline: bigint];
+
+/** Enough for CampaignEscrow's deployment. */
+const DEPLOY_GAS_LIMIT = 3_000_000n;
+
+/**
+ * Asserts that deploying `CampaignEscrow` with `args` reverts with the custom error `errorName`
+ * and exactly `errorArgs`. The deploy is sent with a fixed gas limit, so no gas estimate runs
+ * first: the revert comes from the mined deploying block, whose time a test can set with
+ * `networkHelpers.time.setNextBlockTimestamp`.
+ */
+export async function expectDeployRevert(conn: Connection, args: EscrowArgs, errorName: string, errorArgs: readonly unknown[]) {
+  const factory = await escrowFactory(conn);
+  await expectRevert(factory.deploy(...args, { gasLimit: DEPLOY_GAS_LIMIT }), factory, errorName, errorArgs);
+}
+
+/** CampaignEscrow's typed factory, deploying from the first dev account. */
+export async function escrowFactory(conn: Connection) {
+  return conn.ethers.getContractFactory("CampaignEscrow");
 }

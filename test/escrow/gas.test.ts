@@ -5,8 +5,7 @@
  * costs the token another 17,100 gas (a fresh storage slot), which is the token's, not the escrow's.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import type { Address } from "viem";
+import { describe, it } from "vitest";
 import { connect, DAY, deployCampaign, gasOf, MIN_PLEDGE, pledgeFrom, signPermit } from "./fixture.ts";
 
 export const GAS_CEILINGS = {
@@ -17,10 +16,7 @@ export const GAS_CEILINGS = {
   release: 60_000n,
 } as const;
 
-// `hardhat test --coverage` runs instrumented bytecode, whose gas says nothing about the real one.
-const coverageRun = process.env.HARDHAT_COVERAGE === "true";
-
-describe("CampaignEscrow gas", { skip: coverageRun ? "gas is not measured on coverage-instrumented bytecode" : false }, async () => {
+describe("CampaignEscrow gas", async () => {
   const conn = await connect();
   const { networkHelpers } = conn;
   async function referenceCampaign() {
@@ -36,59 +32,60 @@ describe("CampaignEscrow gas", { skip: coverageRun ? "gas is not measured on cov
 
   it(`pledge by a new backer after approve costs at most ${GAS_CEILINGS.pledge} gas`, async () => {
     const c = await networkHelpers.loadFixture(referenceCampaign);
-    const gas = await gasOf(c, c.escrow.write.pledge([MIN_PLEDGE], { account: c.backers[1].account }));
+    const gas = await gasOf(c.escrow.connect(c.backers[1]).pledge(MIN_PLEDGE));
     assert.ok(gas <= GAS_CEILINGS.pledge, `pledge used ${gas} gas`);
   });
 
   it(`pledgeWithPermit by a new backer costs at most ${GAS_CEILINGS.pledgeWithPermit} gas`, async () => {
     const c = await networkHelpers.loadFixture(referenceCampaign);
     const backer = c.backers[1];
-    await c.token.write.approve([c.escrow.address, 0n], { account: backer.account });
+    await c.token.connect(backer).approve(c.escrow, 0n);
     const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
-    const { v, r, s } = await signPermit(c, backer, c.escrow.address, MIN_PLEDGE, deadline);
-    const gas = await gasOf(c, c.escrow.write.pledgeWithPermit([MIN_PLEDGE, deadline, v, r, s], { account: backer.account }));
+    const { v, r, s } = await signPermit(c, backer, c.escrow, MIN_PLEDGE, deadline);
+    const gas = await gasOf(c.escrow.connect(backer).pledgeWithPermit(MIN_PLEDGE, deadline, v, r, s));
     assert.ok(gas <= GAS_CEILINGS.pledgeWithPermit, `pledgeWithPermit used ${gas} gas`);
   });
 
   it(`cancel costs at most ${GAS_CEILINGS.cancel} gas`, async () => {
     const c = await networkHelpers.loadFixture(referenceCampaign);
-    const gas = await gasOf(c, c.escrow.write.cancel({ account: c.backers[0].account }));
+    const gas = await gasOf(c.escrow.connect(c.backers[0]).cancel());
     assert.ok(gas <= GAS_CEILINGS.cancel, `cancel used ${gas} gas`);
   });
 
   it(`refund costs at most ${GAS_CEILINGS.refund} gas`, async () => {
     const c = await networkHelpers.loadFixture(referenceCampaign);
     await networkHelpers.time.increaseTo(c.deadline);
-    const gas = await gasOf(c, c.escrow.write.refund([c.backers[0].account.address]));
+    const gas = await gasOf(c.escrow.refund(c.backers[0]));
     assert.ok(gas <= GAS_CEILINGS.refund, `refund used ${gas} gas`);
   });
 
   it(`release to a beneficiary holding no tokens yet costs at most ${GAS_CEILINGS.release} gas`, async () => {
     const c = await networkHelpers.loadFixture(smallCampaign);
     await networkHelpers.time.increaseTo(c.deadline);
-    const gas = await gasOf(c, c.escrow.write.release());
+    const gas = await gasOf(c.escrow.release());
     assert.ok(gas <= GAS_CEILINGS.release, `release used ${gas} gas`);
   });
 
   it("charges backer 2,000 exactly the gas it charged backer 2", async () => {
     const c = await networkHelpers.loadFixture(referenceCampaign);
-    const { escrow, token } = c;
+    const { ethers, escrow, token } = c;
     const backerGas: bigint[] = [];
     // Backer 1 pledged in the fixture; backers 2..2,000 are fresh impersonated addresses, each
     // funded and approved the same way, so only the escrow's own state could make a difference.
     for (let n = 2; n <= 2_000; n++) {
-      const backer = `0x${(0x1_0000_0000n + BigInt(n)).toString(16).padStart(40, "0")}` as Address;
-      await networkHelpers.impersonateAccount(backer);
-      await networkHelpers.setBalance(backer, 10n ** 18n);
-      await token.write.mint([backer, 2n * MIN_PLEDGE]);
-      await token.write.approve([escrow.address, MIN_PLEDGE], { account: backer });
+      const address = ethers.getAddress(`0x${(0x1_0000_0000n + BigInt(n)).toString(16).padStart(40, "0")}`);
+      await networkHelpers.impersonateAccount(address);
+      await networkHelpers.setBalance(address, 10n ** 18n);
+      const backer = await ethers.getSigner(address);
+      await token.mint(backer, 2n * MIN_PLEDGE);
+      await token.connect(backer).approve(escrow, MIN_PLEDGE);
       if (n === 2 || n === 2_000) {
-        backerGas.push(await gasOf(c, escrow.write.pledge([MIN_PLEDGE], { account: backer })));
+        backerGas.push(await gasOf(escrow.connect(backer).pledge(MIN_PLEDGE)));
       } else {
-        await escrow.write.pledge([MIN_PLEDGE], { account: backer });
+        await escrow.connect(backer).pledge(MIN_PLEDGE);
       }
     }
-    assert.equal(await escrow.read.backers(), 2_000n);
+    assert.equal(await escrow.backers(), 2_000n);
     assert.equal(backerGas[0], backerGas[1]);
   });
 });

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { CarReader } from "@ipld/car";
 import parseTorrent from "parse-torrent";
 import * as Link from "multiformats/link";
@@ -17,24 +17,23 @@ import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { parseManifestJson, type Manifest } from "../../site/lib/manifest.ts";
 import * as Signer from "@storacha/client/principal/ed25519";
 import { runScript } from "../helpers/processes.ts";
+import { missing, NETWORK_NAMESPACES } from "../helpers/requirements.ts";
 import { garbledShapes, secretRunsIn } from "../helpers/secrets.ts";
 import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 
 const GATEWAYS = ["--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10/"];
 const NO_CREDENTIALS = { STORACHA_PRINCIPAL: "", STORACHA_PROOF: "" };
 
-/** Whether `unshare -n` can give a child a network namespace with no interface up at all. */
-const canUnshare = spawnSync("unshare", ["-n", "true"]).status === 0;
 
 describe("npm run pin (no service)", () => {
   let dir: string;
   let manifestFile: string;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-pin-"));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -66,7 +65,7 @@ describe("npm run pin (no service)", () => {
     return file;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     manifestFile = join(dir, "campaign.json");
     await copyFile("test/fixtures/campaign.json", manifestFile);
   });
@@ -96,10 +95,10 @@ describe("npm run pin (no service)", () => {
     assert.match(result.stdout, /manifest .*none\.json does not exist: nothing recorded/);
   });
 
-  it("--offline needs no network at all: it works in a network namespace with no interface up", { skip: !canUnshare && "unshare -n needs root" }, () => {
+  it.skipIf(missing(NETWORK_NAMESPACES))("--offline needs no network at all: it works in a network namespace with no interface up", () => {
     const child = spawnSync(
       "unshare",
-      ["-n", resolve("node_modules/.bin/tsx"), "scripts/pin.ts", PILOT, "--offline", "--car-dir", join(dir, "car-nonet"), "--manifest", join(dir, "none.json")],
+      ["-rn", resolve("node_modules/.bin/tsx"), "scripts/pin.ts", PILOT, "--offline", "--car-dir", join(dir, "car-nonet"), "--manifest", join(dir, "none.json")],
       { encoding: "utf8", env: { ...process.env, ...NO_CREDENTIALS } },
     );
     assert.equal(child.status, 0, child.stderr);

@@ -11,7 +11,7 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { base32 } from "multiformats/bases/base32";
 import { base58btc } from "multiformats/bases/base58";
 import * as Link from "multiformats/link";
@@ -73,14 +73,14 @@ describe("npm run pin: uploads to a w3up service", () => {
   let service: UploadService;
   let siteDir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-upload-"));
     service = await startUploadService();
     siteDir = join(dir, "site");
     await buildSite("test/fixtures/campaign.json", siteDir);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await service?.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -4,17 +4,17 @@
  * carries the local tracker's HTTP announce too, as `npm run seed` and `npm start` make it.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
+import { ARIA2, missing } from "../helpers/requirements.ts";
 import { Cleanup, download, PILOT, sameAsPilot } from "./swarm.ts";
 
-const hasAria2 = spawnSync("aria2c", ["--version"]).status === 0;
 
 /**
  * aria2 kept to loopback and to this torrent: no DHT, no local peer discovery, no peer exchange,
@@ -43,7 +43,7 @@ function aria2(args: string[], cleanup: Cleanup): ChildProcess {
   return child;
 }
 
-describe("the pilot and a desktop BitTorrent client (aria2, loopback)", { skip: !hasAria2 && "aria2c is not installed (.ci/run installs it)" }, () => {
+describe.skipIf(missing(ARIA2))("the pilot and a desktop BitTorrent client (aria2, loopback)", () => {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import parseTorrent from "parse-torrent";
 import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import parseTorrent from "parse-torrent";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
@@ -17,14 +17,14 @@ describe("npm run seed", () => {
   let manifestFile: string;
   let tracker: LocalTracker;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-seed-"));
     manifestFile = join(dir, "campaign.json");
     await copyFile("test/fixtures/campaign.json", manifestFile);
     tracker = await startLocalTracker(0);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await tracker.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -3,7 +3,7 @@
  * downloaders are all real; only the network is 127.0.0.1.
  */
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { Cleanup, download, makeTorrent, PILOT, PILOT_BYTES, sameAsPilot, startWebSeed } from "./swarm.ts";

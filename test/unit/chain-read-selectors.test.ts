@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { toFunctionSelector, type Abi, type AbiFunction } from "viem";
+import { describe, it } from "vitest";
+import { Interface, type FunctionFragment } from "ethers";
 import artifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
 import { SELECTORS } from "../../site/lib/chain-read.ts";
 
-const abi = artifact.abi as Abi;
+const abi = new Interface(artifact.abi);
 
-function abiFunction(name: string): AbiFunction {
-  const fn = abi.find((item): item is AbiFunction => item.type === "function" && item.name === name);
+function abiFunction(name: string): FunctionFragment {
+  const fn = abi.getFunction(name);
   assert.ok(fn, `CampaignEscrow has no function ${name}`);
   return fn;
 }
@@ -15,7 +15,7 @@ function abiFunction(name: string): AbiFunction {
 describe("chain-read selectors", () => {
   for (const [name, selector] of Object.entries(SELECTORS)) {
     it(`${name}() equals the compiled CampaignEscrow ABI's selector`, () => {
-      assert.equal(selector, toFunctionSelector(abiFunction(name)));
+      assert.equal(selector, abiFunction(name).selector);
     });
 
     it(`${name}() is a view without arguments returning one uint`, () => {

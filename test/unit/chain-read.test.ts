@@ -5,13 +5,11 @@
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
-import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from "viem";
-import { hardhat } from "viem/chains";
-import escrowArtifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
-import tokenArtifact from "../../artifacts/contracts/test/TestStablecoin.sol/TestStablecoin.json" with { type: "json" };
+import { JsonRpcProvider, Network } from "ethers";
+import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
 import {
   createChainReader,
   NoContractError,
@@ -20,12 +18,22 @@ import {
   WrongChainError,
 } from "../../site/lib/chain-read.ts";
 
+type Address = `0x${string}`;
+
 const DEPLOYER: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const BENEFICIARY: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const BACKERS: readonly Address[] = ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906"];
 const MIN_PLEDGE = 9_950_000n;
 /** An address no one deployed to. */
 const EMPTY: Address = "0x000000000000000000000000000000000000dEaD";
+
+/**
+ * An ethers provider for the Hardhat server at `url`: chain 31337 known up front (no chain id
+ * request before every call), one request per HTTP call, and fast polling for receipts.
+ */
+function localProvider(url: string): JsonRpcProvider {
+  return new JsonRpcProvider(url, Network.from(31337), { staticNetwork: true, batchMaxCount: 1, pollingInterval: 1 });
+}
 
 /** Starts an HTTP server and returns its URL. */
 async function listen(server: Server): Promise<string> {
@@ -51,44 +59,45 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
   const silent = createHttpServer(() => {});
   let silentUrl: string;
 
-  before(async () => {
+  beforeAll(async () => {
     server = await network.createServer("default", "127.0.0.1", 0);
     const { address, port } = await server.listen();
     url = `http://${address}:${port}`;
     deadUrl = await closedPortUrl();
     silentUrl = await listen(silent);
 
-    const transport = http(url);
-    const publicClient = createPublicClient({ chain: hardhat, transport });
-    const wallet = createWalletClient({ chain: hardhat, transport });
-    const deploy = async (artifact: { abi: unknown; bytecode: string }, args: readonly unknown[]) => {
-      const hash = await wallet.deployContract({
-        abi: artifact.abi as Abi,
-        bytecode: artifact.bytecode as Hex,
-        args,
-        account: DEPLOYER,
-      });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      assert.ok(receipt.contractAddress);
-      return receipt.contractAddress;
-    };
-    const send = async (to: Address, abi: unknown, functionName: string, args: readonly unknown[], account: Address) => {
-      const hash = await wallet.writeContract({ address: to, abi: abi as Abi, functionName, args, account, chain: hardhat });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      assert.equal(receipt.status, "success", `${functionName} from ${account} failed`);
-    };
+    // The server's dev accounts are unlocked: every transaction is an eth_sendTransaction.
+    const provider = localProvider(url);
+    try {
+      const deployer = await provider.getSigner(DEPLOYER);
+      const deployed = async (contract: { waitForDeployment(): Promise<unknown>; getAddress(): Promise<string> }) => {
+        await contract.waitForDeployment();
+        return (await contract.getAddress()) as Address;
+      };
+      const mined = async (sent: Promise<{ wait(): Promise<{ status: number | null } | null> }>, what: string) => {
+        const receipt = await (await sent).wait();
+        assert.equal(receipt?.status, 1, `${what} failed`);
+      };
 
-    token = await deploy(tokenArtifact, ["Test USD", "tUSD"]);
-    const latest = await publicClient.getBlock();
-    escrow = await deploy(escrowArtifact, [token, BENEFICIARY, 3, MIN_PLEDGE, latest.timestamp + 28n * 24n * 3600n]);
-    for (const backer of BACKERS) {
-      await send(token, tokenArtifact.abi, "mint", [backer, MIN_PLEDGE], backer);
-      await send(token, tokenArtifact.abi, "approve", [escrow, MIN_PLEDGE], backer);
-      await send(escrow, escrowArtifact.abi, "pledge", [MIN_PLEDGE], backer);
+      token = await deployed(await new TestStablecoin__factory(deployer).deploy("Test USD", "tUSD"));
+      const latest = await provider.getBlock("latest");
+      assert.ok(latest);
+      escrow = await deployed(
+        await new CampaignEscrow__factory(deployer).deploy(token, BENEFICIARY, 3, MIN_PLEDGE, BigInt(latest.timestamp) + 28n * 24n * 3600n),
+      );
+      for (const backer of BACKERS) {
+        const signer = await provider.getSigner(backer);
+        const coin = TestStablecoin__factory.connect(token, signer);
+        await mined(coin.mint(backer, MIN_PLEDGE), `mint from ${backer}`);
+        await mined(coin.approve(escrow, MIN_PLEDGE), `approve from ${backer}`);
+        await mined(CampaignEscrow__factory.connect(escrow, signer).pledge(MIN_PLEDGE), `pledge from ${backer}`);
+      }
+    } finally {
+      provider.destroy();
     }
   });
 
-  after(async () => {
+  afterAll(async () => {
     await server?.close();
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
@@ -104,11 +113,12 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
   });
 
   it("returns the latest block's timestamp and number", async () => {
-    const publicClient = createPublicClient({ chain: hardhat, transport: http(url) });
-    const block = await publicClient.getBlock();
+    const provider = localProvider(url);
+    const block = await provider.getBlock("latest").finally(() => provider.destroy());
+    assert.ok(block);
     const reading = await createChainReader({ rpcUrls: [url], chainId: 31337 }).readCampaign(escrow);
-    assert.equal(reading.blockTimestamp, block.timestamp);
-    assert.equal(reading.blockNumber, block.number);
+    assert.equal(reading.blockTimestamp, BigInt(block.timestamp));
+    assert.equal(reading.blockNumber, BigInt(block.number));
   });
 
   it("throws WrongChainError when the manifest names another chain", async () => {

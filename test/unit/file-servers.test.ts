@@ -11,7 +11,7 @@ import { request, createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { closeServer, listenOnLoopback, rangeRequested, sendRanged } from "../../scripts/lib/http.ts";
 import { fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
 import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
@@ -55,7 +55,7 @@ describe("the web seed", () => {
   let dir: string;
   let seed: WebSeed;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-videos-"));
     await writeFile(join(dir, "pilot.mp4"), BODY);
     await writeFile(join(dir, "holiday.mp4"), "the producer's own video");
@@ -63,7 +63,7 @@ describe("the web seed", () => {
     seed = await startWebSeed(join(dir, "pilot.mp4"));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await seed?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -94,7 +94,7 @@ describe("the site server", () => {
   let outside: string;
   let server: StaticServer;
 
-  before(async () => {
+  beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "peerpilot-root-"));
     outside = await mkdtemp(join(tmpdir(), "peerpilot-outside-"));
     await writeFile(join(outside, "id_ed25519"), "PRIVATE KEY");
@@ -108,7 +108,7 @@ describe("the site server", () => {
     server = await startStaticServer(root);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await server?.close();
     await rm(root, { recursive: true, force: true });
     await rm(outside, { recursive: true, force: true });
@@ -172,7 +172,7 @@ describe("Range handling (RFC 9110) on every server", () => {
   let gateway: TrustlessGateway;
   let urls: Record<string, string>;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-ranges-"));
     await writeFile(join(dir, "file.bin"), BODY);
     seed = await startWebSeed(join(dir, "file.bin"));
@@ -182,7 +182,7 @@ describe("Range handling (RFC 9110) on every server", () => {
     urls = { "web seed": seed.fileUrl, "site server": `${site.url}/file.bin`, "IPFS gateway": gateway.url(encoded.root) };
   });
 
-  after(async () => {
+  afterAll(async () => {
     await seed?.close();
     await site?.close();
     await gateway?.close();
@@ -214,12 +214,12 @@ describe("Range handling (RFC 9110) on every server", () => {
 describe("an aborted request releases what it holds", () => {
   let dir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-aborts-"));
     await writeFile(join(dir, "pilot.mp4"), pattern(LARGE));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@
  * sentence site/lib/progress-view.ts makes of it for the page carries that text.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { ChainReadError, createChainReader, RpcError, RpcUnreachableError } from "../../site/lib/chain-read.ts";
 import { errorText, type ProgressConfig } from "../../site/lib/progress-view.ts";
 import { CHANNELS, carriesPhishing, startHostileRpc, type Channel, type HostileRpc } from "../helpers/hostile-rpc.ts";
@@ -16,11 +16,11 @@ const ESCROW = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 describe("an RPC endpoint that answers with phishing text", () => {
   let rpc: HostileRpc;
 
-  before(async () => {
+  beforeAll(async () => {
     rpc = await startHostileRpc();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await rpc?.close();
   });
 

@@ -2,7 +2,7 @@
  * Gateway URLs and the gateway a page is served from (site/lib/ipfs-gateway.ts).
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { gatewayUrl, pathGatewayPrefix } from "../../site/lib/ipfs-gateway.ts";
 import { covers } from "../../scripts/lib/ipfs/credentials.ts";
 

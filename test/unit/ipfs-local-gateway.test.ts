@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { openAsBlob } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
@@ -25,7 +25,7 @@ describe("the test IPFS gateway", () => {
   let pilotCid: string;
   let siteCid: string;
 
-  before(async () => {
+  beforeAll(async () => {
     pilot = await readFile(PILOT);
     const file = await fileCars(await openAsBlob(PILOT));
     const site = await directoryCars(SITE);
@@ -35,7 +35,7 @@ describe("the test IPFS gateway", () => {
     for (const car of site.cars) await gateway.add(car);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await gateway?.close();
   });
 

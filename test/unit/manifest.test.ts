@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "vitest";
 import { ManifestError, parseManifest, parseManifestJson, type ManifestInput } from "../../site/lib/manifest.ts";
 import { manifestPath, readManifest } from "../../site/lib/manifest-file.ts";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
@@ -138,7 +138,10 @@ describe("parseManifest", () => {
   });
 
   it("names the source in the error message", () => {
-    assert.throws(() => parseManifest({}, "/srv/campaign.json"), /^ManifestError|Invalid campaign manifest \/srv\/campaign\.json:/);
+    assert.throws(
+      () => parseManifest({}, "/srv/campaign.json"),
+      (error: unknown) => error instanceof ManifestError && /^Invalid campaign manifest \/srv\/campaign\.json:\n/.test(error.message),
+    );
   });
 });
 
@@ -154,7 +157,7 @@ describe("parseManifestJson", () => {
 
 describe("readManifest", () => {
   const dirs: string[] = [];
-  after(async () => {
+  afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@
  * (JavaScript, @web3-storage/data-segment), only faster.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import * as ClientDefault from "@web3-storage/data-segment/multihash";
 import { PIECE_HASH_CODE, wasmPieceHasher } from "../../scripts/lib/ipfs/piece-hasher.ts";
 import { nonRepeatingBytes } from "../../scripts/lib/non-repeating-bytes.ts";

@@ -3,7 +3,7 @@
  * reading, and one plain sentence per kind of failed read.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import {
   NoContractError,
   RpcError,

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { ManifestError, parseManifest, type Manifest } from "../../site/lib/manifest.ts";
 import { publishedFilePath, readCaptionsFile, readTorrentFile } from "../../site/lib/manifest-file.ts";
 import { makeTorrent, PILOT } from "../pilot/swarm.ts";
@@ -30,13 +30,13 @@ describe("files a manifest names", () => {
   let manifest: Manifest;
   let outside: string;
 
-  before(async () => {
+  beforeAll(async () => {
     pilot = await writePilotManifest(["ws://127.0.0.1:9"], []);
     manifest = parseManifest(JSON.parse(await readFile(pilot.manifestFile, "utf8")));
     outside = await mkdtemp(join(tmpdir(), "peerpilot-outside-"));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await rm(pilot.dir, { recursive: true, force: true });
     await rm(outside, { recursive: true, force: true });
   });

@@ -4,7 +4,7 @@
  * a redactor that removes any run of a secret's characters (quoted, escaped or cut short).
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import * as Signer from "@storacha/client/principal/ed25519";
 import { readCredentials } from "../../scripts/lib/ipfs/credentials.ts";
 import { describeShape, redactSecrets, SECRET_ENV } from "../../scripts/lib/secrets.ts";

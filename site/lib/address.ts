@@ -1,0 +1,25 @@
+/**
+ * Address checks shared by the manifest and the producer CLIs. Stricter than ethers' own
+ * `isAddress`, which also takes ICAP addresses and hex without `0x`: a manifest or a command line
+ * names an address one way only, `0x` and 40 hex digits. Pure module: no Node or browser APIs.
+ */
+import { getAddress } from "ethers";
+
+/** `0x` followed by 40 hex digits, in any case. */
+export function isHexAddress(value: string): boolean {
+  return /^0x[0-9a-fA-F]{40}$/.test(value);
+}
+
+/**
+ * Whether a hex address (see {@link isHexAddress}) carries no checksum (all lowercase) or the
+ * right EIP-55 one. Any other mix of cases, all uppercase included, is taken for a typo. (ethers'
+ * `isAddress` and `getAddress` take an all-uppercase address as it is.)
+ */
+export function hasValidChecksum(value: string): boolean {
+  return value === value.toLowerCase() || getAddress(value.toLowerCase()) === value;
+}
+
+/** The EIP-55 checksummed form of a hex address. */
+export function checksumAddress(value: string): `0x${string}` {
+  return getAddress(value) as `0x${string}`;
+}
