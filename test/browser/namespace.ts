@@ -5,7 +5,9 @@
  * namespace, so no root is needed (Linux with unprivileged user namespaces).
  */
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 /** Fixed ports: a fresh namespace has them all free, and the site is built for them in advance. */
 export const NAMESPACE_PORTS = { tracker: 18_000, webSeed: 18_001, site: 18_080 } as const;
@@ -24,11 +26,22 @@ const SETUP = [
   "ip route add default dev v0",
 ].join(" && ");
 
+/**
+ * The environment for a command run under `unshare -r`: inside, the user is uid 0, so tools that
+ * keep per-user files in /tmp (tsx's /tmp/tsx-0/) would meet those of the machine's real root.
+ * A temporary folder of the user's own keeps them apart.
+ */
+export function namespaceEnv(parent = tmpdir()): NodeJS.ProcessEnv & { TMPDIR: string } {
+  return { ...process.env, TMPDIR: mkdtempSync(join(parent, "peerpilot-netns-")) };
+}
+
 /** Runs `tsx <script> ...args` inside a new network namespace; resolves with its stdout. */
 export function runInNamespace(script: string, args: string[], timeoutMs: number): Promise<string> {
+  const env = namespaceEnv();
   return new Promise((done, fail) => {
     const child = spawn("unshare", ["-rn", "bash", "-c", `${SETUP} && exec "$@"`, "_", resolve("node_modules/.bin/tsx"), script, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      env,
     });
     let stdout = "";
     let stderr = "";
@@ -40,6 +53,7 @@ export function runInNamespace(script: string, args: string[], timeoutMs: number
     }, timeoutMs);
     child.on("exit", (code) => {
       clearTimeout(timer);
+      rmSync(env.TMPDIR, { recursive: true, force: true });
       if (code === 0) done(stdout);
       else fail(new Error(`${script} in a network namespace exited with ${code}:\n${stderr}`));
     });

@@ -18,6 +18,7 @@ import { parseManifestJson, type Manifest } from "../../site/lib/manifest.ts";
 import * as Signer from "@storacha/client/principal/ed25519";
 import { runScript } from "../helpers/processes.ts";
 import { missing, NETWORK_NAMESPACES } from "../helpers/requirements.ts";
+import { namespaceEnv } from "../browser/namespace.ts";
 import { garbledShapes, secretRunsIn } from "../helpers/secrets.ts";
 import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 
@@ -99,7 +100,7 @@ describe("npm run pin (no service)", () => {
     const child = spawnSync(
       "unshare",
       ["-rn", resolve("node_modules/.bin/tsx"), "scripts/pin.ts", PILOT, "--offline", "--car-dir", join(dir, "car-nonet"), "--manifest", join(dir, "none.json")],
-      { encoding: "utf8", env: { ...process.env, ...NO_CREDENTIALS } },
+      { encoding: "utf8", env: { ...namespaceEnv(dir), ...NO_CREDENTIALS } },
     );
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /^root {5}bafy/m);
