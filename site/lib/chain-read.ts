@@ -3,17 +3,22 @@
  * page: `fetch`, one JSON-RPC batch per read, and hand-encoded calls to three argument-less
  * views (so no ABI coder, no wallet library, no ethers in the browser bundle).
  *
- * A read tries the manifest's RPC URLs in order, each with a timeout. Before trusting an
+ * A reader tries the manifest's RPC URLs starting at one picked at random, then the others in
+ * order after it (see {@link endpointOrder}), each with a timeout: many pages spread their reads
+ * over every endpoint instead of all asking the first. Before trusting an
  * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)
  * and that the escrow address holds code (`eth_getCode`); both checks ride in the same batch
  * as the first read, so every read is one round trip.
  *
  * Every error this module throws is in its own words: what failed, the endpoint's host, the HTTP
- * status number, the JSON-RPC error code. No text an endpoint sends (its error messages, its HTTP
+ * status number (429 also as "rate limited"), the JSON-RPC error code, the number of seconds a
+ * `Retry-After` header asks for. No text an endpoint sends (its error messages, its HTTP
  * reason phrase, a malformed result) is ever copied into an error, because the page shows these
  * errors to fans and an RPC endpoint must not be able to write on the campaign page. Endpoints
  * are named by host only: an RPC URL's path or query may hold an API key.
  */
+
+import { endpointOrder } from "./poll-schedule.ts";
 
 export type Hex = `0x${string}`;
 
@@ -45,7 +50,7 @@ export interface CampaignReading {
 }
 
 export interface ChainReaderOptions {
-  /** Tried in order for every read. */
+  /** Every read tries them all: from one chosen at random when the reader is made, then in order after it. */
   rpcUrls: readonly string[];
   /** The chain the manifest names; an endpoint serving another one is refused. */
   chainId: number;
@@ -53,6 +58,8 @@ export interface ChainReaderOptions {
   timeoutMs?: number;
   /** Injectable for tests; default the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Picks the first endpoint; injectable for tests, default `Math.random`. */
+  random?: () => number;
 }
 
 export interface ChainReader {
@@ -94,16 +101,22 @@ export interface EndpointFailure {
   /** See {@link endpointHost}. */
   host: string;
   reason: string;
+  /** Whole seconds the endpoint asked to wait (an HTTP `Retry-After` in seconds), when it did. */
+  retryAfterSeconds?: number;
 }
 
 /** No endpoint gave a usable answer (network error, timeout, HTTP error, not JSON-RPC). */
 export class RpcUnreachableError extends ChainReadError {
   readonly failures: readonly EndpointFailure[];
+  /** The longest `Retry-After` any endpoint sent, in seconds; `undefined` when none did. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(failures: readonly EndpointFailure[]) {
     const list = failures.map((f) => `${f.host} (${f.reason})`).join("; ");
     super(`no RPC endpoint answered: ${list}`);
     this.name = "RpcUnreachableError";
     this.failures = failures;
+    const asked = failures.flatMap((f) => (f.retryAfterSeconds === undefined ? [] : [f.retryAfterSeconds]));
+    this.retryAfterSeconds = asked.length === 0 ? undefined : Math.max(...asked);
   }
 }
 
@@ -158,7 +171,24 @@ export class RpcError extends ChainReadError {
 }
 
 /** A transport-level failure of one endpoint: worth trying the next. Its message is ours alone. */
-class EndpointUnusable extends Error {}
+class EndpointUnusable extends Error {
+  /** See {@link EndpointFailure.retryAfterSeconds}. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A `Retry-After` header's delay in whole seconds, read as a number and nothing else (the
+ * HTTP-date form and anything malformed are ignored), so no text of the endpoint's is kept.
+ */
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get("retry-after")?.trim() ?? "";
+  const seconds = /^\d{1,9}$/.test(value) ? Number(value) : 0;
+  return seconds > 0 ? seconds : undefined;
+}
 
 interface RpcCall {
   method: string;
@@ -193,8 +223,9 @@ function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number
 
 /** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
 export function createChainReader(options: ChainReaderOptions): ChainReader {
-  const { rpcUrls, chainId } = options;
-  if (rpcUrls.length === 0) throw new RangeError("createChainReader needs at least one RPC URL");
+  const { chainId } = options;
+  if (options.rpcUrls.length === 0) throw new RangeError("createChainReader needs at least one RPC URL");
+  const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   /** Endpoints that reported the right chain id. */
@@ -228,7 +259,10 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
         throw new EndpointUnusable(describeFetchError(error, timedOut, timeoutMs));
       }
       // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
-      if (!response.ok) throw new EndpointUnusable(`HTTP ${response.status}`);
+      if (!response.ok) {
+        const status = response.status === 429 ? "HTTP 429, rate limited" : `HTTP ${response.status}`;
+        throw new EndpointUnusable(status, retryAfter(response));
+      }
       try {
         payload = await response.json();
       } catch (error) {
@@ -300,8 +334,10 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
         try {
           return await readFrom(url, escrow);
         } catch (error) {
-          if (error instanceof EndpointUnusable) failures.push({ host: endpointHost(url), reason: error.message });
-          else if (error instanceof ChainReadError) {
+          if (error instanceof EndpointUnusable) {
+            const { message: reason, retryAfterSeconds } = error;
+            failures.push({ host: endpointHost(url), reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+          } else if (error instanceof ChainReadError) {
             // The endpoint answered, but not usefully (wrong chain, no code, an RPC error):
             // another endpoint may still do better; if none does, this is the error to report.
             answered ??= error;

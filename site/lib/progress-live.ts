@@ -1,14 +1,21 @@
 /**
  * The live part of the Progress component, loaded on demand by its tiny inline script: reads
- * the escrow every {@link POLL_MS} while the tab is visible and copies the figures into the
- * page. Only figures that changed are written, so the polite live regions speak only when
- * something happened; the countdown is outside them and never announced.
+ * the escrow while the tab is visible, at the pace site/lib/poll-schedule.ts sets (every 15 s
+ * while figures change, down to once a minute while they do not, backing off on errors), and
+ * copies the figures into the page. Only figures that changed are written, so the polite live
+ * regions speak only when something happened; the countdown is outside them and never announced.
  */
-import { createChainReader, type CampaignReading } from "./chain-read.ts";
+import { createChainReader, RpcUnreachableError, type CampaignReading } from "./chain-read.ts";
+import { INITIAL_POLL_STATE, nextPoll, POLL_MS, type PollOutcome } from "./poll-schedule.ts";
 import { errorText, NOT_READ, parseProgressConfig, readingView, timeLeftText } from "./progress-view.ts";
 
-export const POLL_MS = 15_000;
+export { POLL_MS };
 const TICK_MS = 1_000;
+
+/** Whether a reading's figures differ from the previous one's (the block's clock aside). */
+function changed(before: CampaignReading | undefined, after: CampaignReading): boolean {
+  return before === undefined || before.state !== after.state || before.backers !== after.backers || before.totalPledged !== after.totalPledged;
+}
 
 /** Sets `element`'s text only when it differs (an identical write would still be announced). */
 function setText(element: Element | null, text: string): void {
@@ -26,6 +33,9 @@ export function startProgress(root: HTMLElement): () => void {
   /** `Date.now()` when `reading` arrived: chain time advances from there. */
   let readAt = 0;
   let lastAttempt = 0;
+  /** When the next read is due, counted from `lastAttempt`. */
+  let delayMs = 0;
+  let pollState = INITIAL_POLL_STATE;
   let inFlight = false;
   let stopped = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,7 +59,7 @@ export function startProgress(root: HTMLElement): () => void {
   }
 
   function showError(error: unknown): void {
-    setText(field("message"), errorText(config, error, POLL_MS / 1000));
+    setText(field("message"), errorText(config, error, delayMs / 1000));
     if (reading === undefined) {
       // Nothing to show yet: say so instead of an endless "loading".
       for (const name of ["state", "backers", "total"]) setText(field(name), NOT_READ);
@@ -64,28 +74,39 @@ export function startProgress(root: HTMLElement): () => void {
     lastAttempt = Date.now();
     try {
       const r = await reader.readCampaign(config.escrow);
+      next({ ok: true, changed: changed(reading, r) });
       reading = r;
       readAt = Date.now();
       show(r);
       tick();
     } catch (error) {
+      const seconds = error instanceof RpcUnreachableError ? error.retryAfterSeconds : undefined;
+      next({ ok: false, retryAfterMs: seconds === undefined ? undefined : seconds * 1000 });
       showError(error);
     } finally {
       inFlight = false;
-      schedule(POLL_MS);
+      schedule(delayMs);
     }
   }
 
-  function schedule(delayMs: number): void {
+  /** Sets when the next read is due after `outcome`. */
+  function next(outcome: PollOutcome): void {
+    ({ delayMs, state: pollState } = nextPoll(pollState, outcome, Math.random));
+  }
+
+  function schedule(ms: number): void {
     clearTimeout(pollTimer);
-    pollTimer = stopped || document.hidden ? undefined : setTimeout(() => void poll(), delayMs);
+    pollTimer = stopped || document.hidden ? undefined : setTimeout(() => void poll(), ms);
   }
 
   function resume(): void {
     clearInterval(tickTimer);
     tick();
     tickTimer = setInterval(tick, TICK_MS);
-    if (!inFlight) schedule(Math.max(0, lastAttempt + POLL_MS - Date.now()));
+    // A fan coming back reads as soon as the healthy pace allows, whatever the idle slow-down;
+    // a backoff after failures is kept.
+    const due = pollState.failures > 0 ? delayMs : Math.min(delayMs, POLL_MS);
+    if (!inFlight) schedule(Math.max(0, lastAttempt + due - Date.now()));
   }
 
   function pause(): void {
