@@ -10,6 +10,7 @@
  * pledge and the release are real transactions, checked for success.
  */
 import { concat, keccak256, toBeHex, toQuantity, zeroPadValue } from "ethers";
+import type { Hex } from "../site/lib/address.ts";
 import { network } from "hardhat";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../ignition/modules/CampaignEscrow.ts";
 import { formatInt, markdownTable } from "./bench/stats.ts";
@@ -29,8 +30,6 @@ const ALLOWANCES_SLOT = 1n;
 const PLEDGE_GAS_LIMIT = 150_000n;
 /** Pledges mined per block: far fewer state-root computations than one block per transaction. */
 const PLEDGES_PER_BLOCK = 1_000;
-
-type Hex = `0x${string}`;
 
 /**
  * Storage slot of entry `key` in a `mapping(address => …)` at `slot` (a slot number, or the slot

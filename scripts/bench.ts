@@ -14,7 +14,7 @@ Measures and prints (all sections unless --only):
   gas      gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
   torrent  seeder hashing speed vs sha1sum (1 GiB file), Node-to-Node TCP and WebRTC throughput
   ipfs     local CID + CAR encoding of a 1 GiB file vs sha256sum, and its peak memory
-  player   click-to-first-frame with a seeding peer (WebRTC, network namespace; needs root) and
+  player   click-to-first-frame with a seeding peer (WebRTC, in an unprivileged network namespace: unshare -rn) and
            with the web seed alone, share of bytes from peers, Node-to-browser throughput
 
 Options:

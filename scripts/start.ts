@@ -10,6 +10,7 @@ import { basename, resolve } from "node:path";
 import { parseUnits } from "ethers";
 import LocalStablecoinModule from "../ignition/modules/LocalStablecoin.ts";
 import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
+import type { Address } from "../site/lib/address.ts";
 import { writeManifest } from "../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type ManifestInput } from "../site/lib/manifest.ts";
 import { buildSite } from "./lib/build-site.ts";
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
       defaultSender: deployer.address,
       deploymentId: `${LOCAL_DEPLOYMENT_PREFIX}stablecoin`,
     });
-    const token = (await stablecoin.getAddress()) as `0x${string}`;
+    const token = (await stablecoin.getAddress()) as Address;
     const deployed = await deployEscrow(connection, {
       token,
       beneficiary: beneficiary.address,

@@ -6,7 +6,8 @@
 import { keccak256, toBeHex, Wallet, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
-import { permitTypedData, splitSignature, type Address } from "../../site/lib/permit.ts";
+import type { Address } from "../../site/lib/address.ts";
+import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
 import type { TestStablecoin } from "../../types/ethers-contracts/index.ts";
 import { formatInt, markdownTable, median } from "./stats.ts";
 

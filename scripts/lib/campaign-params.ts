@@ -3,14 +3,14 @@
  * escrow's constructor values, with an error per bad value that says what was expected.
  */
 import { parseUnits } from "ethers";
-import { checksumAddress, hasValidChecksum, isHexAddress } from "../../site/lib/address.ts";
+import { checksumAddress, hasValidChecksum, isHexAddress, type Address } from "../../site/lib/address.ts";
 import { UserError } from "./cli.ts";
 
 export const MAX_GOAL_BACKERS = 2 ** 32 - 1;
 const SECONDS = { m: 60, h: 3_600, d: 86_400, w: 604_800 } as const;
 
 /** A checksummed, non-zero address, or a UserError naming `what`. */
-export function parseAddress(value: string | undefined, what: string): `0x${string}` {
+export function parseAddress(value: string | undefined, what: string): Address {
   if (value === undefined || value === "") throw new UserError(`${what} is required (a 0x-prefixed address).`);
   if (!isHexAddress(value)) throw new UserError(`${what} "${value}" is not a 0x-prefixed 20-byte hex address.`);
   if (!hasValidChecksum(value)) {

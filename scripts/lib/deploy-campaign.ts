@@ -6,11 +6,10 @@
 import { Contract, type Provider } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import CampaignEscrowModule from "../../ignition/modules/CampaignEscrow.ts";
+import type { Address } from "../../site/lib/address.ts";
 import type { Manifest } from "../../site/lib/manifest.ts";
 import { EXIT, UserError } from "./cli.ts";
 import { assertDeadlineAhead, MAX_GOAL_BACKERS } from "./campaign-params.ts";
-
-type Address = `0x${string}`;
 
 /** The three ERC-20 metadata views read before a deployment. */
 const ERC20_METADATA_ABI = [

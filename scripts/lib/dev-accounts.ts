@@ -3,6 +3,7 @@
  * never send real funds to them.
  */
 import { HDNodeWallet } from "ethers";
+import type { Address, Hex } from "../../site/lib/address.ts";
 
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 export const DEV_ACCOUNT_COUNT = 20;
@@ -11,8 +12,8 @@ const DEV_PATH = "m/44'/60'/0'/0";
 
 export interface DevAccount {
   index: number;
-  address: `0x${string}`;
-  privateKey: `0x${string}`;
+  address: Address;
+  privateKey: Hex;
 }
 
 /** The parent node of every dev account, derived once (the mnemonic's seed costs a PBKDF2). */
@@ -22,7 +23,7 @@ let parent: HDNodeWallet | undefined;
 export function devAccount(index: number): DevAccount {
   parent ??= HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, DEV_PATH);
   const wallet = parent.deriveChild(index);
-  return { index, address: wallet.address as `0x${string}`, privateKey: wallet.privateKey as `0x${string}` };
+  return { index, address: wallet.address as Address, privateKey: wallet.privateKey as Hex };
 }
 
 /** Roles on the local chain. */

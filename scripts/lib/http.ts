@@ -14,6 +14,11 @@ import { EXIT, UserError } from "./cli.ts";
 /** Sent with every file: a browser must not guess another type than the one we name. */
 export const NO_SNIFF = { "X-Content-Type-Options": "nosniff" } as const;
 
+/** Answers with `status` and a one-line plain-text body (our own words), plus `headers`. */
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...NO_SNIFF, ...headers }).end(`${text}\n`);
+}
+
 /** The Content-Type of a file, by its name's extension (`application/octet-stream` if unknown). */
 export function contentTypeFor(name: string): string {
   const ext = extname(name);

@@ -13,18 +13,14 @@ import { realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { basename, dirname, join, normalize, resolve } from "node:path";
 import send from "send";
-import { relativeInside } from "../../site/lib/path-inside.ts";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, NO_SNIFF, rangeRequested } from "./http.ts";
+import { isInside } from "../../site/lib/path-inside.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, NO_SNIFF, rangeRequested, sendText } from "./http.ts";
 
 export interface StaticServer {
   server: Server;
   /** e.g. http://127.0.0.1:4321 */
   url: string;
   close(): Promise<void>;
-}
-
-function refuse(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...NO_SNIFF }).end(`${text}\n`);
 }
 
 /** `/a%20b/c` → `a b/c`, or `undefined` when it is not a valid path. */
@@ -35,9 +31,6 @@ function decodedPath(url: string | undefined): string | undefined {
     return undefined;
   }
 }
-
-/** Whether `path` is `root` or lies inside it. */
-const isInside = (root: string, path: string) => relativeInside(root, path) !== undefined;
 
 /**
  * Whether the file a request names resolves, symlinks followed, to a path inside `realRoot`. A
@@ -72,7 +65,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, path:
     .on("error", (error: { status?: number; headers?: Record<string, string> }) => {
       const status = error.status ?? 500;
       for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
-      refuse(res, status, status === 404 ? "not found" : status === 416 ? "range not satisfiable" : "cannot serve this file");
+      sendText(res, status, status === 404 ? "not found" : status === 416 ? "range not satisfiable" : "cannot serve this file");
     })
     .pipe(res);
 }
@@ -80,16 +73,16 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, path:
 function handleRequest(req: IncomingMessage, res: ServerResponse, answer: (path: string) => Promise<void>): void {
   if (answerCors(req, res)) return;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    res.writeHead(405, { Allow: "GET, HEAD, OPTIONS", ...NO_SNIFF }).end();
+    sendText(res, 405, "only GET and HEAD", { Allow: "GET, HEAD, OPTIONS" });
     return;
   }
   const path = decodedPath(req.url);
   if (path === undefined || path.includes("\0")) {
-    refuse(res, 400, "bad path");
+    sendText(res, 400, "bad path");
     return;
   }
   answer(path).catch(() => {
-    if (!res.headersSent) refuse(res, 500, "cannot serve this file");
+    if (!res.headersSent) sendText(res, 500, "cannot serve this file");
     else res.destroy();
   });
 }
@@ -107,7 +100,7 @@ export async function startStaticServer(root: string, port = 0): Promise<StaticS
     (req, res) =>
       handleRequest(req, res, async (path) => {
         if (!(await staysInside(realRoot, path))) {
-          refuse(res, 404, "not found");
+          sendText(res, 404, "not found");
           return;
         }
         sendFile(req, res, realRoot, path, "ignore");
@@ -135,7 +128,7 @@ export async function startWebSeed(file: string, port = 0): Promise<WebSeed> {
     (req, res) =>
       handleRequest(req, res, async (path) => {
         if (path !== servedAs) {
-          refuse(res, 404, "not found");
+          sendText(res, 404, "not found");
           return;
         }
         sendFile(req, res, dirname(real), basename(real), "allow");

@@ -5,6 +5,11 @@
  */
 import { getAddress } from "ethers";
 
+/** A 0x-prefixed hex string. */
+export type Hex = `0x${string}`;
+/** A 0x-prefixed 20-byte address. */
+export type Address = Hex;
+
 /** `0x` followed by 40 hex digits, in any case. */
 export function isHexAddress(value: string): boolean {
   return /^0x[0-9a-fA-F]{40}$/.test(value);
@@ -20,6 +25,6 @@ export function hasValidChecksum(value: string): boolean {
 }
 
 /** The EIP-55 checksummed form of a hex address. */
-export function checksumAddress(value: string): `0x${string}` {
-  return getAddress(value) as `0x${string}`;
+export function checksumAddress(value: string): Address {
+  return getAddress(value) as Address;
 }

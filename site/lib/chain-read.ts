@@ -18,9 +18,8 @@
  * are named by host only: an RPC URL's path or query may hold an API key.
  */
 
+import type { Hex } from "./address.ts";
 import { endpointOrder } from "./poll-schedule.ts";
-
-export type Hex = `0x${string}`;
 
 /**
  * 4-byte selectors of the escrow views read here. A unit test checks them against the

@@ -4,7 +4,7 @@
 import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import parseTorrent from "parse-torrent";
-import { relativeInside } from "./path-inside.ts";
+import { fileInside } from "./path-inside.ts";
 import { ManifestError, parseManifest, parseManifestJson, type Manifest, type ManifestInput } from "./manifest.ts";
 
 /** The environment variable that names the manifest file; defaults to `campaign.json`. */
@@ -54,8 +54,7 @@ export async function publishedFilePath(manifestFile: string, path: string, fiel
       error.code === "ENOENT" ? `${field}: file not found: ${path} (relative to the manifest's folder ${folder})` : `${field}: cannot read ${path}: ${error.code ?? error.message}`,
     ]);
   });
-  const rel = relativeInside(folder, target);
-  if (rel === undefined || rel === "") {
+  if (fileInside(folder, target) === undefined) {
     throw new ManifestError(manifestFile, [`${field}: ${path} leads to ${target}, outside the manifest's folder ${folder} (a symlink?): the site publishes only files inside it`]);
   }
   return target;

@@ -4,11 +4,7 @@
  * and by the wallet code of the site.
  */
 import { Signature } from "ethers";
-
-/** A 0x-prefixed hex string. */
-export type Hex = `0x${string}`;
-/** A 0x-prefixed 20-byte address. */
-export type Address = Hex;
+import type { Address, Hex } from "./address.ts";
 
 export const PERMIT_TYPES = {
   Permit: [

@@ -9,7 +9,6 @@ import { createChainReader, RpcUnreachableError, type CampaignReading } from "./
 import { INITIAL_POLL_STATE, nextPoll, POLL_MS, type PollOutcome } from "./poll-schedule.ts";
 import { errorText, NOT_READ, parseProgressConfig, readingView, timeLeftText } from "./progress-view.ts";
 
-export { POLL_MS };
 const TICK_MS = 1_000;
 
 /** Whether a reading's figures differ from the previous one's (the block's clock aside). */

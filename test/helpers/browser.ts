@@ -7,6 +7,9 @@ import { chromium, type Browser } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** How to get the Chromium these tests drive. */
+export const CHROMIUM_INSTALL = "apt-get install chromium (Debian, Ubuntu; .ci/run does), or npx playwright install chromium and set CHROMIUM_PATH";
+
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -22,9 +25,7 @@ export const CHROMIUM_ARGS = [
 
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH.`,
-    );
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}.`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

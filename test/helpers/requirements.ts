@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { CHROMIUM_PATH } from "./browser.ts";
+import { CHROMIUM_INSTALL, CHROMIUM_PATH } from "./browser.ts";
 
 export interface Requirement {
   /** What is needed, e.g. "Chromium". */
@@ -20,7 +20,7 @@ export interface Requirement {
 export const CHROMIUM: Requirement = {
   what: `Chromium (${CHROMIUM_PATH})`,
   available: () => existsSync(CHROMIUM_PATH),
-  install: "apt-get install chromium (Debian, Ubuntu), or npx playwright install chromium and set CHROMIUM_PATH",
+  install: CHROMIUM_INSTALL,
 };
 
 export const ARIA2: Requirement = {

@@ -17,8 +17,7 @@ import {
   RpcUnreachableError,
   WrongChainError,
 } from "../../site/lib/chain-read.ts";
-
-type Address = `0x${string}`;
+import type { Address } from "../../site/lib/address.ts";
 
 const DEPLOYER: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const BENEFICIARY: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

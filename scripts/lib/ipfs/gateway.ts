@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { Readable } from "node:stream";
 import { exporter, type UnixFSEntry } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged } from "../http.ts";
+import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged, sendText } from "../http.ts";
 import { gatewayUrl } from "../../../site/lib/ipfs-gateway.ts";
 import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource } from "./car-blockstore.ts";
 
@@ -54,10 +54,6 @@ class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers }).end(`${text}\n`);
 }
 
 /** `inline; filename="…"`, with an ASCII fallback and the exact name in `filename*` (RFC 6266). */

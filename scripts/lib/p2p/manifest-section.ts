@@ -8,7 +8,7 @@ import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { Manifest } from "../../../site/lib/manifest.ts";
 import { isWebVtt } from "../../../site/lib/manifest-file.ts";
-import { relativeInside } from "../../../site/lib/path-inside.ts";
+import { fileInside } from "../../../site/lib/path-inside.ts";
 import { UserError } from "../cli.ts";
 import type { Seeder } from "./seeder.ts";
 
@@ -32,8 +32,8 @@ export async function torrentSection(
   options: TorrentSectionOptions,
 ): Promise<NonNullable<Manifest["torrent"]>> {
   const folder = dirname(resolve(manifestPath));
-  const torrentFile = relativeInside(folder, resolve(torrentPath));
-  if (torrentFile === undefined || torrentFile === "") {
+  const torrentFile = fileInside(folder, resolve(torrentPath));
+  if (torrentFile === undefined) {
     throw new UserError(`the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`);
   }
   let captions: NonNullable<Manifest["torrent"]>["captions"];
@@ -41,8 +41,8 @@ export async function torrentSection(
     if (!isWebVtt(await readFile(options.captions.file))) {
       throw new UserError(`captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`);
     }
-    let file = relativeInside(folder, resolve(options.captions.file));
-    if (file === undefined || file === "") {
+    let file = fileInside(folder, resolve(options.captions.file));
+    if (file === undefined) {
       file = basename(options.captions.file);
       await copyFile(options.captions.file, resolve(folder, file));
     }
