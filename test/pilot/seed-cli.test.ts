@@ -47,6 +47,31 @@ describe("npm run seed", () => {
     assert.match(result.stderr, /captions file not found: .*no-such\.vtt/);
   });
 
+  it("refuses captions that are not WebVTT, naming them, with exit code 2 and the manifest untouched", async () => {
+    const srt = join(dir, "captions.srt");
+    await writeFile(srt, "1\n00:00:01,000 --> 00:00:02,000\nHello\n");
+    const before = await readFile(manifestFile, "utf8");
+    const result = await runScript("seed.ts", [PILOT, "--captions", srt, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /captions file .*captions\.srt is not WebVTT/);
+    assert.equal(await readFile(manifestFile, "utf8"), before);
+  });
+
+  it("refuses a .torrent path outside the manifest's folder, with exit code 2 and the manifest untouched", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "peerpilot-elsewhere-"));
+    try {
+      const before = await readFile(manifestFile, "utf8");
+      const out = join(outside, "pilot.torrent");
+      const result = await runScript("seed.ts", [PILOT, "--out", out, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /the \.torrent must be written inside the manifest's folder/);
+      assert.equal(await readFile(manifestFile, "utf8"), before);
+      await assert.rejects(readFile(out), { code: "ENOENT" });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a malformed manifest, naming the bad field, with exit code 2", async () => {
     const broken = join(dir, "broken.json");
     const data = JSON.parse(await readFile(manifestFile, "utf8"));

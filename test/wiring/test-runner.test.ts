@@ -38,6 +38,12 @@ describe("npm test's closing line and exit code", () => {
     assert.deepEqual(await runFixture("cannot-load"), { code: 1, closing: "0 passed, 1 failed" });
   });
 
+  it("refuse an unknown --only, naming it, with exit code 2", async () => {
+    const result = await runScript("test.ts", ["--no-checks", "--only", "jest"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--only "jest": expected solidity or vitest/);
+  });
+
   it("take the Solidity runner's own counts (hardhat test solidity)", async () => {
     const counts = await runCounted(resolve("node_modules/.bin/hardhat"), ["test", "solidity", "--grep", "test_constructorRefusesTheZero"]);
     assert.deepEqual(counts, { passed: 2, failed: 0, skipped: 0 });
