@@ -75,6 +75,14 @@ export const chainSchema = z.strictObject({
   rpcUrls: z.array(httpUrl).min(1),
   /** Block explorer base URL, e.g. for links to the escrow. */
   explorerUrl: httpUrl.optional(),
+  /** The chain's gas currency, as a wallet adds the chain (EIP-3085 `nativeCurrency`). */
+  nativeCurrency: z
+    .strictObject({
+      name: z.string().min(1),
+      symbol: z.string().min(2).max(6),
+      decimals: z.int().min(0).max(36),
+    })
+    .default({ name: "Ether", symbol: "ETH", decimals: 18 }),
 });
 
 const trackerUrl = z.url({ protocol: /^(wss?|https?|udp)$/, error: "expected a ws(s)://, http(s):// or udp:// tracker URL" });
@@ -104,6 +112,8 @@ export const torrentSchema = z.strictObject({
   webSeeds: z.array(httpUrl),
   /** STUN/TURN servers the browser player uses for WebRTC. Empty: host candidates only. */
   iceServers: z.array(iceServerSchema).default([]),
+  /** The poster frame (JPEG, PNG or WebP) the player shows before play, relative to the manifest file; the site build publishes it. */
+  poster: publishedFile.optional(),
   /** WebVTT captions, relative to the manifest file; the site build publishes them. */
   captions: z
     .strictObject({

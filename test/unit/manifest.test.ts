@@ -130,6 +130,22 @@ describe("parseManifest", () => {
     assertProblems(() => parseManifest(data), ["chain.rpcUrls.0: expected an http(s) URL"]);
   });
 
+  it("gives the chain Ether (ETH, 18 decimals) as its gas currency when the manifest names none", () => {
+    assert.deepEqual(parseManifest(fixtureCopy()).chain.nativeCurrency, { name: "Ether", symbol: "ETH", decimals: 18 });
+  });
+
+  it("keeps the gas currency the manifest names, for wallets adding the chain", () => {
+    const data = fixtureCopy();
+    data.chain.nativeCurrency = { name: "POL", symbol: "POL", decimals: 18 };
+    assert.deepEqual(parseManifest(data).chain.nativeCurrency, { name: "POL", symbol: "POL", decimals: 18 });
+  });
+
+  it("rejects a gas currency symbol longer than the 6 characters EIP-3085 allows", () => {
+    const data = fixtureCopy();
+    data.chain.nativeCurrency = { name: "Ether", symbol: "ETHEREUM", decimals: 18 };
+    assertProblems(() => parseManifest(data), [/^chain\.nativeCurrency\.symbol: /]);
+  });
+
   it("lists every bad field, not just the first", () => {
     const data = fixtureCopy();
     data.escrow.address = "0x1234";
