@@ -3,11 +3,12 @@
  * 6-decimals permit stablecoin), measured from receipts on Hardhat's in-process EVM, and the
  * cost of one pledge in USD on L1 and on an L2.
  */
-import { keccak256, toBeHex, Wallet, type ContractTransactionResponse } from "ethers";
+import { Contract, keccak256, toBeHex, Wallet, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
 import type { Address } from "../../site/lib/address.ts";
-import { permitTypedData, splitSignature } from "../../site/lib/permit.ts";
+import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
+import { permitTypedData, readPermitDomain, splitSignature } from "../../site/lib/permit.ts";
 import type { TestStablecoin } from "../../types/ethers-contracts/index.ts";
 import { formatInt, markdownTable, median } from "./stats.ts";
 
@@ -60,12 +61,13 @@ export async function measureGas(): Promise<GasSamples> {
   const reference = await deployCampaign("TestStablecoin", REFERENCE_GOAL_BACKERS);
   const { token, escrow } = reference;
   const { chainId } = await ethers.provider.getNetwork();
+  const tokenAddress = (await token.getAddress()) as Address;
+  const domain = await readPermitDomain(new Contract(tokenAddress, TOKEN_ABI, ethers.provider), chainId, tokenAddress);
+  if (domain === undefined) throw new Error("the test token has no permit domain");
   const signPermit = async (owner: Backer, value: bigint, deadline: bigint) => {
     const nonce = await token.nonces(owner.address);
     const typedData = permitTypedData({
-      tokenName: "Test USD",
-      chainId: Number(chainId),
-      token: (await token.getAddress()) as Address,
+      domain,
       owner: owner.address,
       spender: reference.escrowAddress,
       value,

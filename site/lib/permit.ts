@@ -3,8 +3,9 @@
  * signature split into the (v, r, s) the contract takes. Used by the tests and benchmarks now,
  * and by the wallet code of the site.
  */
-import { Signature } from "ethers";
+import { isError, Signature, TypedDataEncoder, ZeroAddress, type Contract, type TypedDataDomain } from "ethers";
 import type { Address, Hex } from "./address.ts";
+import { isRevert } from "./back/errors.ts";
 
 export const PERMIT_TYPES = {
   Permit: [
@@ -17,10 +18,8 @@ export const PERMIT_TYPES = {
 } as const;
 
 export interface PermitRequest {
-  /** The token's EIP-712 domain name (its `name()` for OpenZeppelin's ERC20Permit). */
-  tokenName: string;
-  chainId: number;
-  token: Address;
+  /** The token's EIP-712 domain: {@link readPermitDomain}. */
+  domain: TypedDataDomain;
   owner: Address;
   spender: Address;
   value: bigint;
@@ -34,12 +33,66 @@ export interface PermitRequest {
  */
 export function permitTypedData(request: PermitRequest) {
   return {
-    domain: { name: request.tokenName, version: "1", chainId: request.chainId, verifyingContract: request.token },
+    domain: { ...request.domain },
     // A fresh, mutable copy: ethers takes `Record<string, TypedDataField[]>`.
     types: { Permit: PERMIT_TYPES.Permit.map((field) => ({ ...field })) },
     primaryType: "Permit" as const,
     message: { owner: request.owner, spender: request.spender, value: request.value, nonce: request.nonce, deadline: request.deadline },
   };
+}
+
+/** A call the token does not implement: it reverts, or returns nothing where a value was expected. */
+function isMissingFunction(error: unknown): boolean {
+  return isError(error, "BAD_DATA") || isRevert(error);
+}
+
+/** EIP-5267's `fields` bits, in the order of `eip712Domain()`'s results. */
+const DOMAIN_FIELDS = ["name", "version", "chainId", "verifyingContract", "salt"] as const;
+
+/**
+ * The token's EIP-712 domain for permits, or undefined when it has no EIP-2612 permit (no
+ * `nonces()` or `DOMAIN_SEPARATOR()`) or when no domain this can build matches its
+ * `DOMAIN_SEPARATOR()` (a signature would be refused: use approve instead). The domain comes from
+ * EIP-5267's `eip712Domain()` where the token has it (OpenZeppelin 5), else from `name()` and
+ * `version()` ("1" when there is no `version()`; USDC's is "2"). An RPC failure is thrown, not
+ * taken for a missing permit.
+ * @param token A contract over site/lib/back/escrow-abi.ts's TOKEN_ABI.
+ */
+export async function readPermitDomain(token: Contract, chainId: number | bigint, address: Address): Promise<TypedDataDomain | undefined> {
+  let separator: string;
+  try {
+    [separator] = await Promise.all([token.getFunction("DOMAIN_SEPARATOR").staticCall(), token.getFunction("nonces").staticCall(ZeroAddress)]);
+  } catch (error) {
+    if (isMissingFunction(error)) return undefined;
+    throw error;
+  }
+  let domain: TypedDataDomain | undefined;
+  // A narrower ABI without these functions is read through the fallbacks.
+  const has = (name: string) => token.interface.getFunction(name) !== null;
+  if (has("eip712Domain")) try {
+    const result: unknown[] = await token.getFunction("eip712Domain").staticCall();
+    // Extensions (result[6]) change the domain in ways EIP-5267 leaves to each extension: unsupported.
+    if ((result[6] as unknown[]).length > 0) return undefined;
+    const fields = Number(result[0]);
+    const read: Record<string, unknown> = {};
+    DOMAIN_FIELDS.forEach((field, i) => {
+      if (fields & (1 << i)) read[field] = field === "chainId" ? Number(result[i + 1]) : result[i + 1];
+    });
+    domain = read as TypedDataDomain;
+  } catch (error) {
+    if (!isMissingFunction(error)) throw error;
+  }
+  if (domain === undefined) {
+    const name: string = await token.getFunction("name").staticCall();
+    let version = "1";
+    if (has("version")) try {
+      version = await token.getFunction("version").staticCall();
+    } catch (error) {
+      if (!isMissingFunction(error)) throw error;
+    }
+    domain = { name, version, chainId: Number(chainId), verifyingContract: address };
+  }
+  return TypedDataEncoder.hashDomain(domain) === separator ? domain : undefined;
 }
 
 /** Splits a 65-byte signature into the `v`, `r`, `s` that `permit`/`pledgeWithPermit` take. */

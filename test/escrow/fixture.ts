@@ -6,9 +6,10 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { Signature, type AddressLike, type BaseContract, type ContractTransactionResponse } from "ethers";
+import { Contract, Signature, type AddressLike, type BaseContract, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
-import { permitTypedData, PERMIT_TYPES, splitSignature, type PermitRequest } from "../../site/lib/permit.ts";
+import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
+import { permitTypedData, PERMIT_TYPES, readPermitDomain, splitSignature, type PermitRequest } from "../../site/lib/permit.ts";
 import { expectRevert } from "../helpers/escrow-errors.ts";
 
 export const DAY = 24n * 60n * 60n;
@@ -66,9 +67,9 @@ export async function pledgeFrom(campaign: Campaign, count: number, amount = cam
 }
 
 /** A 0x-prefixed hex string, checked, in the type site/lib/permit.ts takes. */
-function hex(value: string): PermitRequest["token"] {
+function hex(value: string): PermitRequest["owner"] {
   assert.match(value, /^0x[0-9a-fA-F]*$/);
-  return value as PermitRequest["token"];
+  return value as PermitRequest["owner"];
 }
 
 /**
@@ -78,17 +79,17 @@ function hex(value: string): PermitRequest["token"] {
  */
 export async function signPermit(campaign: Campaign, owner: Signer, spender: AddressLike, value: bigint, deadline: bigint) {
   const { token, ethers } = campaign;
-  const [nonce, name, { chainId }, tokenAddress, spenderAddress] = await Promise.all([
+  const [nonce, { chainId }, tokenAddress, spenderAddress] = await Promise.all([
     token.nonces(owner),
-    token.name(),
     ethers.provider.getNetwork(),
     token.getAddress(),
     ethers.resolveAddress(spender),
   ]);
+  // The domain as the site reads it, through its own token ABI.
+  const domain = await readPermitDomain(new Contract(tokenAddress, TOKEN_ABI, ethers.provider), chainId, hex(tokenAddress));
+  assert.ok(domain !== undefined, "the site found no permit domain in the test token");
   const typedData = permitTypedData({
-    tokenName: name,
-    chainId: Number(chainId),
-    token: hex(tokenAddress),
+    domain,
     owner: hex(owner.address),
     spender: hex(spenderAddress),
     value,

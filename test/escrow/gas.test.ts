@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
+import { GAS_ESTIMATES } from "../../site/lib/back/checks.ts";
 import { connect, DAY, deployCampaign, gasOf, MIN_PLEDGE, pledgeFrom, signPermit } from "./fixture.ts";
 
 export const GAS_CEILINGS = {
@@ -64,6 +65,59 @@ describe("CampaignEscrow gas", async () => {
     await networkHelpers.time.increaseTo(c.deadline);
     const gas = await gasOf(c.escrow.release());
     assert.ok(gas <= GAS_CEILINGS.release, `release used ${gas} gas`);
+  });
+
+  describe("the back page's gas figures (GAS_ESTIMATES, for its gas-money check) cover each call's dearest case", () => {
+    /** A campaign whose every backer pledges its whole balance: a cancel or refund then pays into an empty account. */
+    async function wholeBalanceCampaign() {
+      return deployCampaign(conn, { goalBackers: 2, funding: MIN_PLEDGE });
+    }
+
+    it("the campaign's first pledge (the escrow's balance and the totals slot start at zero)", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      const gas = await gasOf(c.escrow.connect(c.backers[0]).pledge(MIN_PLEDGE));
+      assert.ok(gas <= GAS_ESTIMATES.pledge, `first pledge used ${gas} gas`);
+    });
+
+    it("the campaign's first pledge with a permit", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      const backer = c.backers[0];
+      await c.token.connect(backer).approve(c.escrow, 0n);
+      const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+      const { v, r, s } = await signPermit(c, backer, c.escrow, MIN_PLEDGE, deadline);
+      const gas = await gasOf(c.escrow.connect(backer).pledgeWithPermit(MIN_PLEDGE, deadline, v, r, s));
+      assert.ok(gas <= GAS_ESTIMATES.pledgeWithPermit, `first pledgeWithPermit used ${gas} gas`);
+    });
+
+    it("an approve from zero allowance", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      await c.token.connect(c.backers[0]).approve(c.escrow, 0n);
+      const gas = await gasOf(c.token.connect(c.backers[0]).approve(c.escrow, MIN_PLEDGE));
+      assert.ok(gas <= GAS_ESTIMATES.approve, `approve used ${gas} gas`);
+    });
+
+    it("a cancel paying into an empty account", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      await pledgeFrom(c, 1);
+      const gas = await gasOf(c.escrow.connect(c.backers[0]).cancel());
+      assert.ok(gas <= GAS_ESTIMATES.cancel, `cancel used ${gas} gas`);
+    });
+
+    it("a refund paying into an empty account", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      await pledgeFrom(c, 1);
+      await networkHelpers.time.increaseTo(c.deadline);
+      const gas = await gasOf(c.escrow.refund(c.backers[0]));
+      assert.ok(gas <= GAS_ESTIMATES.refund, `refund used ${gas} gas`);
+    });
+
+    it("a release to a beneficiary holding no tokens", async () => {
+      const c = await networkHelpers.loadFixture(wholeBalanceCampaign);
+      await pledgeFrom(c, 2);
+      await networkHelpers.time.increaseTo(c.deadline);
+      const gas = await gasOf(c.escrow.release());
+      assert.ok(gas <= GAS_ESTIMATES.release, `release used ${gas} gas`);
+    });
   });
 
   it("charges backer 2,000 exactly the gas it charged backer 2", async () => {
