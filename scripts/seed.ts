@@ -21,6 +21,8 @@ Options:
   --captions <file.vtt>   WebVTT captions for the player
   --captions-lang <tag>   their language (default en)
   --captions-label <text> their label (default English)
+  --poster <image>        the poster frame the player shows before play (JPEG, PNG or WebP;
+                          16:9, e.g. 1280x720), copied next to the manifest
   --tracker <url>         announce URL (repeatable): wss:// for browsers, https:// or udp:// for
                           desktop clients. Default: the manifest's trackers.
   --web-seed <url>        HTTP(S) URL of the same file (repeatable), e.g. IPFS gateway URLs.
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     captions: { type: "string" },
     "captions-lang": { type: "string", default: "en" },
     "captions-label": { type: "string", default: "English" },
+    poster: { type: "string" },
     tracker: { type: "string", multiple: true },
     "web-seed": { type: "string", multiple: true },
     "ice-server": { type: "string", multiple: true },
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const video = resolve(positionals[0]);
   const length = await checkReadableFile(video);
   if (values.captions !== undefined) await checkReadableFile(values.captions, "captions file");
+  if (values.poster !== undefined) await checkReadableFile(values.poster, "poster file");
   const port = Number(values.port);
   if (!/^[0-9]+$/.test(values.port) || port > 65_535) throw new UserError(`--port "${values.port}" is not a port number.`);
 
@@ -79,7 +83,13 @@ async function main(): Promise<void> {
     values.captions === undefined
       ? undefined
       : { file: values.captions, srclang: values["captions-lang"], label: values["captions-label"] };
-  const section = await torrentSection(seeder, torrentPath, file, { trackers, webSeeds, iceServers, ...(captions ? { captions } : {}) });
+  const section = await torrentSection(seeder, torrentPath, file, {
+    trackers,
+    webSeeds,
+    iceServers,
+    ...(captions ? { captions } : {}),
+    ...(values.poster === undefined ? {} : { poster: values.poster }),
+  });
   await writeManifest({ ...manifest, torrent: section }, file);
 
   process.stdout.write(

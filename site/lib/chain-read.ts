@@ -8,9 +8,11 @@
  * over every endpoint instead of all asking the first. Before trusting an
  * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)
  * and that the escrow address holds code (`eth_getCode`); both checks ride in the same batch
- * as the first read, so every read is one round trip.
+ * as the first read, so every read is one round trip. It also reads the escrow's logs and block
+ * timestamps (for the recent backers), with the same endpoint order, timeouts and checks.
  *
- * Every error this module throws is in its own words: what failed, the endpoint's host, the HTTP
+ * Every error this module throws is in its own words, a sentence the page shows as it is (see
+ * site/lib/progress-view.ts errorText): what failed, the endpoint's host, the HTTP
  * status number (429 also as "rate limited"), the JSON-RPC error code, the number of seconds a
  * `Retry-After` header asks for. No text an endpoint sends (its error messages, its HTTP
  * reason phrase, a malformed result) is ever copied into an error, because the page shows these
@@ -32,6 +34,15 @@ export const SELECTORS = {
   backers: "0x92dff48a",
   /** `totalPledged()` → `uint256`. */
   totalPledged: "0x55468ba4",
+} as const satisfies Record<string, Hex>;
+
+/**
+ * Topic 0 of the escrow's events read here: keccak256 of the event's signature, checked against
+ * the compiled ABI by a unit test like {@link SELECTORS}.
+ */
+export const TOPICS = {
+  /** `Pledged(address indexed backer, uint256 amount, uint256 backers)`. */
+  Pledged: "0xb8765119b6cc15a7b5d15b95f6c505f2f3c24754824af1892788aad4c0e9945f",
 } as const satisfies Record<string, Hex>;
 
 /** What one read of the escrow returns; every number as read at one (latest) block. */
@@ -61,9 +72,39 @@ export interface ChainReaderOptions {
   random?: () => number;
 }
 
+/** One log of an eth_getLogs answer, checked for shape. */
+export interface RawLog {
+  /** Lowercase. */
+  address: Hex;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: bigint;
+  logIndex: bigint;
+  transactionHash: Hex;
+}
+
+/** An eth_getLogs filter over a closed block range. */
+export interface LogFilter {
+  address: string;
+  /** Topic 0 (the event's signature hash) first; `null` matches any value. */
+  topics: (Hex | null)[];
+  fromBlock: bigint;
+  toBlock: bigint;
+}
+
+/** Every method throws one of the {@link ChainReadError} subclasses for what an endpoint did. */
 export interface ChainReader {
-  /** Reads the escrow at `escrow`. Throws one of the {@link ChainReadError} subclasses. */
+  /** Reads the escrow at `escrow`. */
   readCampaign(escrow: string): Promise<CampaignReading>;
+  /** The latest block's number and timestamp (Unix seconds). */
+  latestBlock(): Promise<{ number: bigint; timestamp: bigint }>;
+  /**
+   * The logs matching `filter` (`eth_getLogs`), removed logs dropped. Endpoints cap the range
+   * or the result size with an {@link RpcError}: see site/lib/recent-backers.ts for the paging.
+   */
+  readLogs(filter: LogFilter): Promise<RawLog[]>;
+  /** Each block's timestamp (Unix seconds), in one batch of `eth_getBlockByNumber`. */
+  blockTimestamps(numbers: readonly bigint[]): Promise<Map<bigint, bigint>>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 8_000;
@@ -110,8 +151,7 @@ export class RpcUnreachableError extends ChainReadError {
   /** The longest `Retry-After` any endpoint sent, in seconds; `undefined` when none did. */
   readonly retryAfterSeconds: number | undefined;
   constructor(failures: readonly EndpointFailure[]) {
-    const list = failures.map((f) => `${f.host} (${f.reason})`).join("; ");
-    super(`no RPC endpoint answered: ${list}`);
+    super(`Could not reach the chain: ${failures.map((f) => `${f.host} (${f.reason})`).join(", ")}`);
     this.name = "RpcUnreachableError";
     this.failures = failures;
     const asked = failures.flatMap((f) => (f.retryAfterSeconds === undefined ? [] : [f.retryAfterSeconds]));
@@ -126,7 +166,7 @@ export class WrongChainError extends ChainReadError {
   /** See {@link endpointHost}. */
   readonly host: string;
   constructor(expected: number, actual: number, host: string) {
-    super(`wrong chain: expected ${expected}, the RPC reports ${actual} (${host})`);
+    super(`The RPC ${host} is on the wrong chain: expected ${expected}, the RPC reports ${actual}`);
     this.name = "WrongChainError";
     this.expected = expected;
     this.actual = actual;
@@ -141,7 +181,7 @@ export class NoContractError extends ChainReadError {
   /** See {@link endpointHost}. */
   readonly host: string;
   constructor(address: string, chainId: number, host: string) {
-    super(`no contract at ${address} on chain ${chainId} (according to ${host})`);
+    super(`There is no contract at the escrow address ${address} on chain ${chainId} (asked ${host})`);
     this.name = "NoContractError";
     this.address = address;
     this.chainId = chainId;
@@ -161,7 +201,7 @@ export class RpcError extends ChainReadError {
   /** The JSON-RPC error code, or `undefined` when the endpoint sent none that is an integer. */
   readonly code: number | undefined;
   constructor(host: string, method: string, code: number | undefined) {
-    super(`${host} answered ${method} with ${code === undefined ? "a JSON-RPC error without a valid code" : `JSON-RPC error ${code}`}`);
+    super(`The RPC ${host} answered ${method} with an error (${code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${code}`})`);
     this.name = "RpcError";
     this.host = host;
     this.method = method;
@@ -286,26 +326,30 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     });
   }
 
+  /** Prepends the chain check to `calls` while `url` has not passed it; returns the results of `calls` alone. */
+  async function checkedBatch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
+    const checkChain = !chainChecked.has(url);
+    const results = await batch(url, checkChain ? [{ method: "eth_chainId", params: [] }, ...calls] : calls);
+    if (checkChain) {
+      const actual = decodeUint(results.shift(), "eth_chainId");
+      if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), endpointHost(url));
+      chainChecked.add(url);
+    }
+    return results;
+  }
+
   async function readFrom(url: string, escrow: string): Promise<CampaignReading> {
     const host = endpointHost(url);
     const codeKey = `${url} ${escrow.toLowerCase()}`;
-    const checkChain = !chainChecked.has(url);
     const checkCode = !codeChecked.has(codeKey);
     const call = (data: Hex): RpcCall => ({ method: "eth_call", params: [{ to: escrow, data }, "latest"] });
-    const calls: RpcCall[] = [
-      ...(checkChain ? [{ method: "eth_chainId", params: [] }] : []),
+    const results = await checkedBatch(url, [
       ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
       { method: "eth_getBlockByNumber", params: ["latest", false] },
       call(SELECTORS.state),
       call(SELECTORS.backers),
       call(SELECTORS.totalPledged),
-    ];
-    const results = await batch(url, calls);
-    if (checkChain) {
-      const actual = decodeUint(results.shift(), "eth_chainId");
-      if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), host);
-      chainChecked.add(url);
-    }
+    ]);
     if (checkCode) {
       const code = results.shift();
       if (typeof code !== "string" || !/^0x[0-9a-fA-F]*$/.test(code)) throw new EndpointUnusable("malformed answer to eth_getCode");
@@ -324,27 +368,112 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     };
   }
 
+  /**
+   * `read` on each endpoint in turn until one succeeds. Transport failures are collected; an
+   * endpoint that answered unhelpfully (wrong chain, no code, an RPC error) is remembered, and
+   * its error is the one thrown if no endpoint does better.
+   */
+  async function anyEndpoint<T>(read: (url: string) => Promise<T>): Promise<T> {
+    const failures: EndpointFailure[] = [];
+    let answered: ChainReadError | undefined;
+    for (const url of rpcUrls) {
+      try {
+        return await read(url);
+      } catch (error) {
+        if (error instanceof EndpointUnusable) {
+          const { message: reason, retryAfterSeconds } = error;
+          failures.push({ host: endpointHost(url), reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+        } else if (error instanceof ChainReadError) {
+          answered ??= error;
+          failures.push({ host: endpointHost(url), reason: error.message });
+        } else throw error;
+      }
+    }
+    throw answered ?? new RpcUnreachableError(failures);
+  }
+
   return {
     async readCampaign(escrow) {
-      if (!/^0x[0-9a-fA-F]{40}$/.test(escrow)) throw new RangeError(`not an address: ${escrow}`);
-      const failures: EndpointFailure[] = [];
-      let answered: ChainReadError | undefined;
-      for (const url of rpcUrls) {
-        try {
-          return await readFrom(url, escrow);
-        } catch (error) {
-          if (error instanceof EndpointUnusable) {
-            const { message: reason, retryAfterSeconds } = error;
-            failures.push({ host: endpointHost(url), reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
-          } else if (error instanceof ChainReadError) {
-            // The endpoint answered, but not usefully (wrong chain, no code, an RPC error):
-            // another endpoint may still do better; if none does, this is the error to report.
-            answered ??= error;
-            failures.push({ host: endpointHost(url), reason: error.message });
-          } else throw error;
-        }
-      }
-      throw answered ?? new RpcUnreachableError(failures);
+      if (!isAddress(escrow)) throw new RangeError(`not an address: ${escrow}`);
+      return anyEndpoint((url) => readFrom(url, escrow));
     },
+
+    async latestBlock() {
+      return anyEndpoint(async (url) => {
+        const [block] = await checkedBatch(url, [{ method: "eth_getBlockByNumber", params: ["latest", false] }]);
+        const { timestamp, number } = (block ?? {}) as { timestamp?: unknown; number?: unknown };
+        return { number: decodeUint(number, "eth_getBlockByNumber"), timestamp: decodeUint(timestamp, "eth_getBlockByNumber") };
+      });
+    },
+
+    async readLogs(filter) {
+      if (!isAddress(filter.address)) throw new RangeError(`not an address: ${filter.address}`);
+      if (filter.fromBlock < 0n || filter.toBlock < filter.fromBlock) throw new RangeError(`not a block range: ${filter.fromBlock}-${filter.toBlock}`);
+      const address = filter.address.toLowerCase();
+      const params = [{ address: filter.address, topics: filter.topics, fromBlock: quantity(filter.fromBlock), toBlock: quantity(filter.toBlock) }];
+      return anyEndpoint(async (url) => {
+        const [logs] = await checkedBatch(url, [{ method: "eth_getLogs", params }]);
+        if (!Array.isArray(logs)) throw new EndpointUnusable("malformed answer to eth_getLogs");
+        // A removed log belongs to a block that is no longer on the chain; another address's log is not ours.
+        return logs.map(decodeLog).filter((log) => log !== undefined && log.address === address) as RawLog[];
+      });
+    },
+
+    async blockTimestamps(numbers) {
+      const unique = [...new Set(numbers)];
+      if (unique.length === 0) return new Map();
+      return anyEndpoint(async (url) => {
+        const blocks = await checkedBatch(url, unique.map((n) => ({ method: "eth_getBlockByNumber", params: [quantity(n), false] })));
+        return new Map(
+          unique.map((n, i) => {
+            const { timestamp, number } = (blocks[i] ?? {}) as { timestamp?: unknown; number?: unknown };
+            if (decodeUint(number, "eth_getBlockByNumber") !== n) throw new EndpointUnusable("malformed answer to eth_getBlockByNumber");
+            return [n, decodeUint(timestamp, "eth_getBlockByNumber")];
+          }),
+        );
+      });
+    },
+  };
+}
+
+function isAddress(value: string): boolean {
+  return /^0x[0-9a-fA-F]{40}$/.test(value);
+}
+
+/** A JSON-RPC quantity: `0x` and the number in hex without leading zeros. */
+function quantity(n: bigint): Hex {
+  return `0x${n.toString(16)}`;
+}
+
+const HEX = /^0x[0-9a-fA-F]*$/;
+const WORD = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * One entry of an eth_getLogs answer, checked for shape; `undefined` for a removed log. A
+ * malformed entry makes the whole answer unusable (the endpoint is not speaking JSON-RPC).
+ */
+function decodeLog(item: unknown): RawLog | undefined {
+  const log = (item ?? {}) as { removed?: unknown; address?: unknown; topics?: unknown; data?: unknown; blockNumber?: unknown; logIndex?: unknown; transactionHash?: unknown };
+  if (log.removed === true) return undefined;
+  const topics = log.topics;
+  if (
+    typeof log.address !== "string" ||
+    !isAddress(log.address) ||
+    !Array.isArray(topics) ||
+    !topics.every((topic) => typeof topic === "string" && WORD.test(topic)) ||
+    typeof log.data !== "string" ||
+    !HEX.test(log.data) ||
+    typeof log.transactionHash !== "string" ||
+    !WORD.test(log.transactionHash)
+  ) {
+    throw new EndpointUnusable("malformed answer to eth_getLogs");
+  }
+  return {
+    address: log.address.toLowerCase() as Hex,
+    topics: topics as Hex[],
+    data: log.data as Hex,
+    blockNumber: decodeUint(log.blockNumber, "eth_getLogs"),
+    logIndex: decodeUint(log.logIndex, "eth_getLogs"),
+    transactionHash: log.transactionHash as Hex,
   };
 }

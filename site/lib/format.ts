@@ -3,6 +3,8 @@
  * escrow's state. Pure and locale-independent (English, comma-grouped) so the build and the
  * browser print exactly the same thing.
  */
+import { isHexAddress } from "./address.ts";
+import { CampaignState } from "./campaign-state.ts";
 
 /** Groups an unsigned run of digits in threes: "2487500" → "2,487,500". */
 function groupDigits(digits: string): string {
@@ -66,7 +68,8 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function plural(count: number, unit: string): string {
+/** A count with its unit, plural unless 1: (3, "minute") → "3 minutes", (1, "day") → "1 day". */
+export function plural(count: number, unit: string): string {
   return `${formatInteger(count)} ${unit}${count === 1 ? "" : "s"}`;
 }
 
@@ -96,9 +99,12 @@ export function formatDeadline(unixSeconds: number | bigint): { iso: string; dat
   return { iso, date, text: `${date} ${iso.slice(11, 16)} UTC` };
 }
 
-/** The escrow's `state()` values, in the contract's enum order. */
-export const CAMPAIGN_STATES = ["Funding", "Succeeded", "Failed", "Released"] as const;
-export type CampaignStateName = (typeof CAMPAIGN_STATES)[number];
+export type CampaignStateName = keyof typeof CampaignState;
+
+/** The escrow's `state()` values' names, in the contract's enum order (index = value). */
+export const CAMPAIGN_STATES: readonly CampaignStateName[] = (Object.keys(CampaignState) as CampaignStateName[]).sort(
+  (a, b) => CampaignState[a] - CampaignState[b],
+);
 
 const STATE_LABELS: Readonly<Record<CampaignStateName, string>> = {
   Funding: "funding: pledges are open",
@@ -117,4 +123,12 @@ export function stateName(state: bigint | number): CampaignStateName | undefined
 export function stateLabel(state: bigint | number): string {
   const name = stateName(state);
   return name === undefined ? `unknown state (${state})` : STATE_LABELS[name];
+}
+
+/**
+ * An address cut to its first 4 and last 4 hex digits, as wallets show it:
+ * "0x1234567890abcdef1234567890abcdef12345678" → "0x1234…5678". Anything else is returned as is.
+ */
+export function shortAddress(address: string): string {
+  return isHexAddress(address) ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }

@@ -5,6 +5,7 @@ import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import parseTorrent from "parse-torrent";
 import { fileInside } from "./path-inside.ts";
+import { PILOT_ASSETS } from "./pilot-assets.ts";
 import { ManifestError, parseManifest, parseManifestJson, type Manifest, type ManifestInput } from "./manifest.ts";
 
 /** The environment variable that names the manifest file; defaults to `campaign.json`. */
@@ -100,4 +101,89 @@ export async function readCaptionsFile(manifestFile: string, captions: NonNullab
     throw new ManifestError(manifestFile, [`torrent.captions.file: ${captions.file} is not a WebVTT file (it must begin with "WEBVTT")`]);
   }
   return bytes;
+}
+
+/** The image types a poster may have, by their file signature. */
+export type PosterType = "jpeg" | "png" | "webp";
+
+export interface ImageInfo {
+  type: PosterType;
+  width: number;
+  height: number;
+}
+
+/** The MIME type and the file extension of each poster type. */
+export const POSTER_TYPES: Readonly<Record<PosterType, { mime: string; extension: string }>> = {
+  jpeg: { mime: "image/jpeg", extension: "jpg" },
+  png: { mime: "image/png", extension: "png" },
+  webp: { mime: "image/webp", extension: "webp" },
+};
+
+/**
+ * The type and pixel size of a JPEG, PNG or WebP image, read from its bytes (the file signature
+ * and the header that holds the size), or `undefined` for anything else. The extension of a
+ * file's name is not trusted: the site serves the poster with the type its bytes have.
+ */
+export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  const sized = (type: PosterType, width: number, height: number) => (width > 0 && height > 0 ? { type, width, height } : undefined);
+  // PNG: the 8-byte signature, then the IHDR chunk with width and height (big-endian).
+  if (bytes.length >= 24 && ascii(1, 4) === "PNG" && bytes[0] === 0x89 && ascii(12, 16) === "IHDR") {
+    return sized("png", view.getUint32(16), view.getUint32(20));
+  }
+  // WebP: a RIFF container of type WEBP holding a VP8 (lossy), VP8L (lossless) or VP8X (extended) chunk.
+  if (bytes.length >= 30 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") {
+    const chunk = ascii(12, 16);
+    if (chunk === "VP8 " && bytes[23] === 0x9d && bytes[24] === 0x01 && bytes[25] === 0x2a) {
+      return sized("webp", view.getUint16(26, true) & 0x3fff, view.getUint16(28, true) & 0x3fff);
+    }
+    if (chunk === "VP8L" && bytes[20] === 0x2f) {
+      const bits = view.getUint32(21, true);
+      return sized("webp", (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+    }
+    if (chunk === "VP8X") {
+      const width = 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16));
+      const height = 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16));
+      return sized("webp", width, height);
+    }
+    return undefined;
+  }
+  // JPEG: SOI, then segments up to a start-of-frame (SOF0–SOF15 but DHT, JPG and DAC), which holds the size.
+  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    let at = 2;
+    while (at + 9 <= bytes.length) {
+      if (bytes[at] !== 0xff) return undefined;
+      const marker = bytes[at + 1]!;
+      if (marker === 0xff) {
+        at++; // fill byte
+        continue;
+      }
+      if (marker === 0xd9 || marker === 0xda) return undefined; // end of image or start of scan before any frame header
+      const length = view.getUint16(at + 2);
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return sized("jpeg", view.getUint16(at + 7), view.getUint16(at + 5));
+      }
+      if (length < 2) return undefined;
+      at += 2 + length;
+    }
+  }
+  return undefined;
+}
+
+/** The manifest's poster, read and checked to be a JPEG, PNG or WebP image; with the name the site publishes it under. */
+export interface PosterFile extends ImageInfo {
+  bytes: Buffer<ArrayBuffer>;
+  /** `poster.jpg`, `poster.png` or `poster.webp`, after the image's real type. */
+  asset: string;
+}
+
+/** Reads the manifest's `torrent.poster` (inside the manifest's folder, like every published file) and checks its type by its bytes. */
+export async function readPosterFile(manifestFile: string, poster: string): Promise<PosterFile> {
+  const bytes = await readFile(await publishedFilePath(manifestFile, poster, "torrent.poster"));
+  const info = imageInfo(bytes);
+  if (info === undefined) {
+    throw new ManifestError(manifestFile, [`torrent.poster: ${poster} is not a JPEG, PNG or WebP image`]);
+  }
+  return { ...info, bytes, asset: `${PILOT_ASSETS.poster}.${POSTER_TYPES[info.type].extension}` };
 }

@@ -3,15 +3,8 @@
  * config and a chain reading (or the error a read threw). Pure, so it is unit-tested without
  * a DOM; progress-live.ts only copies these strings into the page.
  */
-import {
-  endpointHost,
-  NoContractError,
-  RpcError,
-  RpcUnreachableError,
-  WrongChainError,
-  type CampaignReading,
-} from "./chain-read.ts";
-import { formatInteger, formatPercent, formatTimeLeft, formatTokenAmount, stateLabel } from "./format.ts";
+import { ChainReadError, endpointHost, type CampaignReading } from "./chain-read.ts";
+import { formatDeadline, formatInteger, formatPercent, formatTimeLeft, formatTokenAmount, stateLabel, stateName } from "./format.ts";
 
 /** The slice of the manifest the live part needs, serialised into the page as JSON. */
 export interface ProgressConfig {
@@ -25,41 +18,80 @@ export interface ProgressConfig {
 }
 
 export interface ReadingView {
+  /** The decided outcome as a headline ("Funded", "Not funded — refunds open", "Released"); "" while funding. */
+  outcome: string;
+  /** The state in a sentence fragment: "funding: pledges are open". */
   state: string;
-  /** "1,234 of 250,000 (0.49%)". */
+  /** The backer count alone, "1,234": the page says "backers of 250,000 goal" next to it. */
   backers: string;
+  /** The share of the goal, "0.49%". */
+  percent: string;
   /** For `<progress value>`: capped at the goal (a bar cannot overflow). */
   progressValue: number;
   totalPledged: string;
 }
 
+/** The headline for each decided outcome: what a fan most needs to know once the deadline has passed. */
+export const OUTCOME_HEADLINES = {
+  Succeeded: "Funded",
+  Failed: "Not funded — refunds open",
+  Released: "Released",
+} as const;
+
+/**
+ * The outcome headline for `state` (the escrow's `state()`) read at chain time `nowSeconds`: the
+ * contract's own verdict, or, while a reading still says Funding though the deadline has passed
+ * by the chain's clock (no block mined since), the verdict the contract will give at the next
+ * block: Funded at the goal, else Not funded. "" while the campaign is open.
+ */
+export function outcomeHeadline(config: Pick<ProgressConfig, "goalBackers" | "deadline">, state: bigint, backers: bigint, nowSeconds: number): string {
+  const name = stateName(state);
+  if (name === "Succeeded" || name === "Failed" || name === "Released") return OUTCOME_HEADLINES[name];
+  if (name === "Funding" && nowSeconds >= config.deadline) {
+    return OUTCOME_HEADLINES[backers >= BigInt(config.goalBackers) ? "Succeeded" : "Failed"];
+  }
+  return "";
+}
+
 /** What the figures say before any read succeeded (never an endless "loading"). */
 export const NOT_READ = "not read yet";
 
-/** Reads and checks the JSON a Progress element carries in `data-config`. */
-export function parseProgressConfig(json: string | undefined): ProgressConfig {
-  const config = JSON.parse(json ?? "null") as Partial<ProgressConfig> | null;
+/**
+ * Reads the JSON a live element carries in `data-config` and checks what every live part uses
+ * (the RPC URLs, the chain id, the escrow, its token) and that each field of `numbers` is a
+ * number; throws a TypeError saying `problem` otherwise.
+ */
+export function parseLiveConfig<T>(json: string | undefined, numbers: readonly string[], problem: string): T {
+  const config = JSON.parse(json ?? "null") as Record<string, unknown> & { token?: { symbol?: unknown; decimals?: unknown } } | null;
   if (
     config === null ||
     !Array.isArray(config.rpcUrls) ||
-    typeof config.chainId !== "number" ||
     typeof config.escrow !== "string" ||
-    typeof config.goalBackers !== "number" ||
-    typeof config.deadline !== "number" ||
     typeof config.token?.symbol !== "string" ||
-    typeof config.token.decimals !== "number"
+    typeof config.token.decimals !== "number" ||
+    !["chainId", ...numbers].every((field) => typeof config[field] === "number")
   ) {
-    throw new TypeError("data-config does not describe a campaign");
+    throw new TypeError(problem);
   }
-  return config as ProgressConfig;
+  return config as T;
 }
 
-/** The live figures for one reading. */
-export function readingView(config: ProgressConfig, reading: CampaignReading): ReadingView {
+/** Reads and checks the JSON a Progress element carries in `data-config`. */
+export function parseProgressConfig(json: string | undefined): ProgressConfig {
+  return parseLiveConfig(json, ["goalBackers", "deadline"], "data-config does not describe a campaign");
+}
+
+/**
+ * The live figures for one reading.
+ * @param nowSeconds The chain's clock now (see {@link outcomeHeadline}); default the reading's block time.
+ */
+export function readingView(config: ProgressConfig, reading: CampaignReading, nowSeconds = Number(reading.blockTimestamp)): ReadingView {
   const goal = BigInt(config.goalBackers);
   return {
+    outcome: outcomeHeadline(config, reading.state, reading.backers, nowSeconds),
     state: stateLabel(reading.state),
-    backers: `${formatInteger(reading.backers)} of ${formatInteger(goal)} (${formatPercent(reading.backers, goal)})`,
+    backers: formatInteger(reading.backers),
+    percent: formatPercent(reading.backers, goal),
     progressValue: Number(reading.backers < goal ? reading.backers : goal),
     totalPledged: formatTokenAmount(reading.totalPledged, config.token),
   };
@@ -71,28 +103,26 @@ export function timeLeftText(config: ProgressConfig, nowSeconds: number): string
 }
 
 /**
+ * The countdown as a big figure and the words after it: "12 days 4 hours" "left" while open,
+ * "Ended" "on 2027-04-30 16:00 UTC" once the deadline has passed.
+ */
+export function timeLeftView(config: ProgressConfig, nowSeconds: number): { value: string; label: string } {
+  return nowSeconds < config.deadline
+    ? { value: timeLeftText(config, nowSeconds), label: "left" }
+    : { value: "Ended", label: `on ${formatDeadline(config.deadline).text}` };
+}
+
+/**
  * One plain sentence for a failed read: what went wrong, where, and that it will be retried.
- * Built only from the error's fields, which chain-read.ts fills with its own words (endpoints
- * by host, status numbers, JSON-RPC codes), never with text an endpoint sent.
+ * An error of chain-read.ts says it in its own message, built only from what it knows (endpoints
+ * by host, status numbers, JSON-RPC codes), never from text an endpoint sent.
  * @param retrySeconds When the next attempt is due.
  */
-export function errorText(config: ProgressConfig, error: unknown, retrySeconds: number): string {
-  const retry = `Retrying in ${retrySeconds} s.`;
-  if (error instanceof RpcUnreachableError) {
-    const list = error.failures.map((f) => `${f.host} (${f.reason})`).join(", ");
-    return `Could not reach the chain: ${list}. ${retry}`;
-  }
-  if (error instanceof WrongChainError) {
-    return `The RPC ${error.host} is on the wrong chain: expected ${error.expected}, the RPC reports ${error.actual}. ${retry}`;
-  }
-  if (error instanceof NoContractError) {
-    return `There is no contract at the escrow address ${error.address} on chain ${error.chainId} (asked ${error.host}). ${retry}`;
-  }
-  if (error instanceof RpcError) {
-    const code = error.code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${error.code}`;
-    return `The RPC ${error.host} answered ${error.method} with an error (${code}). ${retry}`;
-  }
-  // Not from an endpoint: chain-read.ts throws only its own errors for whatever an endpoint sends.
-  const message = error instanceof Error ? error.message : String(error);
-  return `Could not read the campaign from ${config.rpcUrls.map(endpointHost).join(", ")}: ${message}. ${retry}`;
+export function errorText(config: Pick<ProgressConfig, "rpcUrls">, error: unknown, retrySeconds: number): string {
+  // Anything else is not from an endpoint: chain-read.ts throws only its own errors for what an endpoint sends.
+  const text =
+    error instanceof ChainReadError
+      ? error.message
+      : `Could not read the campaign from ${config.rpcUrls.map(endpointHost).join(", ")}: ${error instanceof Error ? error.message : String(error)}`;
+  return `${text}. Retrying in ${retrySeconds} s.`;
 }

@@ -2,13 +2,14 @@
  * Publishes the pilot's files next to the pages, from the manifest's `torrent` section: the
  * .torrent (checked to be the torrent `torrent.infoHash` names), the captions (checked to be
  * WebVTT) and WebTorrent's service worker (which must be served from the site itself, at the
- * scope of the pages it streams for). Only files inside the manifest's folder are published;
+ * scope of the pages it streams for), and the poster frame (checked to be a JPEG, PNG or WebP
+ * image by its bytes, published under the extension of its real type). Only files inside the manifest's folder are published;
  * nothing is published without a torrent.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { APIRoute, GetStaticPaths } from "astro";
-import { manifestPath, readCaptionsFile, readManifest, readTorrentFile } from "../lib/manifest-file.ts";
+import { manifestPath, POSTER_TYPES, readCaptionsFile, readManifest, readPosterFile, readTorrentFile } from "../lib/manifest-file.ts";
 import { PILOT_ASSETS } from "../lib/pilot-assets.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -28,10 +29,16 @@ export const getStaticPaths = (async () => {
     [PILOT_ASSETS.serviceWorker, await readFile(require.resolve("webtorrent/dist/sw.min.js"))],
   ];
   if (torrent.captions) assets.push([PILOT_ASSETS.captions, await readCaptionsFile(file, torrent.captions)]);
-  return assets.map(([asset, body]) => ({ params: { asset }, props: { body } }));
+  const types: Record<string, string> = {};
+  if (torrent.poster !== undefined) {
+    const poster = await readPosterFile(file, torrent.poster);
+    assets.push([poster.asset, poster.bytes]);
+    types[poster.asset] = POSTER_TYPES[poster.type].mime;
+  }
+  return assets.map(([asset, body]) => ({ params: { asset }, props: { body, type: types[asset] ?? CONTENT_TYPES[asset] } }));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = ({ params, props }) =>
-  new Response((props as { body: Buffer<ArrayBuffer> }).body, {
-    headers: { "Content-Type": CONTENT_TYPES[params.asset ?? ""] ?? "application/octet-stream" },
-  });
+export const GET: APIRoute = ({ props }) => {
+  const { body, type } = props as { body: Buffer<ArrayBuffer>; type: string | undefined };
+  return new Response(body, { headers: { "Content-Type": type ?? "application/octet-stream" } });
+};

@@ -57,6 +57,14 @@ describe("npm run seed", () => {
     assert.equal(await readFile(manifestFile, "utf8"), before);
   });
 
+  it("refuses a poster that is not a JPEG, PNG or WebP image, naming it, with exit code 2 and the manifest untouched", async () => {
+    const before = await readFile(manifestFile, "utf8");
+    const result = await runScript("seed.ts", [PILOT, "--poster", "media/sample-pilot.vtt", "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /poster media\/sample-pilot\.vtt is not a JPEG, PNG or WebP image/);
+    assert.equal(await readFile(manifestFile, "utf8"), before);
+  });
+
   it("refuses a .torrent path outside the manifest's folder, with exit code 2 and the manifest untouched", async () => {
     const outside = await mkdtemp(join(tmpdir(), "peerpilot-elsewhere-"));
     try {
@@ -115,7 +123,7 @@ describe("npm run seed", () => {
     const seeding = await startScript(
       "seed.ts",
       [PILOT, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--tracker", tracker.httpAnnounce,
-        "--web-seed", webSeed, "--captions", "media/sample-pilot.vtt", "--port", "0"],
+        "--web-seed", webSeed, "--captions", "media/sample-pilot.vtt", "--poster", "media/sample-pilot.jpg", "--port", "0"],
       "Press Ctrl-C to stop.",
     );
     try {
@@ -131,6 +139,8 @@ describe("npm run seed", () => {
       assert.deepEqual(torrent.announce, [tracker.wsAnnounce, tracker.httpAnnounce]);
       assert.deepEqual(torrent.urlList, [webSeed]);
       assert.equal(section.captions?.srclang, "en");
+      assert.equal(section.poster, "sample-pilot.jpg", "the poster is copied next to the manifest");
+      assert.deepEqual(await readFile(join(dir, section.poster)), await readFile("media/sample-pilot.jpg"));
     } finally {
       assert.equal(await seeding.interrupt(), 0);
     }

@@ -11,7 +11,15 @@ import {
   WrongChainError,
   type CampaignReading,
 } from "../../site/lib/chain-read.ts";
-import { errorText, parseProgressConfig, readingView, timeLeftText, type ProgressConfig } from "../../site/lib/progress-view.ts";
+import {
+  errorText,
+  outcomeHeadline,
+  parseProgressConfig,
+  readingView,
+  timeLeftText,
+  timeLeftView,
+  type ProgressConfig,
+} from "../../site/lib/progress-view.ts";
 
 const config: ProgressConfig = {
   rpcUrls: ["http://127.0.0.1:8545", "https://rpc.example.org"],
@@ -34,10 +42,12 @@ function reading(backers: bigint, state = 0n): CampaignReading {
 }
 
 describe("readingView", () => {
-  it("shows backers against the goal, the share, the total in tokens and the state", () => {
+  it("shows the backer count, the share of the goal, the total in tokens and the state, with no headline while funding", () => {
     assert.deepEqual(readingView(config, reading(1_234n)), {
+      outcome: "",
       state: "funding: pledges are open",
-      backers: "1,234 of 250,000 (0.49%)",
+      backers: "1,234",
+      percent: "0.49%",
       progressValue: 1_234,
       totalPledged: "12,278.3 tUSD",
     });
@@ -46,7 +56,45 @@ describe("readingView", () => {
   it("caps the progress bar at the goal when the goal is exceeded", () => {
     const view = readingView(config, reading(300_000n, 1n));
     assert.equal(view.progressValue, 250_000);
-    assert.equal(view.backers, "300,000 of 250,000 (120%)");
+    assert.equal(view.backers, "300,000");
+    assert.equal(view.percent, "120%");
+  });
+});
+
+describe("outcomeHeadline", () => {
+  const before = config.deadline - 60;
+  const after = config.deadline + 1;
+
+  it("says nothing while the campaign is open", () => {
+    assert.equal(outcomeHeadline(config, 0n, 1n, before), "");
+  });
+
+  it("says 'Funded' when the state is Succeeded", () => {
+    assert.equal(outcomeHeadline(config, 1n, 250_000n, after), "Funded");
+  });
+
+  it("says 'Not funded — refunds open' when the state is Failed", () => {
+    assert.equal(outcomeHeadline(config, 2n, 3n, after), "Not funded — refunds open");
+  });
+
+  it("says 'Released' when the state is Released", () => {
+    assert.equal(outcomeHeadline(config, 3n, 250_000n, after), "Released");
+  });
+
+  it("gives the verdict the contract will give once the deadline has passed by the chain's clock, before a new block says so", () => {
+    assert.equal(outcomeHeadline(config, 0n, 3n, after), "Not funded — refunds open");
+    assert.equal(outcomeHeadline(config, 0n, 250_000n, after), "Funded");
+  });
+
+  it("makes no headline of a state the contract never returns", () => {
+    assert.equal(outcomeHeadline(config, 9n, 3n, after), "");
+  });
+});
+
+describe("timeLeftView", () => {
+  it("counts down while open, then says when it ended", () => {
+    assert.deepEqual(timeLeftView(config, config.deadline - 3_600), { value: "1 hour", label: "left" });
+    assert.deepEqual(timeLeftView(config, config.deadline), { value: "Ended", label: "on 2027-04-30 16:00 UTC" });
   });
 });
 

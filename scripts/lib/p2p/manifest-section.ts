@@ -1,13 +1,13 @@
 /**
  * The manifest's `torrent` section for a seeded pilot: what the site needs to play it and what
- * desktop clients need to fetch it. The files the site publishes (the .torrent, the captions)
- * live in the manifest's folder and are named relative to it; captions from elsewhere are copied
- * in, so the manifest names only its own files.
+ * desktop clients need to fetch it. The files the site publishes (the .torrent, the captions, the
+ * poster frame) live in the manifest's folder and are named relative to it; captions and posters
+ * from elsewhere are copied in, so the manifest names only its own files.
  */
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { Manifest } from "../../../site/lib/manifest.ts";
-import { isWebVtt } from "../../../site/lib/manifest-file.ts";
+import { imageInfo, isWebVtt } from "../../../site/lib/manifest-file.ts";
 import { fileInside } from "../../../site/lib/path-inside.ts";
 import { UserError } from "../cli.ts";
 import type { Seeder } from "./seeder.ts";
@@ -17,13 +17,25 @@ export interface TorrentSectionOptions {
   webSeeds: string[];
   iceServers: RTCIceServer[];
   captions?: { file: string; srclang: string; label: string };
+  /** The poster frame: a JPEG, PNG or WebP image file. */
+  poster?: string;
+}
+
+/** `file` named relative to `folder`: as it is when it lies inside, else copied into `folder` under its own name. */
+async function fileInFolder(folder: string, file: string): Promise<string> {
+  const inside = fileInside(folder, resolve(file));
+  if (inside !== undefined) return inside;
+  const name = basename(file);
+  await copyFile(file, resolve(folder, name));
+  return name;
 }
 
 /**
  * Writes the .torrent to `torrentPath` (which must lie in the manifest's folder), copies the
- * captions there if they are elsewhere (after checking they are WebVTT), and returns the section
- * to put into the manifest at `manifestPath`.
- * @throws UserError for a .torrent path outside the manifest's folder or captions that are not WebVTT.
+ * captions and the poster there if they are elsewhere (after checking the captions are WebVTT and
+ * the poster a JPEG, PNG or WebP image, by their bytes), and returns the section to put into the
+ * manifest at `manifestPath`.
+ * @throws UserError for a .torrent path outside the manifest's folder, captions that are not WebVTT or a poster that is no image.
  */
 export async function torrentSection(
   seeder: Seeder,
@@ -41,12 +53,14 @@ export async function torrentSection(
     if (!isWebVtt(await readFile(options.captions.file))) {
       throw new UserError(`captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`);
     }
-    let file = fileInside(folder, resolve(options.captions.file));
-    if (file === undefined) {
-      file = basename(options.captions.file);
-      await copyFile(options.captions.file, resolve(folder, file));
+    captions = { ...options.captions, file: await fileInFolder(folder, options.captions.file) };
+  }
+  let poster: string | undefined;
+  if (options.poster !== undefined) {
+    if (imageInfo(await readFile(options.poster)) === undefined) {
+      throw new UserError(`poster ${options.poster} is not a JPEG, PNG or WebP image.`);
     }
-    captions = { ...options.captions, file };
+    poster = await fileInFolder(folder, options.poster);
   }
   await writeFile(torrentPath, seeder.torrentFile);
   return {
@@ -63,6 +77,7 @@ export async function torrentSection(
       ...(server.username === undefined ? {} : { username: server.username }),
       ...(server.credential === undefined ? {} : { credential: server.credential }),
     })),
+    ...(poster === undefined ? {} : { poster }),
     ...(captions === undefined ? {} : { captions }),
   };
 }
