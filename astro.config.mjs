@@ -19,13 +19,64 @@ process.env.ASTRO_DISABLE_UPDATE_CHECK ??= "true";
  * to it, never from the domain root:
  * - pages: `build.assetsPrefix: "."` makes Astro write `./_astro/…` in `<script src>` and
  *   `<link href>` (every page is a flat file at the root, so `./` is the site's root);
- * - client JS and CSS: `{ relative: true }` makes Vite resolve chunks, preloads (its preload
- *   helper then uses `new URL(dep, import.meta.url)`) and `url()`s against the file itself;
+ * - client JS and CSS: `{ relative: true }` makes Vite resolve chunks and `url()`s against the
+ *   file itself (lazy chunks are plain relative `import()`s: see `plainDynamicImports`);
  * - the prerendering (server) build: an imported asset's URL ends up in a page, so `./_astro/…`.
  * Astro sets a `renderBuiltUrl` of its own for the assets prefix; this one replaces it.
  * @type {NonNullable<NonNullable<import("vite").UserConfig["experimental"]>["renderBuiltUrl"]>}
  */
 const relativeBuiltUrl = (filename, { ssr }) => (ssr ? `./${filename}` : { relative: true });
+
+/** The module Vite's build imports its preload helper from, in every chunk with a dynamic import(). */
+const PRELOAD_HELPER = "\0vite/preload-helper.js";
+
+/**
+ * What the pages load before a click, in as few files as gzip likes (one file compresses better
+ * than its parts, and each fetch costs): every page's element bootstrap (with the preload helper
+ * below), and the live progress with everything it needs (the watch page's recent backers and the
+ * back page's wallet list each add one more chunk). Anything else is split as Rolldown sees fit.
+ * @type {{ name: string; test: RegExp }[]}
+ */
+const PAGE_CHUNKS = [
+  { name: "boot", test: /\0vite\/preload-helper\.js$|site\/lib\/lazy-element\.ts$/ },
+  { name: "live", test: /site\/lib\/(progress-live|progress-view|chain-read|live-poll|poll-schedule|format|campaign-state)\.ts$/ },
+];
+
+/**
+ * A one-line preload helper for the browser build. Vite wraps every dynamic `import()` in its
+ * helper (0.9 KB gzip, fetched by every page before anything else), which preloads a lazy chunk's
+ * own imports and CSS in parallel with it. These pages' lazy chunks import CSS never and other
+ * chunks rarely, and each page must stay within a few KB of JavaScript: so the helper here just
+ * runs the import, which the browser resolves against the importing chunk (it works under
+ * /ipfs/<cid>/ too). `modulePreload: false` keeps Vite from listing the dependencies to preload;
+ * it is set from a plugin because Astro writes `build.modulePreload` itself after reading
+ * `vite.build`.
+ * @returns {import("vite").Plugin}
+ */
+function plainDynamicImports() {
+  return {
+    name: "peerpilot:plain-dynamic-imports",
+    enforce: "pre",
+    configEnvironment(name, config) {
+      if (name !== "client") return;
+      const output = config.build?.rolldownOptions?.output;
+      config.build = {
+        ...config.build,
+        modulePreload: false,
+        rolldownOptions: {
+          ...config.build?.rolldownOptions,
+          output: { ...(Array.isArray(output) ? {} : output), codeSplitting: { groups: PAGE_CHUNKS } },
+        },
+      };
+    },
+    resolveId(id) {
+      return id === PRELOAD_HELPER || id === PRELOAD_HELPER.slice(1) ? PRELOAD_HELPER : undefined;
+    },
+    load(id) {
+      return id === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : undefined;
+    },
+  };
+}
 
 export default defineConfig({
   srcDir: "./site",
@@ -36,8 +87,19 @@ export default defineConfig({
     format: "file",
     assetsPrefix: ".",
   },
+  // Every page's Content-Security-Policy as a <meta>: Astro writes `script-src` and `style-src`
+  // ('self' and a hash of each script and style it inlines); site/layouts/Base.astro adds the
+  // campaign's other directives from the manifest (site/lib/csp.ts).
+  security: {
+    csp: true,
+  },
+  // No Markdown is rendered: Shiki's inline styles would need `style-src 'unsafe-inline'`.
+  markdown: {
+    syntaxHighlight: false,
+  },
   vite: {
     experimental: { renderBuiltUrl: relativeBuiltUrl },
+    plugins: [plainDynamicImports()],
   },
   server: {
     host: "127.0.0.1",

@@ -3,17 +3,13 @@
  * plus a `torrent` section for the sample pilot, an `ipfs` section and other RPC URLs when given)
  * and `astro build` run on it, as the producer's build does.
  */
-import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
+import { buildSite } from "../../scripts/lib/build-site.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
-import { MANIFEST_ENV } from "../../site/lib/manifest-file.ts";
 import type { ManifestInput } from "../../site/lib/manifest.ts";
 import { makeTorrent, PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
-
-const run = promisify(execFile);
 
 export interface PilotSite {
   dir: string;
@@ -63,12 +59,8 @@ export async function writePilotManifest(trackers: string[], webSeeds: string[],
   return { dir, manifestFile, infoHash };
 }
 
-/** Runs `astro build` on the manifest at `manifestFile` into `outDir`, as the producer's build does; rejects with astro's output if it fails. */
-export async function buildSite(manifestFile: string, outDir: string): Promise<void> {
-  await run(resolve("node_modules/.bin/astro"), ["build", "--outDir", outDir, "--silent"], {
-    env: { ...process.env, [MANIFEST_ENV]: manifestFile, ASTRO_TELEMETRY_DISABLED: "1" },
-  });
-}
+/** The one site build (scripts/lib/build-site.ts), re-exported for the tests that import it from here. */
+export { buildSite };
 
 /** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
 export async function buildPilotSite(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotSite> {

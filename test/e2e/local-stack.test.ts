@@ -9,13 +9,15 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { getAddress, JsonRpcProvider, Network, parseUnits, Wallet } from "ethers";
 import { devAccount, DEV_ROLES } from "../../scripts/lib/dev-accounts.ts";
+import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { createNodeClient, destroyClient } from "../../scripts/lib/p2p/client.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
+import type { Page } from "playwright-core";
 import { launchChromium } from "../helpers/browser.ts";
 import { startScript, type LongRunning } from "../helpers/processes.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
@@ -33,6 +35,15 @@ function field(output: string, label: string): string {
   const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, "m").exec(output);
   assert.ok(match, `no "${label}" line in:\n${output}`);
   return match[1];
+}
+
+/** Waits until the progress panel's figure `name` (data-field) reads `text`. */
+async function fieldShows(page: Page, name: string, text: string): Promise<void> {
+  await page.waitForFunction(
+    ([field, expected]) => document.querySelector(`[data-progress] [data-field="${field}"]`)?.textContent?.trim() === expected,
+    [name, text] as const,
+    { timeout: 30_000 },
+  );
 }
 
 function portIsClosed(url: string): Promise<boolean> {
@@ -77,7 +88,29 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
     assert.equal(manifest.escrow.beneficiary, devAccount(DEV_ROLES.beneficiary).address);
   });
 
-  it("writes the seeded pilot into the manifest: torrent, trackers, web seeds and captions", async () => {
+  it("prints the network to add to a wallet: its name, RPC URL, chain id and currency, as the manifest has them", async () => {
+    const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
+    const output = stack.output();
+    assert.match(output, /Add this network to your wallet/);
+    assert.equal(/^\s+network\s+(.+)$/m.exec(output)?.[1], manifest.chain.name);
+    assert.equal(field(output, "RPC URL"), rpcUrl);
+    assert.equal(Number(field(output, "chain id")), manifest.chain.id);
+    assert.equal(field(output, "currency"), manifest.chain.nativeCurrency.symbol);
+  });
+
+  it("prints the dev backer's address and key, which hold tUSD on the chain", async () => {
+    const backer = devAccount(DEV_ROLES.backer);
+    assert.equal(field(stack.output(), "address"), backer.address);
+    assert.equal(field(stack.output(), "private key"), backer.privateKey);
+    const provider = new JsonRpcProvider(rpcUrl, Network.from(31337), { staticNetwork: true });
+    try {
+      assert.ok((await TestStablecoin__factory.connect(token, provider).balanceOf(backer.address)) > 0n);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("writes the seeded pilot into the manifest: torrent, trackers, web seeds, captions and poster", async () => {
     const manifest = parseManifestJson(await readFile(join(dir, "campaign.json"), "utf8"));
     const torrent = manifest.torrent;
     assert.ok(torrent, "no torrent section");
@@ -88,6 +121,7 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
     assert.deepEqual(torrent.trackers, [field(stack.output(), "tracker"), httpAnnounce]);
     assert.deepEqual(torrent.webSeeds, [field(stack.output(), "web seed"), ...(manifest.ipfs?.pilot?.urls ?? [])]);
     assert.equal(torrent.captions?.file, "sample-pilot.vtt");
+    assert.equal(torrent.poster, "sample-pilot.jpg");
     assert.ok((await stat(join(dir, torrent.torrentFile))).size > 0);
   });
 
@@ -127,15 +161,16 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
       const page = await browser.newPage();
       await page.goto(siteUrl);
       await page.getByText(escrow).first().waitFor();
-      await page.getByText(/0 of 250,000/).first().waitFor();
+      await page.getByText(/backers of 250,000 goal/).first().waitFor();
+      await fieldShows(page, "backers", "0");
       await page.getByText(/funding/i).first().waitFor();
 
       const amount = parseUnits("9.95", 6);
       await (await TestStablecoin__factory.connect(token, backer).approve(escrow, amount)).wait();
       await (await CampaignEscrow__factory.connect(escrow, backer).pledge(amount)).wait();
       await page.reload();
-      await page.getByText(/1 of 250,000/).first().waitFor();
-      await page.getByText(/9\.95 tUSD/).first().waitFor();
+      await fieldShows(page, "backers", "1");
+      await fieldShows(page, "total", "9.95 tUSD");
     } finally {
       await browser.close();
       provider.destroy();
@@ -196,6 +231,67 @@ describe("npm start: stopping", () => {
     } finally {
       await own.interrupt();
       await rm(ownDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("startLocalStack(): the same stack for benchmarks and screenshots, in this process", () => {
+  let dir: string;
+  let local: LocalStack;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "peerpilot-local-stack-"));
+    local = await startLocalStack({ dir, chainPort: 0, sitePort: 0, trackerPort: 0, webSeedPort: 0, gatewayPorts: [0, 0], goalBackers: 2 });
+  });
+
+  afterAll(async () => {
+    await local?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("returns the real URLs of the ports it was given as 0", () => {
+    for (const url of [local.siteUrl, local.chain.url, local.tracker.wsAnnounce, local.webSeeds[0], ...local.gateways]) {
+      assert.notEqual(new URL(url).port, "0", url);
+      assert.notEqual(new URL(url).port, "", url);
+    }
+  });
+
+  it("serves the watch page built from its manifest", async () => {
+    const page = await fetch(local.siteUrl);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<h1[^>]*>The Long Dark Between<\/h1>/);
+  });
+
+  it("runs a chain that has the escrow deployed with the options given", async () => {
+    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), { staticNetwork: true });
+    try {
+      const escrow = CampaignEscrow__factory.connect(local.escrow, provider);
+      assert.equal(await escrow.goalBackers(), 2n);
+      assert.equal(getAddress(await escrow.token()), local.token);
+      assert.equal(local.manifest.escrow.address, local.escrow);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("hands back the dev backer, funded with tUSD", async () => {
+    assert.equal(local.backer.address, devAccount(DEV_ROLES.backer).address);
+    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), { staticNetwork: true });
+    try {
+      assert.ok((await TestStablecoin__factory.connect(local.token, provider).balanceOf(local.backer.address)) > 0n);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("close() stops the site, the chain and the gateways", async () => {
+    const own = await startLocalStack({ dir: await mkdtemp(join(tmpdir(), "peerpilot-local-stack-close-")) });
+    try {
+      await own.close();
+      for (const url of [own.siteUrl, own.chain.url, ...own.gateways]) assert.equal(await portIsClosed(url), true, `${url} still answers`);
+    } finally {
+      await own.close();
+      await rm(dirname(own.manifestFile), { recursive: true, force: true });
     }
   });
 });

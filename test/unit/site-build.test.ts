@@ -60,6 +60,8 @@ function importSpecifiers(code: string): { static: string[]; dynamic: string[] }
 describe("site build from the fixture manifest", () => {
   let outDir: string;
   let html: string;
+  /** The built pages by file name (`index.html`, `back.html`). */
+  const pages = new Map<string, string>();
   /** Built JS files by path relative to outDir. */
   const js = new Map<string, string>();
 
@@ -77,6 +79,7 @@ describe("site build from the fixture manifest", () => {
       maxBuffer: 16 * 1024 * 1024,
     });
     html = await readFile(join(outDir, "index.html"), "utf8");
+    for (const page of ["index.html", "back.html"]) pages.set(page, await readFile(join(outDir, page), "utf8"));
     for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith(".js")) {
         const path = posix.join(...join(entry.parentPath, entry.name).slice(outDir.length + 1).split(/[\\/]/));
@@ -130,15 +133,53 @@ describe("site build from the fixture manifest", () => {
     for (const [path, code] of js) assert.ok(!code.includes("/_astro/"), `${path} names /_astro/`);
   });
 
-  it("ships no ethers, viem, zod or wallet code to the browser: in no built JS file, in no inline script", () => {
-    // Every JS file the build wrote: the page's entry, its lazy chunks (the chain reader, the
-    // player and WebTorrent) and anything else the page could ever load.
-    assert.ok(js.size > 0);
-    const scripts = [...js, ...inlineScripts(html).map((code, i) => [`inline script #${i + 1}`, code] as const)];
-    for (const [where, code] of scripts) {
-      const found = libraryFindings(code);
-      assert.deepEqual(found, [], `${where} holds ${found.join(" and ")}`);
-    }
+  /**
+   * The built chunks `page` can load: its module scripts, and everything they import, statically
+   * or with a dynamic import(), transitively; a dynamic import of a module in `stopAt` (a chunk
+   * loaded only on a click) is not followed.
+   */
+  function reachableChunks(page: string, stopAt: RegExp = /$^/): string[] {
+    const seen = new Set<string>();
+    const visit = (path: string, via: "static" | "dynamic"): void => {
+      if (seen.has(path) || (via === "dynamic" && stopAt.test(path))) return;
+      seen.add(path);
+      const code = js.get(path);
+      assert.ok(code !== undefined, `${path} (imported by a chunk of ${page}) was built`);
+      const imports = importSpecifiers(code);
+      for (const specifier of imports.static) visit(posix.join(posix.dirname(path), specifier), "static");
+      for (const specifier of imports.dynamic) visit(posix.join(posix.dirname(path), specifier), "dynamic");
+    };
+    const entries = attributeValues(pages.get(page) ?? "", "src").filter((src) => src.endsWith(".js"));
+    assert.ok(entries.length > 0, `${page} has module scripts`);
+    for (const src of entries) visit(src.replace(/^\.?\//, ""), "static");
+    return [...seen];
+  }
+
+  /** The library and wallet findings in `chunks` and in the inline scripts of `page`. */
+  function findingsOf(page: string, chunks: readonly string[]): string[] {
+    const scripts = [...chunks.map((path) => [path, js.get(path)!] as const), ...inlineScripts(pages.get(page) ?? "").map((code, i) => [`inline script #${i + 1}`, code] as const)];
+    return scripts.flatMap(([where, code]) => libraryFindings(code).map((found) => `${where} holds ${found}`));
+  }
+
+  it("ships no ethers, viem, zod or wallet code with the watch page: in no chunk it can load, in no inline script", () => {
+    // Its scripts, their lazy chunks (the chain reader, the recent backers, the player and
+    // WebTorrent) and everything those import: all the watch page could ever run.
+    const chunks = reachableChunks("index.html");
+    assert.ok(chunks.length > 1, "the page's scripts and their lazy chunks");
+    assert.deepEqual(findingsOf("index.html", chunks), []);
+  });
+
+  it("ships no ethers, viem or zod with the back page before Connect: only the chunks behind the Connect button's import hold them", () => {
+    // back-connected (the flows) and errors (the sentence for a failed Connect) load on Connect.
+    const connected = /(^|\/)(back-connected|errors)\.[\w-]+\.js$/;
+    const beforeConnect = reachableChunks("back.html", connected);
+    assert.ok(beforeConnect.some((path) => /(^|\/)back-element\.[\w-]+\.js$/.test(path)), "the wallet list's chunk loads with the page");
+    // EIP-6963 discovery (`eip6963:`) is all the page does with wallets before a click.
+    const findings = findingsOf("back.html", beforeConnect).filter((finding) => !finding.endsWith(" holds wallet code"));
+    assert.deepEqual(findings, []);
+    const all = reachableChunks("back.html");
+    assert.ok(all.some((path) => connected.test(path)), "back-connected is a chunk the page imports on Connect");
+    assert.ok(findingsOf("back.html", all).some((finding) => finding.endsWith(" holds ethers")), "ethers does load on Connect");
   });
 
   it("would notice ethers and wallet code: the markers above find them in ethers' own browser bundle", async () => {
@@ -147,33 +188,35 @@ describe("site build from the fixture manifest", () => {
   });
 
   it("loads the chain reader as a separate chunk through a dynamic import, not inlined", () => {
+    // One module script per live element (the progress, the recent backers), each tiny.
     const entries = attributeValues(html, "src").filter((src) => src.endsWith(".js"));
-    assert.equal(entries.length, 1, `one module script on the page, got ${entries.join(", ")}`);
-    const entryPath = entries[0]!.replace(/^\.?\//, "");
-    const entry = js.get(entryPath);
-    assert.ok(entry !== undefined, `${entryPath} was built`);
+    assert.ok(entries.length >= 1, "the page has its module scripts");
     const SELECTOR = "0xc19d93fb"; // state(): only the chain reader knows it
-    assert.ok(!entry.includes(SELECTOR), "the entry script does not contain the chain reader");
     assert.ok(!html.includes(SELECTOR), "no inline script contains the chain reader");
-
-    const { static: staticImports, dynamic } = importSpecifiers(entry);
-    // The only eager import allowed is Vite's preload helper, shared by the page's lazy loaders
-    // (the progress reader and the player) once there is more than one of them.
-    for (const specifier of staticImports) {
-      assert.match(specifier, /^\.\/preload-helper\.[\w-]+\.js$/, "the entry script imports nothing eagerly but Vite's preload helper");
-      const helper = js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "";
-      assert.ok(!helper.includes(SELECTOR), "the preload helper does not contain the chain reader");
+    /** A chunk and every chunk it imports statically. */
+    const withStaticImports = (path: string): string[] => {
+      const code = js.get(path) ?? "";
+      return [code, ...importSpecifiers(code).static.flatMap((specifier) => withStaticImports(posix.join(posix.dirname(path), specifier)))];
+    };
+    let readerChunks = 0;
+    for (const src of entries) {
+      const entryPath = src.replace(/^\.?\//, "");
+      const entry = js.get(entryPath);
+      assert.ok(entry !== undefined, `${entryPath} was built`);
+      assert.ok(!entry.includes(SELECTOR), `the entry script ${entryPath} does not contain the chain reader`);
+      const { static: staticImports, dynamic } = importSpecifiers(entry);
+      // The only eager import allowed is the elements' bootstrap (site/lib/lazy-element.ts and the preload helper).
+      for (const specifier of staticImports) {
+        assert.match(specifier, /^\.\/boot\.[\w-]+\.js$/, "an entry script imports nothing eagerly but the elements' bootstrap");
+        assert.ok(!(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "").includes(SELECTOR), "the bootstrap does not contain the chain reader");
+      }
+      assert.equal(dynamic.length, 1, `${entryPath} loads one chunk`);
+      assert.match(dynamic[0]!, /^\.\//, "the chunk is imported relative to the entry (works under /ipfs/<cid>/)");
+      const chunkPath = posix.join(posix.dirname(entryPath), dynamic[0]!);
+      if (withStaticImports(chunkPath).some((code) => code.includes(SELECTOR))) readerChunks++;
+      const size = (code: string) => `${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`;
+      console.info(`entry ${entryPath}: ${size(entry)}; lazy chunk ${chunkPath}: ${size(js.get(chunkPath) ?? "")}`);
     }
-    assert.equal(dynamic.length, 1);
-    assert.match(dynamic[0]!, /^\.\//, "the chunk is imported relative to the entry (works under /ipfs/<cid>/)");
-    const chunkPath = posix.join(posix.dirname(entryPath), dynamic[0]!);
-    const chunk = js.get(chunkPath);
-    assert.ok(chunk?.includes(SELECTOR), `${chunkPath} holds the chain reader`);
-
-    const size = (code: string) => `${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`;
-    console.info(`entry ${entryPath}: ${size(entry)}`);
-    console.info(`lazy chunk ${chunkPath}: ${size(chunk!)}`);
-    const all = [...js.values()].join("\n");
-    console.info(`all JS: ${js.size} files, ${size(all)}`);
+    assert.equal(readerChunks, entries.length, "each live element's lazy chunk brings the chain reader");
   });
 });
