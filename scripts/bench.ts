@@ -3,6 +3,7 @@
  */
 import { gasTable, measureGas } from "./bench/gas.ts";
 import { ipfsTable, measureIpfs } from "./bench/ipfs.ts";
+import { measurePages, pagesTable } from "./bench/pages.ts";
 import { measurePlayer, playerTable } from "./bench/player.ts";
 import { measureTorrent, torrentTable } from "./bench/torrent.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
@@ -16,15 +17,20 @@ Measures and prints (all sections unless --only):
   ipfs     local CID + CAR encoding of a 1 GiB file vs sha256sum, and its peak memory
   player   click-to-first-frame with a seeding peer (WebRTC, in an unprivileged network namespace: unshare -rn) and
            with the web seed alone, share of bytes from peers, Node-to-browser throughput
+  pages    JavaScript (gzip) the watch and back pages fetch before any interaction and the back page after
+           Connect (a dev wallet, the local campaign); Lighthouse performance, accessibility and best-practices
+           scores of both pages (desktop and mobile presets) and every audit under 1
 
 Options:
   --eth-price <usd>   ETH price in USD for the cost columns (default 3000)
   --l1-gwei <gwei>    L1 gas price (default 10)
   --l2-gwei <gwei>    L2 gas price (default 0.01)
-  --only <section>    one section: gas, torrent, ipfs or player (repeatable)
+  --only <section>    one section: gas, torrent, ipfs, player or pages (repeatable)
   --runs <n>          player runs to take the median of (default 5)
   -h, --help          this help
 `;
+
+const SECTIONS = ["gas", "torrent", "ipfs", "player", "pages"];
 
 function positive(value: string, flag: string): number {
   const number = Number(value);
@@ -40,9 +46,9 @@ async function main(): Promise<void> {
     only: { type: "string", multiple: true },
     runs: { type: "string", default: "5" },
   });
-  const sections = new Set(values.only ?? ["gas", "torrent", "ipfs", "player"]);
+  const sections = new Set(values.only ?? SECTIONS);
   for (const section of sections) {
-    if (!["gas", "torrent", "ipfs", "player"].includes(section)) throw new UserError(`--only "${section}": use gas, torrent, ipfs or player.`);
+    if (!SECTIONS.includes(section)) throw new UserError(`--only "${section}": use ${SECTIONS.slice(0, -1).join(", ")} or ${SECTIONS.at(-1)}.`);
   }
   const runs = positive(values.runs, "--runs");
   const prices = {
@@ -66,6 +72,10 @@ async function main(): Promise<void> {
   if (sections.has("player")) {
     const figures = await measurePlayer(Math.round(runs));
     process.stdout.write(`\n## The player (Chromium)\n\n${playerTable(figures)}\n`);
+  }
+  if (sections.has("pages")) {
+    const figures = await measurePages();
+    process.stdout.write(`\n## The pages (Chromium, Lighthouse)\n\n${pagesTable(figures)}\n`);
   }
 }
 

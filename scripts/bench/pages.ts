@@ -1,0 +1,180 @@
+/**
+ * The site's pages as a fan meets them, on the local campaign (`npm start`'s stack, free ports):
+ * the JavaScript (gzip) each page fetches before any interaction and the back page after Connect
+ * with a dev wallet (ethers loaded), and Lighthouse's scores for both pages. Also the few page
+ * steps `npm run screenshots` shares: open the back page with the dev wallet, connect, pledge.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { launchChromium } from "../../test/helpers/browser.ts";
+import { installBrowserWallet, type WalletInfo } from "../lib/browser-wallet.ts";
+import { progress } from "../lib/cli.ts";
+import { startLocalStack, type LocalStack } from "../lib/local-stack.ts";
+import { failingAuditLines, lighthouseTable, runLighthouse, type LighthouseRun } from "./lighthouse.ts";
+import { javascriptFetched, type ScriptWeight } from "./page-weight.ts";
+import { formatInt, markdownTable } from "./stats.ts";
+
+/** The dev wallet as the back page lists it. */
+export const DEV_WALLET: WalletInfo = {
+  name: "Dev Wallet",
+  rdns: "org.peerpilot.devwallet",
+  icon:
+    "data:image/svg+xml;base64," +
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f6feb"/><path d="M8 11h16v12H8z" fill="#fff"/><circle cx="20" cy="17" r="2" fill="#1f6feb"/></svg>',
+    ).toString("base64"),
+};
+
+/** Long enough for a first read over loopback on 2 busy cores, short enough to fail a broken page. */
+const PAGE_TIMEOUT_MS = 30_000;
+
+/** The back page's Connect button for the dev wallet. */
+export function connectButton(page: Page) {
+  return page.getByRole("button", { name: `Connect ${DEV_WALLET.name}` });
+}
+
+/** Resolves once every progress panel on the page shows figures read from the chain (a backer count). */
+export async function waitForProgressFigures(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const panels = [...document.querySelectorAll("[data-progress]")];
+      return panels.length > 0 && panels.every((panel) => /\d/.test(panel.querySelector('[data-field="backers"]')?.textContent ?? ""));
+    },
+    null,
+    { timeout: PAGE_TIMEOUT_MS },
+  );
+}
+
+/** Resolves once the back page says it is connected and the Pledge button can be pressed (balances read, checks passed). */
+export async function waitForConnected(page: Page): Promise<void> {
+  await page.getByText(`Connected to ${DEV_WALLET.name} as`).waitFor({ timeout: PAGE_TIMEOUT_MS });
+  const pledge = await page.getByRole("button", { name: "Pledge", exact: true }).elementHandle({ timeout: PAGE_TIMEOUT_MS });
+  await pledge?.waitForElementState("enabled", { timeout: PAGE_TIMEOUT_MS });
+}
+
+/** Resolves once the status says the transaction is confirmed and the progress panel has re-read. */
+export async function waitForConfirmation(page: Page): Promise<void> {
+  await page.getByText(/^Confirmed in block \d+/).waitFor({ timeout: PAGE_TIMEOUT_MS });
+  await page.waitForFunction(
+    () => /[1-9]/.test(document.querySelector('[data-progress] [data-field="backers"]')?.textContent ?? ""),
+    null,
+    { timeout: PAGE_TIMEOUT_MS },
+  );
+}
+
+/** The dev wallet of `privateKey` on the stack's chain, announced through EIP-6963 and as `window.ethereum`, in every page of `context`. */
+export async function installDevWallet(context: BrowserContext, stack: LocalStack, privateKey: string): Promise<void> {
+  await installBrowserWallet(context, { rpcUrl: stack.chain.url, privateKey, info: DEV_WALLET, announce: { eip6963: true, windowEthereum: true } });
+}
+
+/** A new context with the dev wallet of `privateKey` installed, on the back page. */
+export async function openBackPageWithWallet(
+  browser: Browser,
+  options: BrowserContextOptions,
+  stack: LocalStack,
+  privateKey: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  await installDevWallet(context, stack, privateKey);
+  const page = await context.newPage();
+  await page.goto(new URL("back.html", stack.siteUrl).href);
+  return { context, page };
+}
+
+export interface PageWeight {
+  what: string;
+  /** gzip bytes of every script fetched. */
+  bytes: number;
+  files: ScriptWeight[];
+}
+
+export interface PagesFigures {
+  weights: PageWeight[];
+  lighthouse: LighthouseRun[];
+}
+
+export async function measurePages(): Promise<PagesFigures> {
+  const dir = await mkdtemp(join(tmpdir(), "peerpilot-bench-pages-"));
+  progress("pages: starting the local campaign…");
+  const stack = await startLocalStack({ dir, onProgress: (message) => progress(`pages: ${message}`) });
+  try {
+    const weights = await measureWeights(stack);
+    const lighthouse = await runLighthouse([
+      { name: "index.html", url: stack.siteUrl },
+      { name: "back.html", url: new URL("back.html", stack.siteUrl).href },
+    ]);
+    return { weights, lighthouse };
+  } finally {
+    await stack.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureWeights(stack: LocalStack): Promise<PageWeight[]> {
+  progress("pages: JavaScript fetched by each page (Chromium)…");
+  const backPage = new URL("back.html", stack.siteUrl).href;
+  const browser = await launchChromium();
+  /** Weighs `url` in a new context (nothing cached), with the dev wallet when `wallet` is set. */
+  const weigh = async (what: string, url: string, options: { wallet?: boolean; ready?: (page: Page) => Promise<void> } = {}) => {
+    const context = await browser.newContext();
+    try {
+      if (options.wallet === true) await installDevWallet(context, stack, stack.backer.privateKey);
+      const fetched = await javascriptFetched(await context.newPage(), url, options.ready ? { ready: options.ready } : {});
+      return { what, bytes: fetched.totalGzip, files: fetched.files };
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    return [
+      await weigh("watch page (index.html), before any interaction", stack.siteUrl),
+      // With a wallet announced: the page lists it, which is all it may do before a click.
+      await weigh("back page (back.html), before any interaction", backPage, { wallet: true }),
+      await weigh(`back page after "Connect ${DEV_WALLET.name}" (ethers loaded, balances read)`, backPage, {
+        wallet: true,
+        ready: async (page) => {
+          await connectButton(page).click();
+          await waitForConnected(page);
+        },
+      }),
+    ];
+  } finally {
+    await browser.close();
+  }
+}
+
+const kib = (bytes: number) => `${formatInt(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
+
+export function pagesTable(figures: PagesFigures): string {
+  const weights = markdownTable(
+    ["JavaScript fetched (gzip)", "scripts", "total"],
+    figures.weights.map((weight) => [weight.what, String(weight.files.length), kib(weight.bytes)]),
+  );
+  // Each script once, by path, with the largest first: what to trim when a page grows.
+  const files = figures.weights.map(
+    (weight) =>
+      `${weight.what}:\n` +
+      [...weight.files]
+        .sort((a, b) => b.gzipBytes - a.gzipBytes)
+        .map((file) => `  ${formatInt(file.gzipBytes).padStart(7)} B  ${scriptName(file.url)}`)
+        .join("\n"),
+  );
+  const failing = failingAuditLines(figures.lighthouse);
+  return [
+    weights,
+    "",
+    ...files,
+    "",
+    lighthouseTable(figures.lighthouse),
+    "",
+    failing.length === 0 ? "Every scored audit passes." : `Audits under 1:\n${failing.map((line) => `- ${line}`).join("\n")}`,
+  ].join("\n");
+}
+
+/** `http://127.0.0.1:4321/_astro/x.js` → `/_astro/x.js`; an inline script keeps its page and number. */
+function scriptName(url: string): string {
+  const { pathname, hash } = new URL(url);
+  return `${pathname}${hash}`;
+}
