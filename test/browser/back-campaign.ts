@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import AxeBuilder from "@axe-core/playwright";
 import { Contract, parseUnits } from "ethers";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -28,6 +28,7 @@ import type { Address } from "../../site/lib/address.ts";
 import { ESCROW_ABI, TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { writeManifest } from "../../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type Manifest } from "../../site/lib/manifest.ts";
+import { launchChromium } from "../helpers/browser.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { buildSite } from "./pilot-site.ts";
 
@@ -250,6 +251,61 @@ export async function openWithWallets(browser: Browser, url: string, wallets: re
   const page = await context.newPage();
   await page.goto(url);
   return { context, page, wallets: installed };
+}
+
+/** What a describe block of back-page tests shares: the world, a Chromium, and the contexts its tests open. */
+export interface BackSuite {
+  readonly world: BackWorld;
+  readonly browser: Browser;
+  /** The context the running test opened last. */
+  readonly context: BrowserContext;
+  /** {@link openWithWallets}, with the context closed after the test. */
+  open(url: string, wallets: readonly BrowserWalletOptions[]): Promise<OpenedPage>;
+}
+
+/**
+ * For one describe block: starts the world with `keys`' campaigns and a Chromium before its
+ * tests, gives each test the same chain ({@link useSnapshots}), closes the contexts a test
+ * opened after it, and stops everything after the block.
+ */
+export function useBackSuite(keys: readonly CampaignKey[]): BackSuite {
+  let world: BackWorld | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const started = <T>(value: T | undefined): T => {
+    assert.ok(value !== undefined, "the back-page suite has started");
+    return value;
+  };
+
+  beforeAll(async () => {
+    world = await startBackWorld(keys);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+  useSnapshots(() => started(world));
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  return {
+    get world() {
+      return started(world);
+    },
+    get browser() {
+      return started(browser);
+    },
+    get context() {
+      return started(contexts.at(-1));
+    },
+    async open(url, wallets) {
+      const opened = await openWithWallets(started(browser), url, wallets);
+      contexts.push(opened.context);
+      return opened;
+    },
+  };
 }
 
 /** Fails, listing them, if axe-core finds any accessibility violation on the page as it is now. */

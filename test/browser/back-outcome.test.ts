@@ -6,56 +6,33 @@
  * test starts from the same chain (evm_snapshot / evm_revert).
  */
 import assert from "node:assert/strict";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { parseUnits } from "ethers";
-import type { Browser, BrowserContext } from "playwright-core";
 import { devAccount, DEV_ROLES } from "../../scripts/lib/dev-accounts.ts";
 import { CampaignState } from "../../site/lib/back/escrow-abi.ts";
-import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import {
   ACCOUNTS,
   assertAccessible,
   BackPage,
   FUNDING,
-  openWithWallets,
   signingRequests,
-  startBackWorld,
-  useSnapshots,
   waitText,
   walletFor,
-  type BackWorld,
   type CampaignKey,
+  useBackSuite,
 } from "./back-campaign.ts";
 
 const HOUR = 60n * 60n;
 const units = (amount: string) => parseUnits(amount, 6);
 
 describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium, Hardhat JSON-RPC on loopback)", () => {
-  let world: BackWorld;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
   const backer = devAccount(ACCOUNTS.backer).address;
 
-  beforeAll(async () => {
-    world = await startBackWorld(["main", "release"]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
-
-  useSnapshots(() => world);
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useBackSuite(["main", "release"]);
 
   async function connected(key: CampaignKey = "main") {
-    const opened = await openWithWallets(browser, world.campaign(key).backUrl, [walletFor(world, ACCOUNTS.backer)]);
-    context = opened.context;
+    const opened = await suite.open(suite.world.campaign(key).backUrl, [walletFor(suite.world, ACCOUNTS.backer)]);
     const back = new BackPage(opened.page);
     await back.connect();
     await waitText(back.fact("Your tUSD balance"), /\d/);
@@ -63,7 +40,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
   }
 
   it("cancels the backer's pledge, explaining the 24-hour rule before the click; the tokens come back", async () => {
-    await world.pledgeFrom("main", ACCOUNTS.backer);
+    await suite.world.pledgeFrom("main", ACCOUNTS.backer);
     const { back, wallet, page } = await connected();
     const cancel = back.button("Cancel my pledge");
     await waitEnabled(cancel);
@@ -72,18 +49,18 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
     await cancel.click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    const onChain = await world.read("main", backer);
+    const onChain = await suite.world.read("main", backer);
     assert.equal(onChain.pledgeOf, 0n);
     assert.equal(onChain.backers, 0n);
-    assert.equal(await world.tokenBalance("main", backer), FUNDING);
+    assert.equal(await suite.world.tokenBalance("main", backer), FUNDING);
     assert.deepEqual(signingRequests(wallet), ["eth_sendTransaction"]);
   });
 
   it("refuses, before any click, a cancel in the last 24 hours that would take the campaign below its goal", async () => {
-    await world.pledgeFrom("main", ACCOUNTS.second);
-    await world.pledgeFrom("main", ACCOUNTS.third);
-    await world.pledgeFrom("main", ACCOUNTS.backer);
-    await world.mineAt(world.campaign("main").deadline - 12n * HOUR);
+    await suite.world.pledgeFrom("main", ACCOUNTS.second);
+    await suite.world.pledgeFrom("main", ACCOUNTS.third);
+    await suite.world.pledgeFrom("main", ACCOUNTS.backer);
+    await suite.world.mineAt(suite.world.campaign("main").deadline - 12n * HOUR);
     const { back, wallet, page } = await connected();
     const cancel = back.button("Cancel my pledge");
     await cancel.waitFor();
@@ -94,12 +71,12 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
     assert.match(await back.description(cancel), /24 hours/);
     await assertAccessible(page, "back.html with the cancel locked");
     assert.deepEqual(signingRequests(wallet), []);
-    assert.equal((await world.read("main", backer)).backers, 3n);
+    assert.equal((await suite.world.read("main", backer)).backers, 3n);
   });
 
   it("refunds the backer's own pledge once a campaign has failed", async () => {
-    await world.pledgeFrom("main", ACCOUNTS.backer);
-    await world.mineAt(world.campaign("main").deadline + 1n);
+    await suite.world.pledgeFrom("main", ACCOUNTS.backer);
+    await suite.world.mineAt(suite.world.campaign("main").deadline + 1n);
     const { back, page } = await connected();
     const refund = back.button("Refund my pledge");
     await waitEnabled(refund);
@@ -107,14 +84,14 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
     await refund.click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    assert.equal((await world.read("main", backer)).pledgeOf, 0n);
-    assert.equal(await world.tokenBalance("main", backer), FUNDING);
+    assert.equal((await suite.world.read("main", backer)).pledgeOf, 0n);
+    assert.equal(await suite.world.tokenBalance("main", backer), FUNDING);
   });
 
   it("refunds another backer's pledge to that backer once a campaign has failed", async () => {
     const other = devAccount(ACCOUNTS.second).address;
-    await world.pledgeFrom("main", ACCOUNTS.second, units("12"));
-    await world.mineAt(world.campaign("main").deadline + 1n);
+    await suite.world.pledgeFrom("main", ACCOUNTS.second, units("12"));
+    await suite.world.mineAt(suite.world.campaign("main").deadline + 1n);
     const { back, page } = await connected();
     assert.equal(await back.button("Refund my pledge").isVisible(), false, "the backer has no pledge of their own");
     await page.getByLabel("Backer address").fill(other);
@@ -123,16 +100,16 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
     await submit.click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    assert.equal((await world.read("main", other)).pledgeOf, 0n);
-    assert.equal(await world.tokenBalance("main", other), FUNDING);
+    assert.equal((await suite.world.read("main", other)).pledgeOf, 0n);
+    assert.equal(await suite.world.tokenBalance("main", other), FUNDING);
   });
 
   it("releases a funded campaign to the producer and then says it was released", async () => {
-    await world.pledgeFrom("release", ACCOUNTS.second);
-    await world.pledgeFrom("release", ACCOUNTS.third);
-    await world.mineAt(world.campaign("release").deadline + 1n);
+    await suite.world.pledgeFrom("release", ACCOUNTS.second);
+    await suite.world.pledgeFrom("release", ACCOUNTS.third);
+    await suite.world.mineAt(suite.world.campaign("release").deadline + 1n);
     const producer = devAccount(DEV_ROLES.beneficiary).address;
-    const before = await world.tokenBalance("release", producer);
+    const before = await suite.world.tokenBalance("release", producer);
     const { back, page } = await connected("release");
     const release = back.button("Release to the producer");
     await waitEnabled(release);
@@ -140,12 +117,12 @@ describe.skipIf(missing(CHROMIUM))("back.html: cancel, refund, release (Chromium
     await release.click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    assert.equal((await world.read("release", producer)).state, BigInt(CampaignState.Released));
-    assert.equal((await world.tokenBalance("release", producer)) - before, units("19.9"));
+    assert.equal((await suite.world.read("release", producer)).state, BigInt(CampaignState.Released));
+    assert.equal((await suite.world.tokenBalance("release", producer)) - before, units("19.9"));
     await page.getByText(/^Released to the producer on /).waitFor();
     await assertAccessible(page, "back.html after the release");
-    const watch = await context!.newPage();
-    await watch.goto(world.campaign("release").watchUrl);
+    const watch = await suite.context.newPage();
+    await watch.goto(suite.world.campaign("release").watchUrl);
     await waitText(watch.locator("pp-progress"), /Released/i);
     await assertAccessible(watch, "the watch page after the release");
   });

@@ -6,59 +6,36 @@
  * same chain (evm_snapshot / evm_revert).
  */
 import assert from "node:assert/strict";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { parseUnits } from "ethers";
-import type { Browser, BrowserContext } from "playwright-core";
 import type { BrowserWalletOptions } from "../../scripts/lib/browser-wallet.ts";
 import { devAccount } from "../../scripts/lib/dev-accounts.ts";
-import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import {
   ACCOUNTS,
   assertAccessible,
   BackPage,
   FUNDING,
-  openWithWallets,
   signingRequests,
-  startBackWorld,
   waitForProgress,
   waitText,
   walletFor,
-  useSnapshots,
-  type BackWorld,
   type CampaignKey,
+  useBackSuite,
 } from "./back-campaign.ts";
 
 const units = (amount: string) => parseUnits(amount, 6);
 
 describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-RPC on loopback)", () => {
-  let world: BackWorld;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    world = await startBackWorld(["main", "plain"]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
-
-  useSnapshots(() => world);
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useBackSuite(["main", "plain"]);
 
   /** Opens `key`'s back page with the backer's wallet (with `overrides`) and connects. */
   async function connected(key: CampaignKey = "main", account: number = ACCOUNTS.backer, overrides: Partial<BrowserWalletOptions> = {}) {
-    const opened = await openWithWallets(browser, world.campaign(key).backUrl, [walletFor(world, account, overrides)]);
-    context = opened.context;
+    const opened = await suite.open(suite.world.campaign(key).backUrl, [walletFor(suite.world, account, overrides)]);
     const back = new BackPage(opened.page);
     await back.connect();
-    await waitText(back.fact(`Your ${world.campaign(key).symbol} balance`), /\d/);
+    await waitText(back.fact(`Your ${suite.world.campaign(key).symbol} balance`), /\d/);
     return { ...opened, back, wallet: opened.wallets[0]! };
   }
 
@@ -73,15 +50,15 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     assert.ok(steps.some((step) => /^Sent: 0x[0-9a-f]{64}/.test(step)), steps.join("\n"));
     assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4", "eth_sendTransaction"]);
 
-    const onChain = await world.read("main", wallet.address);
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.pledgeOf, units("9.95"));
     assert.equal(onChain.backers, 1n);
     await waitText(back.fact("Your pledge"), /^9\.95 tUSD$/);
     await waitForProgress(page, 1);
     await assertAccessible(page, "back.html after a confirmed pledge");
 
-    const watch = await context!.newPage();
-    await watch.goto(world.campaign("main").watchUrl);
+    const watch = await suite.context.newPage();
+    await watch.goto(suite.world.campaign("main").watchUrl);
     await waitForProgress(watch, 1);
     await assertAccessible(watch, "the watch page after a pledge");
   });
@@ -93,7 +70,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const steps = await back.waitForOutcome(2);
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
     assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4", "eth_sendTransaction", "eth_sendTransaction"]);
-    assert.equal((await world.read("main", wallet.address)).pledgeOf, units("9.95"));
+    assert.equal((await suite.world.read("main", wallet.address)).pledgeOf, units("9.95"));
   });
 
   it("pledges in two transactions with a token without permit, without asking for a signature", async () => {
@@ -103,21 +80,21 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const steps = await back.waitForOutcome(2);
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
     assert.deepEqual(signingRequests(wallet), ["eth_sendTransaction", "eth_sendTransaction"]);
-    const onChain = await world.read("plain", wallet.address);
+    const onChain = await suite.world.read("plain", wallet.address);
     assert.equal(onChain.pledgeOf, units("9.95"));
     assert.equal(onChain.backers, 1n);
     await assertAccessible(page, "back.html (token without permit) after a pledge");
   });
 
   it("tops up an existing pledge by any amount, without a new backer", async () => {
-    await world.pledgeFrom("main", ACCOUNTS.backer);
+    await suite.world.pledgeFrom("main", ACCOUNTS.backer);
     const { back, wallet } = await connected();
     await back.button("Top up").waitFor();
     await back.amount.fill("5");
     await back.button("Top up").click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    const onChain = await world.read("main", wallet.address);
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.pledgeOf, units("14.95"));
     assert.equal(onChain.backers, 1n);
     await waitText(back.fact("Your pledge"), /^14\.95 tUSD$/);
@@ -143,7 +120,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
   });
 
   it("refuses a pledge from an account with tokens but no gas money, before anything is signed", async () => {
-    await world.setGasBalance(devAccount(ACCOUNTS.broke).address, 0n);
+    await suite.world.setGasBalance(devAccount(ACCOUNTS.broke).address, 0n);
     const { back, wallet } = await connected("main", ACCOUNTS.broke);
     const problems = await back.waitForPledgeProblems();
     assert.ok(problems.some((problem) => problem.includes("ETH")), problems.join("\n"));
@@ -158,20 +135,20 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const steps = await back.waitForOutcome();
     assert.equal(steps.at(-1), "You declined in your wallet; nothing was sent.");
     assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4"]);
-    const onChain = await world.read("main", wallet.address);
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.backers, 0n);
-    assert.equal(await world.tokenBalance("main", wallet.address), FUNDING);
+    assert.equal(await suite.world.tokenBalance("main", wallet.address), FUNDING);
   });
 
   it("keeps following a sent pledge across a reload and reports it confirmed once mined", async () => {
     const { back, page } = await connected();
-    await world.rpc("evm_setAutomine", [false]);
+    await suite.world.rpc("evm_setAutomine", [false]);
     await back.button("Pledge").click();
     await waitText(back.status, /Sent: 0x[0-9a-f]{64}/);
     await page.reload();
-    await world.rpc("evm_mine");
+    await suite.world.rpc("evm_mine");
     const reloaded = new BackPage(page);
     await waitText(reloaded.status, /Confirmed in block \d+\./, 30_000);
-    assert.equal((await world.read("main", devAccount(ACCOUNTS.backer).address)).backers, 1n);
+    assert.equal((await suite.world.read("main", devAccount(ACCOUNTS.backer).address)).backers, 1n);
   });
 });

@@ -7,49 +7,27 @@
  * The pledge goes the one-signature way (pledgeWithPermit): one transaction to replace.
  */
 import assert from "node:assert/strict";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { parseUnits } from "ethers";
-import type { Browser, BrowserContext } from "playwright-core";
 import type { BrowserWallet } from "../../scripts/lib/browser-wallet.ts";
-import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import { waitFor } from "../helpers/wait.ts";
 import {
   ACCOUNTS,
   BackPage,
   FUNDING,
-  openWithWallets,
-  startBackWorld,
   waitForProgress,
   waitText,
   walletFor,
-  useSnapshots,
-  type BackWorld,
+  useBackSuite,
 } from "./back-campaign.ts";
 
 const units = (amount: string) => parseUnits(amount, 6);
 const SENT = /Sent: (0x[0-9a-f]{64})/;
 
 describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (Chromium, Hardhat JSON-RPC on loopback)", () => {
-  let world: BackWorld;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    world = await startBackWorld(["main"]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
-
-  useSnapshots(() => world);
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useBackSuite(["main"]);
 
   /**
    * Opens the back page with the backer's wallet, connects, turns automine off and presses
@@ -57,12 +35,11 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
    * with its hash, while it waits in the mempool.
    */
   async function pledgePending(): Promise<{ back: BackPage; wallet: BrowserWallet; hash: string }> {
-    const opened = await openWithWallets(browser, world.campaign("main").backUrl, [walletFor(world, ACCOUNTS.backer)]);
-    context = opened.context;
+    const opened = await suite.open(suite.world.campaign("main").backUrl, [walletFor(suite.world, ACCOUNTS.backer)]);
     const back = new BackPage(opened.page);
     await back.connect();
-    await waitText(back.fact(`Your ${world.campaign("main").symbol} balance`), /\d/);
-    await world.rpc("evm_setAutomine", [false]);
+    await waitText(back.fact(`Your ${suite.world.campaign("main").symbol} balance`), /\d/);
+    await suite.world.rpc("evm_setAutomine", [false]);
     await back.button("Pledge").click();
     const sent = await waitText(back.status, SENT);
     const hash = SENT.exec(sent)![1]!;
@@ -71,7 +48,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
 
   /** The block the chain mined `hash` in (fails if it was not mined). */
   async function minedIn(hash: string): Promise<number> {
-    const receipt = (await world.rpc("eth_getTransactionReceipt", [hash])) as { blockNumber: string; status: string } | null;
+    const receipt = (await suite.world.rpc("eth_getTransactionReceipt", [hash])) as { blockNumber: string; status: string } | null;
     assert.ok(receipt, `${hash} was mined`);
     assert.equal(receipt.status, "0x1", `${hash} succeeded`);
     return Number(receipt.blockNumber);
@@ -81,14 +58,14 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
     const { back, wallet, hash } = await pledgePending();
     const replacement = await wallet.replacePending(hash, "speed-up");
     assert.notEqual(replacement, hash);
-    await world.rpc("evm_mine");
+    await suite.world.rpc("evm_mine");
 
     const steps = await back.waitForOutcome();
     const block = await minedIn(replacement);
     assert.equal(steps.at(-1), `Confirmed in block ${block}.`, steps.join("\n"));
     assert.ok(steps.some((step) => step.includes("sped it up") && step.includes(replacement)), steps.join("\n"));
-    assert.equal(await world.rpc("eth_getTransactionReceipt", [hash]), null, "the original was never mined");
-    const onChain = await world.read("main", wallet.address);
+    assert.equal(await suite.world.rpc("eth_getTransactionReceipt", [hash]), null, "the original was never mined");
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.pledgeOf, units("9.95"));
     assert.equal(onChain.backers, 1n);
     await waitText(back.fact("Your pledge"), /^9\.95 tUSD$/);
@@ -98,16 +75,16 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
   it("a pledge cancelled in the wallet is reported as cancelled, and nothing is pledged", async () => {
     const { back, wallet, hash } = await pledgePending();
     const replacement = await wallet.replacePending(hash, "cancel");
-    await world.rpc("evm_mine");
+    await suite.world.rpc("evm_mine");
 
     const steps = await back.waitForOutcome();
     await minedIn(replacement);
     assert.match(steps.at(-1)!, /^Failed: It was cancelled in your wallet /, steps.join("\n"));
     assert.ok(!steps.some((step) => step.startsWith("Confirmed")), steps.join("\n"));
-    const onChain = await world.read("main", wallet.address);
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.pledgeOf, 0n);
     assert.equal(onChain.backers, 0n);
-    assert.equal(await world.tokenBalance("main", wallet.address), FUNDING);
+    assert.equal(await suite.world.tokenBalance("main", wallet.address), FUNDING);
     await back.button("Pledge").waitFor();
     await waitFor(async () => !(await back.button("Pledge").isDisabled()), { what: "the Pledge button enabled again" });
   });
@@ -118,13 +95,13 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
     const reloaded = new BackPage(back.page);
     await waitText(reloaded.status, /Following your pledge, sent before this page was reloaded\./);
     const replacement = await wallet.replacePending(hash, "speed-up");
-    await world.rpc("evm_mine");
+    await suite.world.rpc("evm_mine");
 
     const steps = await reloaded.waitForOutcome();
     const block = await minedIn(replacement);
     assert.equal(steps.at(-1), `Confirmed in block ${block}.`, steps.join("\n"));
     assert.ok(steps.some((step) => step.includes("sped it up") && step.includes(replacement)), steps.join("\n"));
-    const onChain = await world.read("main", wallet.address);
+    const onChain = await suite.world.read("main", wallet.address);
     assert.equal(onChain.pledgeOf, units("9.95"));
     assert.equal(onChain.backers, 1n);
   });
@@ -135,11 +112,11 @@ describe.skipIf(missing(CHROMIUM))("back.html: a pledge replaced in the wallet (
     const reloaded = new BackPage(back.page);
     await waitText(reloaded.status, /Following your pledge, sent before this page was reloaded\./);
     const replacement = await wallet.replacePending(hash, "cancel");
-    await world.rpc("evm_mine");
+    await suite.world.rpc("evm_mine");
 
     const steps = await reloaded.waitForOutcome();
     await minedIn(replacement);
     assert.match(steps.at(-1)!, /^Failed: It was cancelled in your wallet /, steps.join("\n"));
-    assert.equal((await world.read("main", wallet.address)).pledgeOf, 0n);
+    assert.equal((await suite.world.read("main", wallet.address)).pledgeOf, 0n);
   });
 });

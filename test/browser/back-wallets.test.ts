@@ -4,43 +4,22 @@
  * injected, two announced, a wallet on the wrong chain, one that must add the campaign's chain.
  */
 import assert from "node:assert/strict";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import { describe, it } from "vitest";
 import { devAccount } from "../../scripts/lib/dev-accounts.ts";
-import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
-import { ACCOUNTS, assertAccessible, BackPage, openWithWallets, OTHER_WALLET, startBackWorld, waitText, walletFor, type BackWorld } from "./back-campaign.ts";
+import { ACCOUNTS, assertAccessible, BackPage, OTHER_WALLET, useBackSuite, waitText, walletFor } from "./back-campaign.ts";
 
 /** A chain the wallet starts on that is not the campaign's; its RPC (the discard port) never answers. */
 const OTHER_CHAIN = { 1: "http://127.0.0.1:9/" };
 
 describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-RPC on loopback)", () => {
-  let world: BackWorld;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
 
-  beforeAll(async () => {
-    world = await startBackWorld(["main"]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  const suite = useBackSuite(["main"]);
 
   async function open(...wallets: Parameters<typeof walletFor>[2][]) {
-    const opened = await openWithWallets(
-      browser,
-      world.campaign("main").backUrl,
-      wallets.map((overrides) => walletFor(world, ACCOUNTS.backer, overrides)),
+    const opened = await suite.open(suite.world.campaign("main").backUrl,
+      wallets.map((overrides) => walletFor(suite.world, ACCOUNTS.backer, overrides)),
     );
-    context = opened.context;
     return { ...opened, back: new BackPage(opened.page) };
   }
 
@@ -50,7 +29,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
     await region.waitFor();
     const text = await region.innerText();
     assert.match(text, /MetaMask/);
-    assert.ok(text.includes(world.campaign("main").escrow), "the escrow address is shown");
+    assert.ok(text.includes(suite.world.campaign("main").escrow), "the escrow address is shown");
     assert.equal(await page.getByRole("group", { name: "Wallets in this browser" }).isVisible(), false);
     await assertAccessible(page, "back.html with no wallet");
   });
@@ -84,9 +63,9 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   });
 
   it("says a wallet on another chain is on the wrong chain and switches it to the campaign's", async () => {
-    const { back, wallets, page } = await open({ knownChains: { ...OTHER_CHAIN, 31337: world.chain.url }, chainId: 1 });
+    const { back, wallets, page } = await open({ knownChains: { ...OTHER_CHAIN, 31337: suite.world.chain.url }, chainId: 1 });
     await back.walletButton("Test Wallet").click();
-    const name = world.campaign("main").manifest.chain.name;
+    const name = suite.world.campaign("main").manifest.chain.name;
     await page.getByText(`Your wallet is on chain 1; this campaign is on ${name} (chain 31337).`).waitFor();
     await assertAccessible(page, "back.html on the wrong chain");
     await back.button(`Switch to ${name}`).click();
@@ -99,7 +78,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   it("adds the campaign's chain to a wallet that does not know it (4902), then switches to it", async () => {
     const { back, wallets } = await open({ knownChains: OTHER_CHAIN, chainId: 1 });
     await back.walletButton("Test Wallet").click();
-    const name = world.campaign("main").manifest.chain.name;
+    const name = suite.world.campaign("main").manifest.chain.name;
     await back.button(`Switch to ${name}`).click();
     await waitText(back.fact("Your tUSD balance"), /1,000(\.0+)? tUSD/);
     const chainRequests = wallets[0]!.requests.filter((method) => method.startsWith("wallet_"));
@@ -108,8 +87,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   });
 
   it("has no accessibility violation on the watch page", async () => {
-    const opened = await openWithWallets(browser, world.campaign("main").watchUrl, []);
-    context = opened.context;
+    const opened = await suite.open(suite.world.campaign("main").watchUrl, []);
     await opened.page.getByRole("progressbar").first().waitFor();
     await assertAccessible(opened.page, "the watch page");
   });
