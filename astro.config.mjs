@@ -32,9 +32,11 @@ const PRELOAD_HELPER = "\0vite/preload-helper.js";
 
 /**
  * What the pages load before a click, in as few files as gzip likes (one file compresses better
- * than its parts, and each fetch costs): every page's element bootstrap (with the preload helper
- * below), and the live progress with everything it needs (the watch page's recent backers and the
- * back page's wallet list each add one more chunk). Anything else is split as Rolldown sees fit.
+ * than its parts, and each fetch costs): the elements' bootstrap (with the preload helper below)
+ * that the pages' scripts share (site/components/Elements.astro, and BackFlow.astro's on the back
+ * page), and the live progress with everything it needs; the watch page's recent backers (with
+ * the log reading, site/lib/chain-logs.ts) and the back page's wallet list each add one more
+ * chunk. Anything else is split as Rolldown sees fit.
  * @type {{ name: string; test: RegExp }[]}
  */
 const PAGE_CHUNKS = [

@@ -5,11 +5,12 @@
  *
  * A reader tries the manifest's RPC URLs starting at one picked at random, then the others in
  * order after it (see {@link endpointOrder}), each with a timeout: many pages spread their reads
- * over every endpoint instead of all asking the first. Before trusting an
- * endpoint it checks, once per endpoint, that it serves the manifest's chain (`eth_chainId`)
- * and that the escrow address holds code (`eth_getCode`); both checks ride in the same batch
- * as the first read, so every read is one round trip. It also reads the escrow's logs and block
- * timestamps (for the recent backers), with the same endpoint order, timeouts and checks.
+ * over every endpoint instead of all asking the first. Before trusting an endpoint it checks,
+ * once per endpoint, that it serves the manifest's chain (`eth_chainId`) and, once per escrow,
+ * that the escrow address holds code (`eth_getCode`); both checks ride in the same batch as the
+ * first read, so every read is one round trip. Other reads (the escrow's logs, for the recent
+ * backers: site/lib/chain-logs.ts) go through {@link ChainReader.query}, with the same endpoint
+ * order, timeouts and checks.
  *
  * Every error this module throws is in its own words, a sentence the page shows as it is (see
  * site/lib/progress-view.ts errorText): what failed, the endpoint's host, the HTTP
@@ -20,7 +21,7 @@
  * are named by host only: an RPC URL's path or query may hold an API key.
  */
 
-import type { Hex } from "./address.ts";
+import { isHexAddress, type Hex } from "./address.ts";
 import { endpointOrder } from "./poll-schedule.ts";
 
 /**
@@ -34,15 +35,6 @@ export const SELECTORS = {
   backers: "0x92dff48a",
   /** `totalPledged()` → `uint256`. */
   totalPledged: "0x55468ba4",
-} as const satisfies Record<string, Hex>;
-
-/**
- * Topic 0 of the escrow's events read here: keccak256 of the event's signature, checked against
- * the compiled ABI by a unit test like {@link SELECTORS}.
- */
-export const TOPICS = {
-  /** `Pledged(address indexed backer, uint256 amount, uint256 backers)`. */
-  Pledged: "0xb8765119b6cc15a7b5d15b95f6c505f2f3c24754824af1892788aad4c0e9945f",
 } as const satisfies Record<string, Hex>;
 
 /** What one read of the escrow returns; every number as read at one (latest) block. */
@@ -72,49 +64,31 @@ export interface ChainReaderOptions {
   random?: () => number;
 }
 
-/** One log of an eth_getLogs answer, checked for shape. */
-export interface RawLog {
-  /** Lowercase. */
-  address: Hex;
-  topics: Hex[];
-  data: Hex;
-  blockNumber: bigint;
-  logIndex: bigint;
-  transactionHash: Hex;
-}
-
-/** An eth_getLogs filter over a closed block range. */
-export interface LogFilter {
-  address: string;
-  /** Topic 0 (the event's signature hash) first; `null` matches any value. */
-  topics: (Hex | null)[];
-  fromBlock: bigint;
-  toBlock: bigint;
+/** One JSON-RPC request of a batch. */
+export interface RpcCall {
+  method: string;
+  params: readonly unknown[];
 }
 
 /** Every method throws one of the {@link ChainReadError} subclasses for what an endpoint did. */
 export interface ChainReader {
   /** Reads the escrow at `escrow`. */
   readCampaign(escrow: string): Promise<CampaignReading>;
-  /** The latest block's number and timestamp (Unix seconds). */
-  latestBlock(): Promise<{ number: bigint; timestamp: bigint }>;
   /**
-   * The logs matching `filter` (`eth_getLogs`), removed logs dropped. Endpoints cap the range
-   * or the result size with an {@link RpcError}: see site/lib/recent-backers.ts for the paging.
+   * Sends `calls` as one batch to each endpoint in turn until one answers them all and
+   * `decode` accepts the results (in the order of `calls`); `decode` throws {@link malformed}
+   * for an answer of the wrong shape, which moves on to the next endpoint.
    */
-  readLogs(filter: LogFilter): Promise<RawLog[]>;
-  /** Each block's timestamp (Unix seconds), in one batch of `eth_getBlockByNumber`. */
-  blockTimestamps(numbers: readonly bigint[]): Promise<Map<bigint, bigint>>;
+  query<T>(calls: readonly RpcCall[], decode: (results: unknown[]) => T): Promise<T>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 8_000;
 
-/** Base class of every error thrown by this module. */
+/** Base class of every error thrown by this module; a subclass's facts are its fields. */
 export class ChainReadError extends Error {
-  constructor(message: string) {
+  constructor(message: string, facts: object) {
     super(message);
-    // Set by hand: class names do not survive minification.
-    this.name = "ChainReadError";
+    Object.assign(this, facts);
   }
 }
 
@@ -132,8 +106,8 @@ export function endpointHost(url: string): string {
 
 /** A JSON-RPC error code as sent, if it is one (an integer); anything else is dropped. */
 function rpcCode(error: unknown): number | undefined {
-  const code = error !== null && typeof error === "object" ? (error as { code?: unknown }).code : undefined;
-  return typeof code === "number" && Number.isSafeInteger(code) ? code : undefined;
+  const code = (error as { code?: unknown } | null)?.code;
+  return Number.isSafeInteger(code) ? (code as number) : undefined;
 }
 
 /** Why one endpoint could not be used, in this module's words. */
@@ -147,45 +121,37 @@ export interface EndpointFailure {
 
 /** No endpoint gave a usable answer (network error, timeout, HTTP error, not JSON-RPC). */
 export class RpcUnreachableError extends ChainReadError {
-  readonly failures: readonly EndpointFailure[];
+  declare readonly failures: readonly EndpointFailure[];
   /** The longest `Retry-After` any endpoint sent, in seconds; `undefined` when none did. */
-  readonly retryAfterSeconds: number | undefined;
+  declare readonly retryAfterSeconds: number | undefined;
   constructor(failures: readonly EndpointFailure[]) {
-    super(`Could not reach the chain: ${failures.map((f) => `${f.host} (${f.reason})`).join(", ")}`);
-    this.name = "RpcUnreachableError";
-    this.failures = failures;
-    const asked = failures.flatMap((f) => (f.retryAfterSeconds === undefined ? [] : [f.retryAfterSeconds]));
-    this.retryAfterSeconds = asked.length === 0 ? undefined : Math.max(...asked);
+    const asked = failures.flatMap((f) => f.retryAfterSeconds ?? []);
+    super(`Could not reach the chain: ${failures.map((f) => `${f.host} (${f.reason})`).join(", ")}`, {
+      failures,
+      retryAfterSeconds: asked.length > 0 ? Math.max(...asked) : undefined,
+    });
   }
 }
 
 /** The endpoint serves another chain than the manifest's. */
 export class WrongChainError extends ChainReadError {
-  readonly expected: number;
-  readonly actual: number;
+  declare readonly expected: number;
+  declare readonly actual: number;
   /** See {@link endpointHost}. */
-  readonly host: string;
+  declare readonly host: string;
   constructor(expected: number, actual: number, host: string) {
-    super(`The RPC ${host} is on the wrong chain: expected ${expected}, the RPC reports ${actual}`);
-    this.name = "WrongChainError";
-    this.expected = expected;
-    this.actual = actual;
-    this.host = host;
+    super(`The RPC ${host} is on the wrong chain: expected ${expected}, the RPC reports ${actual}`, { expected, actual, host });
   }
 }
 
 /** No contract code at the escrow address on this chain. */
 export class NoContractError extends ChainReadError {
-  readonly address: string;
-  readonly chainId: number;
+  declare readonly address: string;
+  declare readonly chainId: number;
   /** See {@link endpointHost}. */
-  readonly host: string;
+  declare readonly host: string;
   constructor(address: string, chainId: number, host: string) {
-    super(`There is no contract at the escrow address ${address} on chain ${chainId} (asked ${host})`);
-    this.name = "NoContractError";
-    this.address = address;
-    this.chainId = chainId;
-    this.host = host;
+    super(`There is no contract at the escrow address ${address} on chain ${chainId} (asked ${host})`, { address, chainId, host });
   }
 }
 
@@ -195,69 +161,54 @@ export class NoContractError extends ChainReadError {
  */
 export class RpcError extends ChainReadError {
   /** See {@link endpointHost}. */
-  readonly host: string;
+  declare readonly host: string;
   /** The request that failed: one of the methods this module sends. */
-  readonly method: string;
+  declare readonly method: string;
   /** The JSON-RPC error code, or `undefined` when the endpoint sent none that is an integer. */
-  readonly code: number | undefined;
+  declare readonly code: number | undefined;
   constructor(host: string, method: string, code: number | undefined) {
-    super(`The RPC ${host} answered ${method} with an error (${code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${code}`})`);
-    this.name = "RpcError";
-    this.host = host;
-    this.method = method;
-    this.code = code;
+    super(`The RPC ${host} answered ${method} with an error (${code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${code}`})`, { host, method, code });
   }
 }
 
 /** A transport-level failure of one endpoint: worth trying the next. Its message is ours alone. */
 class EndpointUnusable extends Error {
-  /** See {@link EndpointFailure.retryAfterSeconds}. */
-  readonly retryAfterSeconds: number | undefined;
-  constructor(message: string, retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    /** See {@link EndpointFailure.retryAfterSeconds}. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
-    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** Throws the failure of an endpoint whose answer to `what` has the wrong shape (its text is never shown). */
+export function malformed(what: string): never {
+  throw new EndpointUnusable(`malformed answer to ${what}`);
 }
 
 /**
- * A `Retry-After` header's delay in whole seconds, read as a number and nothing else (the
- * HTTP-date form and anything malformed are ignored), so no text of the endpoint's is kept.
+ * Decodes a hex quantity into a bigint; with `word`, the first 32-byte ABI word of a return
+ * value, which must hold at least one.
  */
-function retryAfter(response: Response): number | undefined {
-  const value = response.headers.get("retry-after")?.trim() ?? "";
-  const seconds = /^\d{1,9}$/.test(value) ? Number(value) : 0;
-  return seconds > 0 ? seconds : undefined;
+export function decodeUint(hex: unknown, what: string, word = false): bigint {
+  if (typeof hex !== "string" || !/^0x[0-9a-fA-F]+$/.test(hex) || (word && hex.length < 66)) malformed(what);
+  return BigInt(hex.slice(0, 66));
 }
 
-interface RpcCall {
-  method: string;
-  params: readonly unknown[];
+/** A block's number and timestamp (Unix seconds), from an `eth_getBlockByNumber` answer. */
+export function decodeBlock(block: unknown): { number: bigint; timestamp: bigint } {
+  const { number, timestamp } = (block ?? {}) as { number?: unknown; timestamp?: unknown };
+  return { number: decodeUint(number, "eth_getBlockByNumber"), timestamp: decodeUint(timestamp, "eth_getBlockByNumber") };
 }
 
-/** Decodes a hex quantity or a 32-byte ABI word (the first one in `hex`) into a bigint. */
-export function decodeUint(hex: unknown, what: string): bigint {
-  if (typeof hex !== "string" || !/^0x[0-9a-fA-F]+$/.test(hex)) {
-    throw new EndpointUnusable(`malformed answer to ${what}`);
-  }
-  return BigInt(hex.length > 66 ? hex.slice(0, 66) : hex);
-}
-
-/** Decodes an ABI-encoded `uint256` return value: exactly one or more 32-byte words. */
-function decodeWord(hex: unknown, what: string): bigint {
-  if (typeof hex !== "string" || hex.length < 66) {
-    throw new EndpointUnusable(`malformed answer to ${what}`);
-  }
-  return decodeUint(hex, what);
-}
-
-function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause?.code === "ECONNREFUSED") return "connection refused";
-  if (typeof cause?.code === "string" && /^[A-Z][A-Z0-9_]*$/.test(cause.code)) return `network error ${cause.code}`;
-  // Not the fetch error's own message: browsers say only "Failed to fetch" (the server is down,
-  // unreachable, or refused CORS), and some messages quote the full URL.
-  return "cannot connect: the endpoint is down, unreachable, or refuses requests from this page";
+/** Why `fetch` failed, in our words: not the error's own message (browsers say only "Failed to fetch", some messages quote the full URL). */
+function fetchFailure(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  return typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)
+    ? `network error ${code}`
+    : "cannot connect: the endpoint is down, unreachable, or refuses requests from this page";
 }
 
 /** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
@@ -266,106 +217,69 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
   if (options.rpcUrls.length === 0) throw new RangeError("createChainReader needs at least one RPC URL");
   const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const doFetch = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
-  /** Endpoints that reported the right chain id. */
-  const chainChecked = new Set<string>();
-  /** `${url} ${address}` pairs known to hold code. */
-  const codeChecked = new Set<string>();
+  const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
+  /** Endpoints that reported the right chain id, and `${url} ${address}` pairs known to hold code. */
+  const checked = new Set<string>();
   let nextId = 1;
 
-  /** Sends `calls` as one batch; returns their results in order, or throws. */
+  /**
+   * Sends `calls` as one batch to `url`, the chain check first while `url` has not passed it;
+   * returns the results of `calls` in order, or throws.
+   */
   async function batch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
-    const host = endpointHost(url);
-    const ids = calls.map(() => nextId++);
-    const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], ...call })));
+    const checkChain = !checked.has(url);
+    const sent = checkChain ? [{ method: "eth_chainId", params: [] }, ...calls] : calls;
+    const ids = sent.map(() => nextId++);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
+    const late = () => `no answer within ${timeoutMs} ms`;
     let payload: unknown;
     try {
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-          signal: controller.signal,
-        });
-      } catch (error) {
-        throw new EndpointUnusable(describeFetchError(error, timedOut, timeoutMs));
-      }
+      const response = await doFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(sent.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], ...call }))),
+        signal: controller.signal,
+      }).catch((error: unknown) => {
+        throw new EndpointUnusable(timedOut ? late() : fetchFailure(error));
+      });
       // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
       if (!response.ok) {
-        const status = response.status === 429 ? "HTTP 429, rate limited" : `HTTP ${response.status}`;
-        throw new EndpointUnusable(status, retryAfter(response));
+        const value = response.headers.get("retry-after")?.trim() ?? "";
+        // A `Retry-After` in whole seconds, read as a number and nothing else (the HTTP-date form and anything malformed are ignored).
+        const seconds = /^\d{1,9}$/.test(value) ? Number(value) : 0;
+        throw new EndpointUnusable(`HTTP ${response.status}${response.status === 429 ? ", rate limited" : ""}`, seconds > 0 ? seconds : undefined);
       }
-      try {
-        payload = await response.json();
-      } catch (error) {
-        throw new EndpointUnusable(timedOut ? `no answer within ${timeoutMs} ms` : "the answer is not JSON");
-      }
+      payload = await response.json().catch(() => {
+        throw new EndpointUnusable(timedOut ? late() : "the answer is not JSON");
+      });
     } finally {
       clearTimeout(timer);
     }
     if (!Array.isArray(payload)) {
-      const refusal = payload !== null && typeof payload === "object" ? (payload as { error?: unknown }).error : undefined;
-      if (refusal === undefined || refusal === null) throw new EndpointUnusable("the answer is not a JSON-RPC batch response");
+      const refusal = (payload as { error?: unknown } | null)?.error;
+      if (refusal == null) throw new EndpointUnusable("the answer is not a JSON-RPC batch response");
       const code = rpcCode(refusal);
       throw new EndpointUnusable(`refused the JSON-RPC batch${code === undefined ? "" : ` with JSON-RPC error ${code}`}`);
     }
     const byId = new Map<unknown, { result?: unknown; error?: unknown }>();
     for (const item of payload) if (item !== null && typeof item === "object") byId.set(item.id, item);
-    return calls.map((call, i) => {
+    const results = sent.map((call, i) => {
       const item = byId.get(ids[i]);
       if (item === undefined) throw new EndpointUnusable(`no answer to ${call.method} in the batch response`);
-      if (item.error !== undefined && item.error !== null) throw new RpcError(host, call.method, rpcCode(item.error));
+      if (item.error != null) throw new RpcError(endpointHost(url), call.method, rpcCode(item.error));
       return item.result;
     });
-  }
-
-  /** Prepends the chain check to `calls` while `url` has not passed it; returns the results of `calls` alone. */
-  async function checkedBatch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
-    const checkChain = !chainChecked.has(url);
-    const results = await batch(url, checkChain ? [{ method: "eth_chainId", params: [] }, ...calls] : calls);
     if (checkChain) {
       const actual = decodeUint(results.shift(), "eth_chainId");
       if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), endpointHost(url));
-      chainChecked.add(url);
+      checked.add(url);
     }
     return results;
-  }
-
-  async function readFrom(url: string, escrow: string): Promise<CampaignReading> {
-    const host = endpointHost(url);
-    const codeKey = `${url} ${escrow.toLowerCase()}`;
-    const checkCode = !codeChecked.has(codeKey);
-    const call = (data: Hex): RpcCall => ({ method: "eth_call", params: [{ to: escrow, data }, "latest"] });
-    const results = await checkedBatch(url, [
-      ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
-      { method: "eth_getBlockByNumber", params: ["latest", false] },
-      call(SELECTORS.state),
-      call(SELECTORS.backers),
-      call(SELECTORS.totalPledged),
-    ]);
-    if (checkCode) {
-      const code = results.shift();
-      if (typeof code !== "string" || !/^0x[0-9a-fA-F]*$/.test(code)) throw new EndpointUnusable("malformed answer to eth_getCode");
-      if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, host);
-      codeChecked.add(codeKey);
-    }
-    const [block, state, backers, totalPledged] = results;
-    const { timestamp, number } = (block ?? {}) as { timestamp?: unknown; number?: unknown };
-    return {
-      state: decodeWord(state, "state()"),
-      backers: decodeWord(backers, "backers()"),
-      totalPledged: decodeWord(totalPledged, "totalPledged()"),
-      blockTimestamp: decodeUint(timestamp, "eth_getBlockByNumber"),
-      blockNumber: decodeUint(number, "eth_getBlockByNumber"),
-      rpcUrl: url,
-    };
   }
 
   /**
@@ -380,100 +294,49 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
       try {
         return await read(url);
       } catch (error) {
-        if (error instanceof EndpointUnusable) {
-          const { message: reason, retryAfterSeconds } = error;
-          failures.push({ host: endpointHost(url), reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
-        } else if (error instanceof ChainReadError) {
-          answered ??= error;
-          failures.push({ host: endpointHost(url), reason: error.message });
-        } else throw error;
+        if (!(error instanceof EndpointUnusable || error instanceof ChainReadError)) throw error;
+        if (error instanceof ChainReadError) answered ??= error;
+        const seconds = error instanceof EndpointUnusable ? error.retryAfterSeconds : undefined;
+        failures.push({ host: endpointHost(url), reason: error.message, ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }) });
       }
     }
     throw answered ?? new RpcUnreachableError(failures);
   }
 
+  const eth_call = (to: string, data: Hex): RpcCall => ({ method: "eth_call", params: [{ to, data }, "latest"] });
+
   return {
-    async readCampaign(escrow) {
-      if (!isAddress(escrow)) throw new RangeError(`not an address: ${escrow}`);
-      return anyEndpoint((url) => readFrom(url, escrow));
-    },
-
-    async latestBlock() {
+    readCampaign(escrow) {
+      if (!isHexAddress(escrow)) throw new RangeError(`not an address: ${escrow}`);
+      const codeKey = ` ${escrow.toLowerCase()}`;
       return anyEndpoint(async (url) => {
-        const [block] = await checkedBatch(url, [{ method: "eth_getBlockByNumber", params: ["latest", false] }]);
-        const { timestamp, number } = (block ?? {}) as { timestamp?: unknown; number?: unknown };
-        return { number: decodeUint(number, "eth_getBlockByNumber"), timestamp: decodeUint(timestamp, "eth_getBlockByNumber") };
+        const checkCode = !checked.has(url + codeKey);
+        const results = await batch(url, [
+          ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
+          { method: "eth_getBlockByNumber", params: ["latest", false] },
+          eth_call(escrow, SELECTORS.state),
+          eth_call(escrow, SELECTORS.backers),
+          eth_call(escrow, SELECTORS.totalPledged),
+        ]);
+        if (checkCode) {
+          const code = results.shift();
+          if (typeof code !== "string" || !/^0x[0-9a-fA-F]*$/.test(code)) malformed("eth_getCode");
+          if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, endpointHost(url));
+          checked.add(url + codeKey);
+        }
+        const [block, state, backers, totalPledged] = results;
+        const { number, timestamp } = decodeBlock(block);
+        return {
+          state: decodeUint(state, "state()", true),
+          backers: decodeUint(backers, "backers()", true),
+          totalPledged: decodeUint(totalPledged, "totalPledged()", true),
+          blockTimestamp: timestamp,
+          blockNumber: number,
+          rpcUrl: url,
+        };
       });
     },
 
-    async readLogs(filter) {
-      if (!isAddress(filter.address)) throw new RangeError(`not an address: ${filter.address}`);
-      if (filter.fromBlock < 0n || filter.toBlock < filter.fromBlock) throw new RangeError(`not a block range: ${filter.fromBlock}-${filter.toBlock}`);
-      const address = filter.address.toLowerCase();
-      const params = [{ address: filter.address, topics: filter.topics, fromBlock: quantity(filter.fromBlock), toBlock: quantity(filter.toBlock) }];
-      return anyEndpoint(async (url) => {
-        const [logs] = await checkedBatch(url, [{ method: "eth_getLogs", params }]);
-        if (!Array.isArray(logs)) throw new EndpointUnusable("malformed answer to eth_getLogs");
-        // A removed log belongs to a block that is no longer on the chain; another address's log is not ours.
-        return logs.map(decodeLog).filter((log) => log !== undefined && log.address === address) as RawLog[];
-      });
-    },
-
-    async blockTimestamps(numbers) {
-      const unique = [...new Set(numbers)];
-      if (unique.length === 0) return new Map();
-      return anyEndpoint(async (url) => {
-        const blocks = await checkedBatch(url, unique.map((n) => ({ method: "eth_getBlockByNumber", params: [quantity(n), false] })));
-        return new Map(
-          unique.map((n, i) => {
-            const { timestamp, number } = (blocks[i] ?? {}) as { timestamp?: unknown; number?: unknown };
-            if (decodeUint(number, "eth_getBlockByNumber") !== n) throw new EndpointUnusable("malformed answer to eth_getBlockByNumber");
-            return [n, decodeUint(timestamp, "eth_getBlockByNumber")];
-          }),
-        );
-      });
-    },
-  };
-}
-
-function isAddress(value: string): boolean {
-  return /^0x[0-9a-fA-F]{40}$/.test(value);
-}
-
-/** A JSON-RPC quantity: `0x` and the number in hex without leading zeros. */
-function quantity(n: bigint): Hex {
-  return `0x${n.toString(16)}`;
-}
-
-const HEX = /^0x[0-9a-fA-F]*$/;
-const WORD = /^0x[0-9a-fA-F]{64}$/;
-
-/**
- * One entry of an eth_getLogs answer, checked for shape; `undefined` for a removed log. A
- * malformed entry makes the whole answer unusable (the endpoint is not speaking JSON-RPC).
- */
-function decodeLog(item: unknown): RawLog | undefined {
-  const log = (item ?? {}) as { removed?: unknown; address?: unknown; topics?: unknown; data?: unknown; blockNumber?: unknown; logIndex?: unknown; transactionHash?: unknown };
-  if (log.removed === true) return undefined;
-  const topics = log.topics;
-  if (
-    typeof log.address !== "string" ||
-    !isAddress(log.address) ||
-    !Array.isArray(topics) ||
-    !topics.every((topic) => typeof topic === "string" && WORD.test(topic)) ||
-    typeof log.data !== "string" ||
-    !HEX.test(log.data) ||
-    typeof log.transactionHash !== "string" ||
-    !WORD.test(log.transactionHash)
-  ) {
-    throw new EndpointUnusable("malformed answer to eth_getLogs");
-  }
-  return {
-    address: log.address.toLowerCase() as Hex,
-    topics: topics as Hex[],
-    data: log.data as Hex,
-    blockNumber: decodeUint(log.blockNumber, "eth_getLogs"),
-    logIndex: decodeUint(log.logIndex, "eth_getLogs"),
-    transactionHash: log.transactionHash as Hex,
+    query: (calls, decode) => anyEndpoint(async (url) => decode(await batch(url, calls))),
   };
 }

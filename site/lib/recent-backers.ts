@@ -1,6 +1,6 @@
 /**
  * The watch page's recent backers: the escrow's latest `Pledged` events, newest first, read with
- * eth_getLogs through the tiny JSON-RPC client (site/lib/chain-read.ts), decoded by hand (no ABI
+ * eth_getLogs through the tiny JSON-RPC client (site/lib/chain-logs.ts), decoded by hand (no ABI
  * coder in the page), and the words the list shows for each. No DOM here: the paging and the
  * text are unit-tested; recent-backers-live.ts copies the rows into the page.
  *
@@ -12,7 +12,8 @@
  * so a long scan over a quiet campaign is spread over several reads (the poll schedule's pace)
  * instead of a burst, at the campaign's scale of many open pages.
  */
-import { RpcError, TOPICS, type ChainReader, type RawLog } from "./chain-read.ts";
+import { blockTimestamps, latestBlock, readLogs, TOPICS, type RawLog } from "./chain-logs.ts";
+import { RpcError, type ChainReader } from "./chain-read.ts";
 import type { Hex } from "./address.ts";
 import { formatDeadline, formatTokenAmount, plural, shortAddress } from "./format.ts";
 import { parseLiveConfig } from "./progress-view.ts";
@@ -111,7 +112,7 @@ export interface PledgeFeed {
 }
 
 /** The escrow's latest pledges through `reader`. See {@link PledgeFeed}. */
-export function createPledgeFeed(reader: Pick<ChainReader, "latestBlock" | "readLogs" | "blockTimestamps">, options: PledgeFeedOptions): PledgeFeed {
+export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions): PledgeFeed {
   const limit = options.limit ?? RECENT_LIMIT;
   const deployBlock = BigInt(options.deployBlock);
   const maxRequests = options.maxRequestsPerRead ?? MAX_LOG_REQUESTS_PER_READ;
@@ -139,7 +140,7 @@ export function createPledgeFeed(reader: Pick<ChainReader, "latestBlock" | "read
       budget.left--;
       let logs: RawLog[];
       try {
-        logs = await reader.readLogs({ address: options.escrow, topics: [TOPICS.Pledged], fromBlock: low, toBlock: high });
+        logs = await readLogs(reader, { address: options.escrow, topics: [TOPICS.Pledged], fromBlock: low, toBlock: high });
       } catch (error) {
         if (!isRangeLimit(error) || high === low) throw error;
         // Asked too much at once: half the range, for good (an endpoint's limit does not grow).
@@ -168,7 +169,7 @@ export function createPledgeFeed(reader: Pick<ChainReader, "latestBlock" | "read
     },
 
     async read() {
-      const latest = await reader.latestBlock();
+      const latest = await latestBlock(reader);
       latestTimestamp = latest.timestamp;
       const before = pledges.map((p) => `${p.transactionHash}:${p.logIndex}`).join();
       const budget = { left: maxRequests };
@@ -198,7 +199,7 @@ export function createPledgeFeed(reader: Pick<ChainReader, "latestBlock" | "read
         bottom = older.lowest;
       }
       const missing = pledges.filter((p) => !timestamps.has(p.blockNumber)).map((p) => p.blockNumber);
-      for (const [block, time] of await reader.blockTimestamps(missing)) timestamps.set(block, time);
+      for (const [block, time] of await blockTimestamps(reader, missing)) timestamps.set(block, time);
       for (const p of pledges) p.timestamp = timestamps.get(p.blockNumber);
       const after = pledges.map((p) => `${p.transactionHash}:${p.logIndex}`).join();
       // An unfinished scan counts as a change, so the next read comes at the quick pace.

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { Interface } from "ethers";
 import artifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
-import { createChainReader, RpcError, TOPICS, type RawLog } from "../../site/lib/chain-read.ts";
+import { TOPICS, type RawLog } from "../../site/lib/chain-logs.ts";
+import { createChainReader, RpcError } from "../../site/lib/chain-read.ts";
 import type { Hex } from "../../site/lib/address.ts";
 import {
   createPledgeFeed,

@@ -1,0 +1,111 @@
+/**
+ * The escrow's event logs and block times, read through the tiny JSON-RPC client
+ * (site/lib/chain-read.ts: the same endpoint order, timeouts, checks and errors), for the watch
+ * page's recent backers. Its own module so that the progress figures, on every page, do not
+ * carry it: only the recent backers' chunk does.
+ */
+import type { Hex } from "./address.ts";
+import { decodeBlock, decodeUint, malformed, type ChainReader } from "./chain-read.ts";
+
+/**
+ * Topic 0 of the escrow's events read here: keccak256 of the event's signature, checked against
+ * the compiled ABI by a unit test, like chain-read.ts's SELECTORS.
+ */
+export const TOPICS = {
+  /** `Pledged(address indexed backer, uint256 amount, uint256 backers)`. */
+  Pledged: "0xb8765119b6cc15a7b5d15b95f6c505f2f3c24754824af1892788aad4c0e9945f",
+} as const satisfies Record<string, Hex>;
+
+/** One log of an eth_getLogs answer, checked for shape. */
+export interface RawLog {
+  /** Lowercase. */
+  address: Hex;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: bigint;
+  logIndex: bigint;
+  transactionHash: Hex;
+}
+
+/** An eth_getLogs filter over a closed block range. */
+export interface LogFilter {
+  address: string;
+  /** Topic 0 (the event's signature hash) first; `null` matches any value. */
+  topics: (Hex | null)[];
+  fromBlock: bigint;
+  toBlock: bigint;
+}
+
+/** A JSON-RPC quantity: `0x` and the number in hex without leading zeros. */
+const quantity = (n: bigint): Hex => `0x${n.toString(16)}`;
+
+const getBlock = (tag: string) => ({ method: "eth_getBlockByNumber", params: [tag, false] });
+
+/** The latest block's number and timestamp (Unix seconds). */
+export async function latestBlock(reader: ChainReader): Promise<{ number: bigint; timestamp: bigint }> {
+  return reader.query([getBlock("latest")], ([block]) => decodeBlock(block));
+}
+
+const WORD = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * One entry of an eth_getLogs answer, checked for shape; `undefined` for a removed log (its
+ * block is no longer on the chain). A malformed entry makes the whole answer unusable (the
+ * endpoint is not speaking JSON-RPC).
+ */
+function decodeLog(item: unknown): RawLog | undefined {
+  const log = (item ?? {}) as { removed?: unknown; address?: unknown; topics?: unknown; data?: unknown; blockNumber?: unknown; logIndex?: unknown; transactionHash?: unknown };
+  if (log.removed === true) return undefined;
+  const { address, topics, data, transactionHash } = log;
+  if (
+    typeof address !== "string" ||
+    !/^0x[0-9a-fA-F]{40}$/.test(address) ||
+    !Array.isArray(topics) ||
+    !topics.every((topic) => typeof topic === "string" && WORD.test(topic)) ||
+    typeof data !== "string" ||
+    !/^0x[0-9a-fA-F]*$/.test(data) ||
+    typeof transactionHash !== "string" ||
+    !WORD.test(transactionHash)
+  ) {
+    malformed("eth_getLogs");
+  }
+  return {
+    address: address.toLowerCase() as Hex,
+    topics,
+    data: data as Hex,
+    blockNumber: decodeUint(log.blockNumber, "eth_getLogs"),
+    logIndex: decodeUint(log.logIndex, "eth_getLogs"),
+    transactionHash: transactionHash as Hex,
+  };
+}
+
+/**
+ * The logs matching `filter` (`eth_getLogs`), removed logs and other addresses' logs dropped.
+ * Endpoints cap the range or the result size with an RpcError: see site/lib/recent-backers.ts
+ * for the paging.
+ */
+export async function readLogs(reader: ChainReader, filter: LogFilter): Promise<RawLog[]> {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(filter.address)) throw new RangeError(`not an address: ${filter.address}`);
+  if (filter.fromBlock < 0n || filter.toBlock < filter.fromBlock) throw new RangeError(`not a block range: ${filter.fromBlock}-${filter.toBlock}`);
+  const address = filter.address.toLowerCase();
+  const params = [{ address: filter.address, topics: filter.topics, fromBlock: quantity(filter.fromBlock), toBlock: quantity(filter.toBlock) }];
+  return reader.query([{ method: "eth_getLogs", params }], ([logs]) =>
+    Array.isArray(logs) ? logs.map(decodeLog).filter((log): log is RawLog => log?.address === address) : malformed("eth_getLogs"),
+  );
+}
+
+/** Each block's timestamp (Unix seconds), in one batch of `eth_getBlockByNumber`. */
+export async function blockTimestamps(reader: ChainReader, numbers: readonly bigint[]): Promise<Map<bigint, bigint>> {
+  const unique = [...new Set(numbers)];
+  if (unique.length === 0) return new Map();
+  return reader.query(
+    unique.map((n) => getBlock(quantity(n))),
+    (blocks) =>
+      new Map(
+        unique.map((n, i) => {
+          const block = decodeBlock(blocks[i]);
+          return [n, block.number === n ? block.timestamp : malformed("eth_getBlockByNumber")];
+        }),
+      ),
+  );
+}
