@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { manifestPath, readManifest } from "../site/lib/manifest-file.ts";
 import { EXIT, parseCli, runCli, UserError } from "./lib/cli.ts";
 import { artifactDirectoryLoader, hardhatBuildLoader, verifyFromTerminal } from "./lib/verify/cli-report.ts";
-import { EscrowArtifactError } from "./lib/verify/escrow-artifact.ts";
+import { EscrowArtifactError } from "../site/lib/verify/escrow-artifact.ts";
 
 const USAGE = `
 Usage: npm run verify -- [options]

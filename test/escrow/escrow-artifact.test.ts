@@ -1,5 +1,5 @@
 /**
- * The escrow artifact the site publishes (scripts/lib/verify/escrow-artifact.ts) is the deployed
+ * The escrow artifact the site publishes (site/lib/verify/escrow-artifact.ts) is the deployed
  * code's: its metadata hashes to the IPFS hash the runtime code carries, its sources hash to what
  * the metadata lists, and a real deployment's code is the artifact's with the constructor's values
  * at the immutables' offsets. Everything is checked here with independent tools: Helia's UnixFS
@@ -13,7 +13,7 @@ import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { importer } from "ipfs-unixfs-importer";
 import { base58btc } from "multiformats/bases/base58";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { CACHE_DIR, escrowArtifactFiles } from "../../scripts/lib/verify/escrow-artifact.ts";
+import { CACHE_DIR, escrowArtifactFiles } from "../../site/lib/verify/escrow-artifact.ts";
 import { parseEscrowArtifact, type EscrowArtifact } from "../../site/lib/verify/artifact-types.ts";
 import { connect, deployCampaign, type Connection } from "./fixture.ts";
 

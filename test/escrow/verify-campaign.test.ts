@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { getBytes, hexlify, Interface } from "ethers";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.ts";
-import { escrowArtifactFiles } from "../../scripts/lib/verify/escrow-artifact.ts";
+import { escrowArtifactFiles } from "../../site/lib/verify/escrow-artifact.ts";
 import type { Address } from "../../site/lib/address.ts";
 import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { parseManifest, type Manifest } from "../../site/lib/manifest.ts";

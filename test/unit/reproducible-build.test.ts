@@ -15,7 +15,7 @@ import { buildSite } from "../../scripts/lib/build-site.ts";
 import { encodeDirectory } from "../../scripts/lib/ipfs/encode.ts";
 import { directoryFiles } from "../../scripts/lib/ipfs/files.ts";
 import { pinnedSite, recordPin } from "../../scripts/lib/ipfs/manifest-section.ts";
-import { escrowArtifactFiles } from "../../scripts/lib/verify/escrow-artifact.ts";
+import { escrowArtifactFiles } from "../../site/lib/verify/escrow-artifact.ts";
 import { DEFAULT_GATEWAYS } from "../../site/lib/ipfs-gateway.ts";
 import { readManifest, writeManifest } from "../../site/lib/manifest-file.ts";
 

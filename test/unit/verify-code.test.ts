@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getBytes, hexlify, zeroPadValue, toBeHex } from "ethers";
 import { beforeAll, describe, it } from "vitest";
-import { escrowArtifactFiles } from "../../scripts/lib/verify/escrow-artifact.ts";
+import { escrowArtifactFiles } from "../../site/lib/verify/escrow-artifact.ts";
 import { parseEscrowArtifact, type EscrowArtifact } from "../../site/lib/verify/artifact-types.ts";
 import { cborStart, compareRuntimeCode, decodeCbor, expectedRuntimeCode, type EscrowParameters } from "../../site/lib/verify/code.ts";
 import { metadataCidV0 } from "../../site/lib/verify/metadata.ts";

@@ -11,7 +11,7 @@ import { isPlainRelativePath } from "../../../site/lib/verify/artifact-types.ts"
 import { VerifyInputError, verifyCampaign, type VerifyReport, type VerifyRow } from "../../../site/lib/verify/verify-campaign.ts";
 import { checkName, problemRows, rpcsDisagree, STATUS_MARKS, verdictHeadline } from "../../../site/lib/verify-summary.ts";
 import { EXIT, UserError } from "../cli.ts";
-import { escrowArtifactFiles } from "./escrow-artifact.ts";
+import { escrowArtifactFiles } from "../../../site/lib/verify/escrow-artifact.ts";
 
 /** Reads a file of the artifact: from a directory (`escrow/` of a built site, or a download). */
 export function artifactDirectoryLoader(dir: string): (path: string) => Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 /**
  * The escrow's compiled artifact as the site publishes it (`escrow/artifact.json`, next to
  * `escrow/metadata.json` and `escrow/sources/**`): what a verifier needs to check the code on
- * chain without a compiler. Written at build time by scripts/lib/verify/escrow-artifact.ts, read
+ * chain without a compiler. Written at build time by site/lib/verify/escrow-artifact.ts, read
  * by the verifier in the browser and in Node. Pure module, no dependencies: the verify page
  * loads it, and a hand-written check keeps a schema library out of that chunk.
  */

@@ -13,7 +13,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { parseEscrowArtifact, type EscrowArtifact, type ImmutableReference, type ImmutableVariable } from "../../../site/lib/verify/artifact-types.ts";
+import { parseEscrowArtifact, type EscrowArtifact, type ImmutableReference, type ImmutableVariable } from "./artifact-types.ts";
 
 /** The contract a campaign deploys, as Hardhat names its artifact. */
 export const ESCROW_CONTRACT = { sourceName: "contracts/CampaignEscrow.sol", contractName: "CampaignEscrow" } as const;
