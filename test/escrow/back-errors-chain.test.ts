@@ -11,17 +11,9 @@ import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { explainError, type ErrorContext } from "../../site/lib/back/errors.ts";
 import { shortAddress } from "../../site/lib/format.ts";
 import { connect, DAY, deployCampaign, MIN_PLEDGE, pledgeFrom } from "./fixture.ts";
+import { rejection } from "../helpers/escrow-errors.ts";
 
 const context: ErrorContext = { token: { symbol: "tUSD", decimals: 6 }, walletName: "Test wallet", nativeSymbol: "ETH", chainName: "Hardhat" };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 describe("back page errors from a real chain", async () => {
   const conn = await connect();

@@ -68,3 +68,13 @@ function revertDataOf(error: unknown): string | undefined {
 function describeError(name: string, args: readonly unknown[]): string {
   return `${name}(${args.map((arg) => inspect(arg)).join(", ")})`;
 }
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected a rejection");
+}

@@ -13,6 +13,7 @@ import { AbiCoder, BrowserProvider, Interface, makeError, type Eip1193Provider }
 import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { explainError, isRevert, isUserRejection, rpcErrorCode, type ErrorContext } from "../../site/lib/back/errors.ts";
 import { formatDeadline, formatTokenAmount } from "../../site/lib/format.ts";
+import { rejection } from "../helpers/escrow-errors.ts";
 
 const context: ErrorContext = {
   token: { symbol: "tUSD", decimals: 6 },
@@ -48,15 +49,6 @@ function walletFailing(method: string, error: object): BrowserProvider {
     },
   };
   return new BrowserProvider(wallet, 1);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
 }
 
 const TX_PARAMS = [{ from: BACKER, to: ESCROW, data: transaction.data }];

@@ -549,17 +549,20 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
   };
   const onVisibility = () => (document.hidden ? clearTimeout(timer) : void refresh());
 
-  form.addEventListener("submit", onSubmit);
-  fields.amount.addEventListener("input", onAmount);
-  fields.permitRadio.addEventListener("change", onMethod);
-  fields.approveRadio.addEventListener("change", onMethod);
-  fields.cancelButton.addEventListener("click", onCancel);
-  fields.refundOwnButton.addEventListener("click", onRefundOwn);
-  refundForm.addEventListener("submit", onRefundOther);
-  fields.backer.addEventListener("input", onBacker);
-  fields.releaseButton.addEventListener("click", onRelease);
-  fields.switchButton.addEventListener("click", onSwitch);
-  document.addEventListener("visibilitychange", onVisibility);
+  // Every listener below is removed at once by stop().
+  const listening = new AbortController();
+  const on = { signal: listening.signal };
+  form.addEventListener("submit", onSubmit, on);
+  fields.amount.addEventListener("input", onAmount, on);
+  fields.permitRadio.addEventListener("change", onMethod, on);
+  fields.approveRadio.addEventListener("change", onMethod, on);
+  fields.cancelButton.addEventListener("click", onCancel, on);
+  fields.refundOwnButton.addEventListener("click", onRefundOwn, on);
+  refundForm.addEventListener("submit", onRefundOther, on);
+  fields.backer.addEventListener("input", onBacker, on);
+  fields.releaseButton.addEventListener("click", onRelease, on);
+  fields.switchButton.addEventListener("click", onSwitch, on);
+  document.addEventListener("visibilitychange", onVisibility, on);
 
   function stop(): void {
     if (stopped) return;
@@ -567,17 +570,7 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     clearTimeout(timer);
     stopResume();
     session.close();
-    form.removeEventListener("submit", onSubmit);
-    fields.amount.removeEventListener("input", onAmount);
-    fields.permitRadio.removeEventListener("change", onMethod);
-    fields.approveRadio.removeEventListener("change", onMethod);
-    fields.cancelButton.removeEventListener("click", onCancel);
-    fields.refundOwnButton.removeEventListener("click", onRefundOwn);
-    refundForm.removeEventListener("submit", onRefundOther);
-    fields.backer.removeEventListener("input", onBacker);
-    fields.releaseButton.removeEventListener("click", onRelease);
-    fields.switchButton.removeEventListener("click", onSwitch);
-    document.removeEventListener("visibilitychange", onVisibility);
+    listening.abort();
     parts.connected.hidden = true;
     parts.wrongChain.hidden = true;
     hideActions();
