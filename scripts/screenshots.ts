@@ -1,9 +1,10 @@
 /**
  * `npm run screenshots`: the README's pictures, taken from the real pages. Starts the local
  * campaign (as `npm start` does, on free ports), then in Chromium with the dev wallet saves
- * full-page PNGs of the watch page and of the back page before connecting, connected, and after
- * a confirmed pledge, 1280 px wide and 360 px wide. Every shot waits for what it shows (the live
- * figures read, the balances, the confirmation), never for a fixed time.
+ * full-page PNGs of the watch page, of the back page before connecting, connected, and after a
+ * confirmed pledge, and of the verify page saying "exact match", 1280 px wide and 360 px wide.
+ * Every shot waits for what it shows (the live figures read, the balances, the confirmation, the
+ * verdict), never for a fixed time.
  */
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { launchChromium } from "../test/helpers/browser.ts";
 import { parseCli, progress, runCli } from "./lib/cli.ts";
 import { devAccount } from "./lib/dev-accounts.ts";
 import { startLocalStack, type LocalStack } from "./lib/local-stack.ts";
-import { connectButton, openBackPageWithWallet, waitForConfirmation, waitForConnected, waitForProgressFigures } from "./bench/pages.ts";
+import { connectButton, openBackPageWithWallet, waitForConfirmation, waitForConnected, waitForProgressFigures, waitForVerdict } from "./bench/pages.ts";
 
 const USAGE = `
 Usage: npm run screenshots [-- options]
@@ -24,6 +25,7 @@ Starts the local campaign on free ports and saves full-page PNG screenshots of t
   back-connected-<width>.png  connected with a dev wallet (balances shown)
   back-pledged-<width>.png    after a pledge confirmed on the local chain
   watch-<width>.png           the watch page afterwards: live figures and recent backers
+  verify-<width>.png          the verify page: exact match for the local escrow, every check
 where <width> is desktop or mobile.
 
 Options:
@@ -85,6 +87,21 @@ async function screenshots(browser: Browser, stack: LocalStack, out: string): Pr
       await waitForProgressFigures(page);
       await waitForRecentBackers(page);
       await shoot(page, join(out, `watch-${width}.png`));
+    } finally {
+      await context.close();
+    }
+  }
+  for (const [width, options] of Object.entries(VIEWPORTS)) {
+    progress(`screenshots: the verify page, ${width}…`);
+    const context = await browser.newContext(options);
+    try {
+      const page = await context.newPage();
+      await page.goto(new URL("verify.html", stack.siteUrl).href);
+      await waitForVerdict(page);
+      // The README shows the local escrow verified: any other verdict is a broken page, not a picture.
+      const verdict = await page.locator("pp-verify").getAttribute("data-verdict");
+      if (verdict !== "exact-match") throw new Error(`The verify page says ${verdict ?? "nothing"}, not exact-match, for the local escrow: fix the page before taking its picture.`);
+      await shoot(page, join(out, `verify-${width}.png`));
     } finally {
       await context.close();
     }

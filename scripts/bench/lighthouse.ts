@@ -19,6 +19,12 @@ export const LIGHTHOUSE_TARGETS: Record<LighthouseCategory, number> = {
   "best-practices": 100,
 };
 
+/**
+ * The site's pages Lighthouse measures, by file: the watch page, the back page and the verify
+ * page (which runs its checks on load, so its scores include them). Each must reach the targets.
+ */
+export const LIGHTHOUSE_PAGES = ["index.html", "back.html", "verify.html"] as const;
+
 export type LighthousePreset = "desktop" | "mobile";
 
 const PRESETS: Record<LighthousePreset, Config | undefined> = {

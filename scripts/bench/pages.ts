@@ -1,8 +1,10 @@
 /**
  * The site's pages as a fan meets them, on the local campaign (`npm start`'s stack, free ports):
- * the JavaScript (gzip) each page fetches before any interaction and the back page after Connect
- * with a dev wallet (ethers loaded), and Lighthouse's scores for both pages. Also the few page
- * steps `npm run screenshots` shares: open the back page with the dev wallet, connect, pledge.
+ * the JavaScript (gzip) each page fetches before any interaction, the back page after Connect
+ * with a dev wallet (ethers loaded) and the verify page until its verdict; the time from
+ * navigation start and from the load event to the verify page's verdict (median of fresh loads);
+ * and Lighthouse's scores for the three pages. Also the few page steps `npm run screenshots`
+ * shares: open the back page with the dev wallet, connect, pledge; wait for the verify verdict.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,9 +14,10 @@ import { launchChromium } from "../../test/helpers/browser.ts";
 import { installBrowserWallet, type WalletInfo } from "../lib/browser-wallet.ts";
 import { progress } from "../lib/cli.ts";
 import { startLocalStack, type LocalStack } from "../lib/local-stack.ts";
-import { failingAuditLines, lighthouseTable, runLighthouse, type LighthouseRun } from "./lighthouse.ts";
+import { VERDICT_MARK } from "../../site/lib/verify-live.ts";
+import { failingAuditLines, LIGHTHOUSE_PAGES, lighthouseTable, runLighthouse, type LighthouseRun } from "./lighthouse.ts";
 import { javascriptFetched, type ScriptWeight } from "./page-weight.ts";
-import { formatInt, markdownTable } from "./stats.ts";
+import { formatInt, markdownTable, median } from "./stats.ts";
 
 /** The dev wallet as the back page lists it. */
 export const DEV_WALLET: WalletInfo = {
@@ -29,6 +32,14 @@ export const DEV_WALLET: WalletInfo = {
 
 /** Long enough for a first read over loopback on 2 busy cores, short enough to fail a broken page. */
 const PAGE_TIMEOUT_MS = 30_000;
+
+/** Fresh loads of the verify page whose verdict times are taken the median of. */
+const VERIFY_LOADS = 5;
+
+/** Resolves once the verify page shows its first verdict (whichever it is). */
+export async function waitForVerdict(page: Page): Promise<void> {
+  await page.locator("pp-verify[data-verdict]").waitFor({ timeout: PAGE_TIMEOUT_MS });
+}
 
 /** The back page's Connect button for the dev wallet. */
 export function connectButton(page: Page) {
@@ -90,8 +101,17 @@ export interface PageWeight {
   files: ScriptWeight[];
 }
 
+/** One fresh load of the verify page, in ms. */
+export interface VerdictTiming {
+  /** From navigation start to the verdict mark. */
+  fromNavigation: number;
+  /** From the load event's start to the verdict mark. */
+  fromLoad: number;
+}
+
 export interface PagesFigures {
   weights: PageWeight[];
+  verdict: VerdictTiming[];
   lighthouse: LighthouseRun[];
 }
 
@@ -101,11 +121,10 @@ export async function measurePages(): Promise<PagesFigures> {
   const stack = await startLocalStack({ dir, onProgress: (message) => progress(`pages: ${message}`) });
   try {
     const weights = await measureWeights(stack);
-    const lighthouse = await runLighthouse([
-      { name: "index.html", url: stack.siteUrl },
-      { name: "back.html", url: new URL("back.html", stack.siteUrl).href },
-    ]);
-    return { weights, lighthouse };
+    const verdict = await measureVerdict(stack);
+    // The watch page as a visitor reaches it: at the site's root.
+    const lighthouse = await runLighthouse(LIGHTHOUSE_PAGES.map((name) => ({ name, url: new URL(name === "index.html" ? "./" : name, stack.siteUrl).href })));
+    return { weights, verdict, lighthouse };
   } finally {
     await stack.close();
     await rm(dir, { recursive: true, force: true });
@@ -139,10 +158,46 @@ async function measureWeights(stack: LocalStack): Promise<PageWeight[]> {
           await waitForConnected(page);
         },
       }),
+      // It runs its checks on load: everything it fetches for them counts.
+      await weigh("verify page (verify.html), until its verdict", new URL("verify.html", stack.siteUrl).href, { ready: waitForVerdict }),
     ];
   } finally {
     await browser.close();
   }
+}
+
+/** The verify page's verdict times over {@link VERIFY_LOADS} loads, each in a new context (nothing cached, as a first visit). */
+async function measureVerdict(stack: LocalStack): Promise<VerdictTiming[]> {
+  progress(`pages: time to the verify page's verdict (${VERIFY_LOADS} loads)…`);
+  const url = new URL("verify.html", stack.siteUrl).href;
+  const browser = await launchChromium();
+  const timings: VerdictTiming[] = [];
+  try {
+    for (let run = 0; run < VERIFY_LOADS; run++) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(url);
+        // Both marks set: the verdict, and the load event (which the verdict may come before).
+        const timing = await page.waitForFunction(
+          (mark) => {
+            const verdict = performance.getEntriesByName(mark, "mark")[0];
+            const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+            if (verdict === undefined || navigation === undefined || navigation.loadEventStart === 0) return undefined;
+            return { fromNavigation: verdict.startTime, fromLoad: verdict.startTime - navigation.loadEventStart };
+          },
+          VERDICT_MARK,
+          { timeout: PAGE_TIMEOUT_MS },
+        );
+        timings.push((await timing.jsonValue()) as VerdictTiming);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return timings;
 }
 
 const kib = (bytes: number) => `${formatInt(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
@@ -161,11 +216,21 @@ export function pagesTable(figures: PagesFigures): string {
         .map((file) => `  ${formatInt(file.gzipBytes).padStart(7)} B  ${scriptName(file.url)}`)
         .join("\n"),
   );
+  const ms = (values: readonly number[]) => `${median(values).toFixed(0)} ms (${values.map((value) => value.toFixed(0)).join(", ")})`;
+  const verdict = markdownTable(
+    [`verify.html, time to the verdict (${figures.verdict.length} fresh loads)`, "median (each load)"],
+    [
+      ["from navigation start", ms(figures.verdict.map((timing) => timing.fromNavigation))],
+      ["from the load event", ms(figures.verdict.map((timing) => timing.fromLoad))],
+    ],
+  );
   const failing = failingAuditLines(figures.lighthouse);
   return [
     weights,
     "",
     ...files,
+    "",
+    verdict,
     "",
     lighthouseTable(figures.lighthouse),
     "",

@@ -1,17 +1,22 @@
 /**
  * verify.html in a real Chromium on the real local stack (a Hardhat chain with the escrow as
  * `npm start` deploys it, the site built from that manifest): exact match with every row agreeing,
- * the code's first differing byte once other code is at the address (`hardhat_setCode`), a second
- * RPC the verifier types in, the site's CID read from a gateway's `/ipfs/<cid>/` address, and in
- * each state no axe-core violation and no Content-Security-Policy violation.
+ * the code's first differing byte once other code is at the address (`hardhat_setCode`), a partial
+ * match once only the code's metadata trailer differs, a second RPC the verifier types in, two
+ * RPCs that disagree (a proxy on 127.0.0.1 in front of the chain that alters one answer), the
+ * site's CID read from a gateway's `/ipfs/<cid>/` address, and in each state no axe-core violation
+ * and no Content-Security-Policy violation.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { id, toBeHex } from "ethers";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
@@ -60,6 +65,80 @@ async function rpc(url: string, method: string, params: unknown[]): Promise<unkn
   const body = (await response.json()) as { result?: unknown; error?: unknown };
   assert.equal(body.error, undefined, `${method} failed`);
   return body.result;
+}
+
+/** The escrow's `backers()` call, as `eth_call` data. */
+const BACKERS_CALL = id("backers()").slice(0, 10);
+
+/** solc's CBOR trailer starts `{"ipfs": bytes(34)` with a sha2-256 multihash: `a2 64 "ipfs" 58 22 12 20`. */
+const IPFS_TRAILER = "a264697066735822" + "1220";
+
+/** `code` with one byte of the metadata hash in its CBOR trailer changed: the same code, other metadata. */
+function withOtherMetadata(code: string): string {
+  const at = code.lastIndexOf(IPFS_TRAILER);
+  assert.ok(at > 0, "the code ends with solc's metadata trailer");
+  const byte = at + IPFS_TRAILER.length;
+  const changed = ((Number.parseInt(code.slice(byte, byte + 2), 16) + 1) % 256).toString(16).padStart(2, "0");
+  return `${code.slice(0, byte)}${changed}${code.slice(byte + 2)}`;
+}
+
+interface LyingRpc {
+  url: string;
+  host: string;
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => resolve(body));
+    request.on("error", reject);
+  });
+}
+
+/**
+ * A JSON-RPC proxy on 127.0.0.1 in front of `target` that passes every call through but answers
+ * `backers()` on the escrow with `backers`: an RPC that lies about one value. It allows
+ * cross-origin requests, as public endpoints do.
+ */
+async function startLyingRpc(target: string, escrow: string, backers: bigint): Promise<LyingRpc> {
+  const server = createServer((request, response) => {
+    response.setHeader("access-control-allow-origin", "*");
+    if (request.method === "OPTIONS") {
+      response.writeHead(204, { "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type" });
+      return void response.end();
+    }
+    void (async () => {
+      const body = await readBody(request);
+      const calls = [JSON.parse(body) as unknown].flat() as { id?: unknown; method?: string; params?: [{ to?: string; data?: string }] }[];
+      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const answers = [(await upstream.json()) as unknown].flat() as { id?: unknown; result?: unknown }[];
+      const lied = new Set(
+        calls
+          .filter((call) => call.method === "eth_call" && call.params?.[0]?.to?.toLowerCase() === escrow.toLowerCase() && call.params[0].data === BACKERS_CALL)
+          .map((call) => call.id),
+      );
+      const altered = answers.map((answer) => (lied.has(answer.id) && "result" in answer ? { ...answer, result: toBeHex(backers, 32) } : answer));
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(Array.isArray(JSON.parse(body)) ? altered : altered[0]));
+    })().catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `http://${host}/`,
+    host,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
 }
 
 describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", () => {
@@ -119,6 +198,51 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
       await context.close();
     } finally {
       await rpc(stack.chain.url, "hardhat_setCode", [stack.escrow, original]);
+    }
+  });
+
+  it("says Partial match, named as such, once the same code commits to other metadata", async () => {
+    const original = (await rpc(stack.chain.url, "eth_getCode", [stack.escrow, "latest"])) as string;
+    await rpc(stack.chain.url, "hardhat_setCode", [stack.escrow, withOtherMetadata(original)]);
+    try {
+      const { context, page, violations } = await openVerify(browser, verifyUrl);
+      assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "partial-match");
+      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Partial match: same code, other metadata");
+      const code = page.locator('tr[data-check="code"]');
+      assert.equal(await code.getAttribute("data-status"), "differs");
+      assert.match((await code.textContent()) ?? "", /Partial match: the code at the escrow address .* commits to other metadata/);
+      assert.equal(await page.locator('tr[data-check="metadata"]').getAttribute("data-status"), "differs");
+      const parameters = await page.locator('tr[data-check^="parameter:"]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.status));
+      assert.deepEqual(new Set(parameters), new Set(["ok"]), "every parameter still agrees");
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await violations(), []);
+      await context.close();
+    } finally {
+      await rpc(stack.chain.url, "hardhat_setCode", [stack.escrow, original]);
+    }
+  });
+
+  it("shows where two RPCs disagree, and each one's value, once the verifier adds an RPC that alters one answer", async () => {
+    const backers = BigInt((await rpc(stack.chain.url, "eth_call", [{ to: stack.escrow, data: BACKERS_CALL }, "latest"])) as string);
+    const lying = await startLyingRpc(stack.chain.url, stack.escrow, backers + 1000n);
+    try {
+      const { context, page, violations } = await openVerify(browser, verifyUrl);
+      await page.getByLabel("Your own RPC URL").fill(lying.url);
+      await page.getByRole("button", { name: "Check again with this RPC too" }).click();
+      const row = page.locator('tr[data-check="backers"]');
+      await row.locator(".per-rpc").waitFor({ timeout: VERDICT_TIMEOUT_MS });
+      assert.equal(await row.getAttribute("data-status"), "differs");
+      const chainHost = new URL(stack.chain.url).host;
+      assert.deepEqual(await row.locator(".per-rpc li").allTextContents(), [`${chainHost}: ${backers}`, `${lying.host}: ${backers + 1000n}`]);
+      assert.match((await row.textContent()) ?? "", new RegExp(`The RPCs disagree on backers: ${chainHost} says ${backers}; ${lying.host} says ${backers + 1000n}\\.`));
+      assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "mismatch");
+      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Mismatch: Backers differs");
+      assert.match((await page.locator('tr[data-check="rpcs"]').textContent()) ?? "", /The RPCs disagree at block \d+ on: backers\./);
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await violations(), []);
+      await context.close();
+    } finally {
+      await lying.close();
     }
   });
 
