@@ -32,15 +32,15 @@ const PRELOAD_HELPER = "\0vite/preload-helper.js";
 
 /**
  * What the pages load before a click, in as few files as gzip likes (one file compresses better
- * than its parts, and each fetch costs): the elements' bootstrap (with the preload helper below)
- * that the pages' scripts share (site/components/Elements.astro, and BackFlow.astro's on the back
- * page), and the live progress with everything it needs; the watch page's recent backers (with
- * the log reading, site/lib/chain-logs.ts) and the back page's wallet list each add one more
- * chunk. Anything else is split as Rolldown sees fit.
+ * than its parts, and each fetch costs): each page's scripts (site/components/Elements.astro, and
+ * BackFlow.astro's on the back page) with their own copy of the elements' bootstrap and of the
+ * preload helper below (see `plainDynamicImports`), then the live progress with everything it
+ * needs: on the back page this chunk, next to the wallet list's; on the watch page its own copy
+ * with the recent backers riding along (see `watchChunk`). Anything else is split as Rolldown
+ * sees fit.
  * @type {{ name: string; test: RegExp }[]}
  */
 const PAGE_CHUNKS = [
-  { name: "boot", test: /\0vite\/preload-helper\.js$|site\/lib\/lazy-element\.ts$/ },
   { name: "live", test: /site\/lib\/(progress-live|progress-view|chain-read|live-poll|poll-schedule|format|campaign-state)\.ts$/ },
 ];
 
@@ -56,6 +56,8 @@ const PAGE_CHUNKS = [
  * @returns {import("vite").Plugin}
  */
 function plainDynamicImports() {
+  /** @type {Map<string | undefined, number>} */
+  const copies = new Map();
   return {
     name: "peerpilot:plain-dynamic-imports",
     enforce: "pre",
@@ -71,11 +73,46 @@ function plainDynamicImports() {
         },
       };
     },
-    resolveId(id) {
-      return id === PRELOAD_HELPER || id === PRELOAD_HELPER.slice(1) ? PRELOAD_HELPER : undefined;
+    async resolveId(id, importer, options) {
+      // A copy per importer of the helper and of the elements' bootstrap (site/lib/lazy-element.ts):
+      // a few lines in each page's scripts rather than a chunk of their own to fetch first.
+      const copy = () => {
+        if (!copies.has(importer)) copies.set(importer, copies.size);
+        return copies.get(importer);
+      };
+      if (id === PRELOAD_HELPER || id === PRELOAD_HELPER.slice(1)) return `${PRELOAD_HELPER}-${copy()}`;
+      if (this.environment?.name !== "client" || !id.endsWith("/lazy-element.ts")) return undefined;
+      const resolved = await this.resolve(id, importer, { ...options, skipSelf: true });
+      return resolved ? { ...resolved, id: `${resolved.id}?copy=${copy()}` } : resolved;
     },
     load(id) {
-      return id === PRELOAD_HELPER ? "export const __vitePreload = (load) => load();" : undefined;
+      return id.startsWith(PRELOAD_HELPER) ? "export const __vitePreload = (load) => load();" : undefined;
+    },
+  };
+}
+
+/** The watch page's live code: the progress with the recent backers riding along. */
+const WATCH_ENTRY = /\/site\/lib\/recent-backers-live\.ts$/;
+const WATCH_COPY = "?watch";
+
+/**
+ * One chunk for the watch page's live code, and one for the back page's (the progress alone, no
+ * feed code): the watch entry (site/lib/recent-backers-live.ts) imports its own copy of every
+ * module it needs (`…/chain-read.ts?watch`), so it shares no chunk with progress-live.ts. Each
+ * page loads one of the two, never both: one file compresses better than two (about 500 B gzip
+ * here) and costs one fetch.
+ * @returns {import("vite").Plugin}
+ */
+function watchChunk() {
+  return {
+    name: "peerpilot:watch-chunk",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (this.environment?.name !== "client" || importer === undefined || !source.startsWith(".")) return undefined;
+      const from = importer.endsWith(WATCH_COPY) ? importer.slice(0, -WATCH_COPY.length) : importer;
+      if (from === importer && !WATCH_ENTRY.test(importer)) return undefined;
+      const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
+      return resolved && !resolved.external && resolved.id.endsWith(".ts") ? { ...resolved, id: resolved.id + WATCH_COPY } : resolved;
     },
   };
 }
@@ -101,7 +138,7 @@ export default defineConfig({
   },
   vite: {
     experimental: { renderBuiltUrl: relativeBuiltUrl },
-    plugins: [plainDynamicImports()],
+    plugins: [plainDynamicImports(), watchChunk()],
   },
   server: {
     host: "127.0.0.1",

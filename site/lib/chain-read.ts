@@ -9,8 +9,8 @@
  * once per endpoint, that it serves the manifest's chain (`eth_chainId`) and, once per escrow,
  * that the escrow address holds code (`eth_getCode`); both checks ride in the same batch as the
  * first read, so every read is one round trip. Other reads (the escrow's logs, for the recent
- * backers: site/lib/chain-logs.ts) go through {@link ChainReader.query}, with the same endpoint
- * order, timeouts and checks.
+ * backers: site/lib/chain-logs.ts) ride in the same batch as the figures (the new blocks' logs)
+ * or go through {@link ChainReader.query}, with the same endpoint order, timeouts and checks.
  *
  * Every error this module throws is in its own words, a sentence the page shows as it is (see
  * site/lib/progress-view.ts errorText): what failed, the endpoint's host, the HTTP
@@ -72,14 +72,24 @@ export interface RpcCall {
 
 /** Every method throws one of the {@link ChainReadError} subclasses for what an endpoint did. */
 export interface ChainReader {
-  /** Reads the escrow at `escrow`. */
-  readCampaign(escrow: string): Promise<CampaignReading>;
+  /**
+   * Reads the escrow at `escrow`. `more` rides in the same batch (the recent backers' logs):
+   * `more.decode` gets their results in order, an {@link RpcError} in place of a result the
+   * endpoint refused (the figures are good without it), and may throw like `query`'s.
+   */
+  readCampaign<T = undefined>(escrow: string, more?: MoreCalls<T>): Promise<CampaignReading & { more: T | undefined }>;
   /**
    * Sends `calls` as one batch to each endpoint in turn until one answers them all and
    * `decode` accepts the results (in the order of `calls`); `decode` throws {@link malformed}
    * for an answer of the wrong shape, which moves on to the next endpoint.
    */
   query<T>(calls: readonly RpcCall[], decode: (results: unknown[]) => T): Promise<T>;
+}
+
+/** Calls sent along with a read of the escrow, and what to make of their results. See {@link ChainReader.readCampaign}. */
+export interface MoreCalls<T> {
+  calls: readonly RpcCall[];
+  decode(results: unknown[]): T;
 }
 
 export const DEFAULT_TIMEOUT_MS = 8_000;
@@ -98,10 +108,12 @@ export class ChainReadError extends Error {
  */
 export function endpointHost(url: string): string {
   try {
-    return new URL(url).host || "an RPC endpoint without a host";
+    const { host } = new URL(url);
+    if (host !== "") return host;
   } catch {
-    return "an RPC endpoint with an invalid URL";
+    // not a URL: named below
   }
+  return "an RPC endpoint with an invalid URL";
 }
 
 /** A JSON-RPC error code as sent, if it is one (an integer); anything else is dropped. */
@@ -182,6 +194,12 @@ class EndpointUnusable extends Error {
   }
 }
 
+/** `result`, unless it is an endpoint's refusal: then throws it. */
+export function refused<T>(result: T): Exclude<T, RpcError> {
+  if (result instanceof RpcError) throw result;
+  return result as Exclude<T, RpcError>;
+}
+
 /** Throws the failure of an endpoint whose answer to `what` has the wrong shape (its text is never shown). */
 export function malformed(what: string): never {
   throw new EndpointUnusable(`malformed answer to ${what}`);
@@ -220,16 +238,14 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   /** Endpoints that reported the right chain id, and `${url} ${address}` pairs known to hold code. */
   const checked = new Set<string>();
-  let nextId = 1;
 
   /**
    * Sends `calls` as one batch to `url`, the chain check first while `url` has not passed it;
-   * returns the results of `calls` in order, or throws.
+   * returns the results of `calls` in order, an {@link RpcError} for each one refused, or throws.
    */
   async function batch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
     const checkChain = !checked.has(url);
     const sent = checkChain ? [{ method: "eth_chainId", params: [] }, ...calls] : calls;
-    const ids = sent.map(() => nextId++);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -242,7 +258,8 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
       const response = await doFetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(sent.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], ...call }))),
+        // Ids are the calls' positions, from 1: each batch has its own response.
+        body: JSON.stringify(sent.map((call, i) => ({ jsonrpc: "2.0", id: i + 1, ...call }))),
         signal: controller.signal,
       }).catch((error: unknown) => {
         throw new EndpointUnusable(timedOut ? late() : fetchFailure(error));
@@ -269,13 +286,12 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     const byId = new Map<unknown, { result?: unknown; error?: unknown }>();
     for (const item of payload) if (item !== null && typeof item === "object") byId.set(item.id, item);
     const results = sent.map((call, i) => {
-      const item = byId.get(ids[i]);
+      const item = byId.get(i + 1);
       if (item === undefined) throw new EndpointUnusable(`no answer to ${call.method} in the batch response`);
-      if (item.error != null) throw new RpcError(endpointHost(url), call.method, rpcCode(item.error));
-      return item.result;
+      return item.error == null ? item.result : new RpcError(endpointHost(url), call.method, rpcCode(item.error));
     });
     if (checkChain) {
-      const actual = decodeUint(results.shift(), "eth_chainId");
+      const actual = decodeUint(refused(results.shift()), "eth_chainId");
       if (actual !== BigInt(chainId)) throw new WrongChainError(chainId, Number(actual), endpointHost(url));
       checked.add(url);
     }
@@ -304,20 +320,24 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
   }
 
   const eth_call = (to: string, data: Hex): RpcCall => ({ method: "eth_call", params: [{ to, data }, "latest"] });
+  /** The results, throwing the first refusal among them. */
+  const answered = (results: unknown[]): unknown[] => results.map(refused);
 
   return {
-    readCampaign(escrow) {
+    readCampaign(escrow, more) {
       if (!isHexAddress(escrow)) throw new RangeError(`not an address: ${escrow}`);
       const codeKey = ` ${escrow.toLowerCase()}`;
       return anyEndpoint(async (url) => {
         const checkCode = !checked.has(url + codeKey);
-        const results = await batch(url, [
+        const own = [
           ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
           { method: "eth_getBlockByNumber", params: ["latest", false] },
           eth_call(escrow, SELECTORS.state),
           eth_call(escrow, SELECTORS.backers),
           eth_call(escrow, SELECTORS.totalPledged),
-        ]);
+        ];
+        const all = await batch(url, [...own, ...(more?.calls ?? [])]);
+        const results = answered(all.slice(0, own.length));
         if (checkCode) {
           const code = results.shift();
           if (typeof code !== "string" || !/^0x[0-9a-fA-F]*$/.test(code)) malformed("eth_getCode");
@@ -333,10 +353,11 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
           blockTimestamp: timestamp,
           blockNumber: number,
           rpcUrl: url,
+          more: more?.decode(all.slice(own.length)),
         };
       });
     },
 
-    query: (calls, decode) => anyEndpoint(async (url) => decode(await batch(url, calls))),
+    query: (calls, decode) => anyEndpoint(async (url) => decode(answered(await batch(url, calls)))),
   };
 }

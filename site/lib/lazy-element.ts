@@ -1,7 +1,8 @@
 /**
- * The one bootstrap of the site's live elements (`<pp-progress>`, `<pp-recent-backers>`,
- * `<pp-back>`): each page loads this and a line per element, and each element's code arrives
- * with a dynamic import() once it is on the page, so a page ships almost no JavaScript up front.
+ * The one bootstrap of the site's live elements (`<pp-progress>`, `<pp-back>`): each page's
+ * script holds this (a copy per script: see astro.config.mjs) and a line per element, and each
+ * element's code arrives with a dynamic import() once it is on the page, so a page ships almost
+ * no JavaScript up front.
  */
 
 /** Starts an element's live part on `root`; returns a function that stops its timers and listeners. */
@@ -12,12 +13,10 @@ export interface LazyElementOptions {
   load: () => Promise<StartElement>;
   /** The code could not load or start: say so on the page, in this site's words. */
   failed: (root: HTMLElement, error: unknown) => void;
-  /** Calls `go` when the code should load; default at once (on connect). */
-  when?: (go: () => void) => void;
 }
 
 /** Defines `<tag>`: loads and starts its code on connect (see {@link LazyElementOptions}), stops it on disconnect. */
-export function defineLazyElement(tag: string, { load, failed, when = (go) => go() }: LazyElementOptions): void {
+export function defineLazyElement(tag: string, { load, failed }: LazyElementOptions): void {
   if (customElements.get(tag) !== undefined) return;
   customElements.define(
     tag,
@@ -27,14 +26,11 @@ export function defineLazyElement(tag: string, { load, failed, when = (go) => go
 
       connectedCallback(): void {
         this.#connected = true;
-        when(() => {
-          if (!this.#connected) return;
-          load()
-            .then((start) => {
-              if (this.#connected && this.#stop === undefined) this.#stop = start(this);
-            })
-            .catch((error: unknown) => failed(this, error));
-        });
+        load()
+          .then((start) => {
+            if (this.#connected && this.#stop === undefined) this.#stop = start(this);
+          })
+          .catch((error: unknown) => failed(this, error));
       }
 
       disconnectedCallback(): void {

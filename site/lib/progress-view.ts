@@ -4,7 +4,7 @@
  * a DOM; progress-live.ts only copies these strings into the page.
  */
 import { ChainReadError, endpointHost, type CampaignReading } from "./chain-read.ts";
-import { formatDeadline, formatInteger, formatPercent, formatTimeLeft, formatTokenAmount, stateLabel, stateName } from "./format.ts";
+import { formatInteger, formatPercent, formatTimeLeft, formatTokenAmount, stateName } from "./format.ts";
 
 /** The slice of the manifest the live part needs, serialised into the page as JSON. */
 export interface ProgressConfig {
@@ -20,8 +20,6 @@ export interface ProgressConfig {
 export interface ReadingView {
   /** The decided outcome as a headline ("Funded", "Not funded — refunds open", "Released"); "" while funding. */
   outcome: string;
-  /** The state in a sentence fragment: "funding: pledges are open". */
-  state: string;
   /** The backer count alone, "1,234": the page says "backers of 250,000 goal" next to it. */
   backers: string;
   /** The share of the goal, "0.49%". */
@@ -53,32 +51,29 @@ export function outcomeHeadline(config: Pick<ProgressConfig, "goalBackers" | "de
   return "";
 }
 
+/**
+ * What the outcome's line says while the campaign is open, for screen readers only: seen, the
+ * figures and the countdown say it.
+ */
+export const OPEN_STATE = "Funding: pledges are open.";
+
 /** What the figures say before any read succeeded (never an endless "loading"). */
 export const NOT_READ = "not read yet";
 
-/**
- * Reads the JSON a live element carries in `data-config` and checks what every live part uses
- * (the RPC URLs, the chain id, the escrow, its token) and that each field of `numbers` is a
- * number; throws a TypeError saying `problem` otherwise.
- */
-export function parseLiveConfig<T>(json: string | undefined, numbers: readonly string[], problem: string): T {
-  const config = JSON.parse(json ?? "null") as Record<string, unknown> & { token?: { symbol?: unknown; decimals?: unknown } } | null;
+/** Reads and checks the JSON a Progress element carries in `data-config`. */
+export function parseProgressConfig(json: string | undefined): ProgressConfig {
+  const config = JSON.parse(json ?? "null") as (Partial<ProgressConfig> & { token?: { symbol?: unknown; decimals?: unknown } }) | null;
   if (
     config === null ||
     !Array.isArray(config.rpcUrls) ||
     typeof config.escrow !== "string" ||
     typeof config.token?.symbol !== "string" ||
     typeof config.token.decimals !== "number" ||
-    !["chainId", ...numbers].every((field) => typeof config[field] === "number")
+    ![config.chainId, config.goalBackers, config.deadline].every((n) => typeof n === "number")
   ) {
-    throw new TypeError(problem);
+    throw new TypeError("data-config does not describe a campaign");
   }
-  return config as T;
-}
-
-/** Reads and checks the JSON a Progress element carries in `data-config`. */
-export function parseProgressConfig(json: string | undefined): ProgressConfig {
-  return parseLiveConfig(json, ["goalBackers", "deadline"], "data-config does not describe a campaign");
+  return config as ProgressConfig;
 }
 
 /**
@@ -89,7 +84,6 @@ export function readingView(config: ProgressConfig, reading: CampaignReading, no
   const goal = BigInt(config.goalBackers);
   return {
     outcome: outcomeHeadline(config, reading.state, reading.backers, nowSeconds),
-    state: stateLabel(reading.state),
     backers: formatInteger(reading.backers),
     percent: formatPercent(reading.backers, goal),
     progressValue: Number(reading.backers < goal ? reading.backers : goal),
@@ -104,12 +98,12 @@ export function timeLeftText(config: ProgressConfig, nowSeconds: number): string
 
 /**
  * The countdown as a big figure and the words after it: "12 days 4 hours" "left" while open,
- * "Ended" "on 2027-04-30 16:00 UTC" once the deadline has passed.
+ * "Ended" alone once the deadline has passed (the goal's line under it says when).
  */
 export function timeLeftView(config: ProgressConfig, nowSeconds: number): { value: string; label: string } {
   return nowSeconds < config.deadline
     ? { value: timeLeftText(config, nowSeconds), label: "left" }
-    : { value: "Ended", label: `on ${formatDeadline(config.deadline).text}` };
+    : { value: "Ended", label: "" };
 }
 
 /**

@@ -1,23 +1,24 @@
 /**
- * The live part of `<pp-recent-backers>`, loaded after the page: reads the latest pledges
- * (site/lib/recent-backers.ts) through the shared read loop (site/lib/live-poll.ts: the poll
- * schedule's spread and backoff, a re-read on `peerpilot:refresh`) and writes the list. The list
- * is not a live region (a stream of pledges would talk over the page); errors go to the
- * element's status line, in this site's words.
+ * The watch page's live part: the progress (site/lib/progress-live.ts) with the recent backers
+ * riding along, so the page runs one read loop and sends one batch per read (the figures, the
+ * latest block, and the logs of the blocks since the last read; site/lib/recent-backers.ts).
+ * Loaded by `<pp-progress>` when the page holds the list (`[data-recent-backers]`); the back
+ * page loads progress-live.ts alone. The list is not a live region (a stream of pledges would
+ * talk over the page); why a read failed is said once, by the progress's message.
  */
-import { createChainReader } from "./chain-read.ts";
-import { setText, startLivePoll } from "./live-poll.ts";
-import { errorText } from "./progress-view.ts";
+import type { RawLog } from "./chain-logs.ts";
+import type { RpcError } from "./chain-read.ts";
+import { setText } from "./live-poll.ts";
+import { startProgress } from "./progress-live.ts";
 import { createPledgeFeed, parseRecentBackersConfig, pledgeRows, type PledgeRow } from "./recent-backers.ts";
 
 /** One `<li>`: "9.95 tUSD from 0x3c44…93bc, 3 minutes ago". */
 function rowElement(row: PledgeRow): HTMLLIElement {
   const item = document.createElement("li");
-  item.dataset.key = row.key;
   const amount = document.createElement("strong");
   amount.textContent = row.amount;
   const backer = document.createElement(row.href === undefined ? "span" : "a");
-  if (backer instanceof HTMLAnchorElement && row.href !== undefined) backer.href = row.href;
+  if (row.href !== undefined) (backer as HTMLAnchorElement).href = row.href;
   backer.className = "backer";
   backer.title = row.address;
   backer.textContent = row.backer;
@@ -28,34 +29,30 @@ function rowElement(row: PledgeRow): HTMLLIElement {
   return item;
 }
 
-/** Starts the feed in one `<pp-recent-backers>` element. Returns a function that stops it. */
-export function startRecentBackers(root: HTMLElement): () => void {
-  const config = parseRecentBackersConfig(root.dataset.config);
-  const reader = createChainReader({ rpcUrls: config.rpcUrls, chainId: config.chainId });
-  const feed = createPledgeFeed(reader, { escrow: config.escrow, deployBlock: config.deployBlock });
-  const list = root.querySelector<HTMLOListElement>("[data-list]");
-  const status = root.querySelector("[data-field='status']");
-  let readAt = 0;
+/** Starts the progress in `root` and the recent backers' list on the page. Returns a function that stops both. */
+export function startWatch(root: HTMLElement): () => void {
+  const list = document.querySelector<HTMLElement>("[data-recent-backers]");
+  const feedConfig = parseRecentBackersConfig(list?.dataset.config);
+  const items = list?.querySelector("ol");
+  const status = list?.querySelector("[data-field='status']") ?? null;
 
-  function render(): void {
-    const now = Number(feed.latestTimestamp ?? BigInt(Math.floor(Date.now() / 1000))) + (Date.now() - readAt) / 1000;
-    const rows = pledgeRows(feed.pledges, now, config);
-    list?.replaceChildren(...rows.map(rowElement));
-    if (list !== null) list.hidden = rows.length === 0;
-    root.dataset.state = feed.complete ? "complete" : "scanning";
-    setText(status, rows.length > 0 ? "" : feed.complete ? "No pledges yet: be the first." : "Looking for pledges…");
-  }
-
-  return startLivePoll({
-    async read() {
-      const changed = await feed.read();
-      readAt = Date.now();
-      // Rewritten on every read: the "3 minutes ago" texts move on even when no pledge came.
-      render();
-      return changed;
-    },
-    failed(error, retryMs) {
-      setText(status, `The recent backers could not be read. ${errorText(config, error, retryMs / 1000)}`);
-    },
+  return startProgress<RawLog[] | RpcError>(root, (config, reader) => {
+    const feed = createPledgeFeed(reader, { escrow: config.escrow, deployBlock: feedConfig.deployBlock });
+    return {
+      more: feed.more,
+      async update(reading) {
+        const changed = await feed.update(reading, reading.more);
+        // Rewritten on every read: the "3 minutes ago" texts move on even when no pledge came.
+        const rows = pledgeRows(feed.pledges, Number(reading.blockTimestamp), { token: config.token, ...feedConfig });
+        items?.replaceChildren(...rows.map(rowElement));
+        if (items) items.hidden = rows.length === 0;
+        if (list) list.dataset.state = feed.complete ? "complete" : "scanning";
+        setText(status, rows.length > 0 ? "" : feed.complete ? "No pledges yet: be the first." : "Looking for pledges…");
+        return changed;
+      },
+      failed() {
+        if (feed.pledges.length === 0) setText(status, "The latest pledges could not be read yet.");
+      },
+    };
   });
 }

@@ -4,25 +4,28 @@
  * coder in the page), and the words the list shows for each. No DOM here: the paging and the
  * text are unit-tested; recent-backers-live.ts copies the rows into the page.
  *
- * Paging: public RPCs cap eth_getLogs by block range (commonly 2,000 to 10,000 blocks, some
- * fewer) or by result size, so the scan asks at most {@link MAX_LOG_RANGE} blocks at a time,
- * backwards from the latest block, until it holds {@link RECENT_LIMIT} pledges or reaches the
- * escrow's deployment block; a refusal that means "too much at once" halves the range for the
- * rest of the page's life. Each read sends at most {@link MAX_LOG_REQUESTS_PER_READ} eth_getLogs,
- * so a long scan over a quiet campaign is spread over several reads (the poll schedule's pace)
- * instead of a burst, at the campaign's scale of many open pages.
+ * Each read of the page is one batch (site/lib/chain-read.ts readCampaign): the figures, the
+ * latest block, and the eth_getLogs of the blocks since the last read ({@link PledgeFeed.more}).
+ * Only the first reads send more: public RPCs cap eth_getLogs by block range (commonly 2,000 to
+ * 10,000 blocks, some fewer) or by result size, so the first scan asks at most
+ * {@link MAX_LOG_RANGE} blocks at a time, backwards from the latest block, until it holds
+ * {@link RECENT_LIMIT} pledges or reaches the escrow's deployment block; a refusal that means
+ * "too much at once" halves the range for the rest of the page's life. Each read sends at most
+ * {@link MAX_LOG_REQUESTS_PER_READ} eth_getLogs of that scan, so a long scan over a quiet
+ * campaign is spread over several reads (the poll schedule's pace) instead of a burst, at the
+ * campaign's scale of many open pages; and one more batch for the new pledges' block times.
  */
-import { blockTimestamps, latestBlock, readLogs, TOPICS, type RawLog } from "./chain-logs.ts";
-import { RpcError, type ChainReader } from "./chain-read.ts";
+import { blockTimestamps, decodeLogs, logsCall, readLogs, TOPICS, type RawLog } from "./chain-logs.ts";
+import { RpcError, type CampaignReading, type ChainReader, type MoreCalls } from "./chain-read.ts";
 import type { Hex } from "./address.ts";
+import type { ProgressConfig } from "./progress-view.ts";
 import { formatDeadline, formatTokenAmount, plural, shortAddress } from "./format.ts";
-import { parseLiveConfig } from "./progress-view.ts";
 
 /** How many pledges the list shows. */
 export const RECENT_LIMIT = 10;
 /** The widest block range asked of eth_getLogs: within what public RPCs accept. */
 export const MAX_LOG_RANGE = 2_000n;
-/** eth_getLogs requests one read may send (retries after a refusal included). */
+/** eth_getLogs requests of the backward scan one read may send (retries after a refusal included). */
 export const MAX_LOG_REQUESTS_PER_READ = 10;
 
 /**
@@ -65,7 +68,7 @@ export interface Pledge {
  */
 export function decodePledged(log: RawLog): Pledge | undefined {
   const [topic0, topic1] = log.topics;
-  if (log.topics.length !== 2 || topic0?.toLowerCase() !== TOPICS.Pledged || !/^0x0{24}[0-9a-fA-F]{40}$/.test(topic1 ?? "")) return undefined;
+  if (log.topics.length !== 2 || String(topic0).toLowerCase() !== TOPICS.Pledged || !/^0x0{24}[0-9a-fA-F]{40}$/.test(String(topic1))) return undefined;
   if (!/^0x[0-9a-fA-F]{128}$/.test(log.data)) return undefined;
   return {
     backer: `0x${topic1!.slice(26).toLowerCase()}`,
@@ -96,33 +99,41 @@ export interface PledgeFeedOptions {
 
 export interface PledgeFeed {
   /**
-   * Reads what is new since the last read (and continues an unfinished backward scan); resolves
-   * to whether there is anything new to show. Throws the reader's errors; what was read before
-   * stays.
+   * What the feed adds to the next read of the escrow (site/lib/chain-read.ts readCampaign):
+   * the logs from the last block it scanned to the latest, in the same batch; nothing before
+   * its first read.
    */
-  read(): Promise<boolean>;
+  more(): MoreCalls<RawLog[] | RpcError> | undefined;
+  /**
+   * Takes a read of the escrow (its latest block, and the answer to {@link more}), scans what
+   * that answer did not cover (the first read's backward scan, a range the endpoint refused) with
+   * requests of its own, and resolves to whether there is anything new to show. Throws the
+   * reader's errors; what was read before stays.
+   */
+  update(reading: Pick<CampaignReading, "blockNumber" | "blockTimestamp">, fresh: RawLog[] | RpcError | undefined): Promise<boolean>;
   /** The latest pledges, newest first, at most `limit`. */
   readonly pledges: readonly Pledge[];
   /** Whether the scan has gone back far enough: `limit` pledges found, or the deployment block reached. */
   readonly complete: boolean;
-  /** The latest block's timestamp at the last read (Unix seconds), the chain's "now". */
-  readonly latestTimestamp: bigint | undefined;
   /** The block range eth_getLogs is asked for now (smaller after a refusal). */
   readonly range: bigint;
 }
+
+const keyOf = (p: Pledge): string => `${p.transactionHash}:${p.logIndex}`;
+const pledgesOf = (logs: readonly RawLog[]): Pledge[] => logs.flatMap((log) => decodePledged(log) ?? []).sort(newestFirst);
 
 /** The escrow's latest pledges through `reader`. See {@link PledgeFeed}. */
 export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions): PledgeFeed {
   const limit = options.limit ?? RECENT_LIMIT;
   const deployBlock = BigInt(options.deployBlock);
   const maxRequests = options.maxRequestsPerRead ?? MAX_LOG_REQUESTS_PER_READ;
+  const filter = { address: options.escrow, topics: [TOPICS.Pledged] };
   let range = options.maxRange ?? MAX_LOG_RANGE;
   let pledges: Pledge[] = [];
   /** Highest block scanned (inclusive); `undefined` before the first read. */
   let top: bigint | undefined;
   /** Lowest block scanned (inclusive): the backward scan continues below it. */
   let bottom = 0n;
-  let latestTimestamp: bigint | undefined;
   const timestamps = new Map<bigint, bigint>();
   const complete = () => top !== undefined && (pledges.length >= limit || bottom <= deployBlock);
 
@@ -140,7 +151,7 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
       budget.left--;
       let logs: RawLog[];
       try {
-        logs = await readLogs(reader, { address: options.escrow, topics: [TOPICS.Pledged], fromBlock: low, toBlock: high });
+        logs = await readLogs(reader, { ...filter, fromBlock: low, toBlock: high });
       } catch (error) {
         if (!isRangeLimit(error) || high === low) throw error;
         // Asked too much at once: half the range, for good (an endpoint's limit does not grow).
@@ -148,7 +159,7 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
         range = size / 2n > 0n ? size / 2n : 1n;
         continue;
       }
-      found.push(...logs.flatMap((log) => decodePledged(log) ?? []).sort(newestFirst));
+      found.push(...pledgesOf(logs));
       lowest = low;
     }
     return { found: found.slice(0, want), lowest };
@@ -161,49 +172,53 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
     get complete() {
       return complete();
     },
-    get latestTimestamp() {
-      return latestTimestamp;
-    },
     get range() {
       return range;
     },
 
-    async read() {
-      const latest = await latestBlock(reader);
-      latestTimestamp = latest.timestamp;
-      const before = pledges.map((p) => `${p.transactionHash}:${p.logIndex}`).join();
-      const budget = { left: maxRequests };
-      if (top === undefined || latest.number - top > range * BigInt(maxRequests)) {
-        // First read, or away too long to fill the gap in one read: start over from the top.
+    more() {
+      // From the last block scanned, not the one after it: that one may not exist yet, and
+      // endpoints refuse a range that starts past the latest block. Its pledges are known already.
+      return top === undefined
+        ? undefined
+        : { calls: [logsCall({ ...filter, fromBlock: top, toBlock: "latest" })], decode: ([logs]) => (logs instanceof RpcError ? logs : decodeLogs(options.escrow, logs)) };
+    },
+
+    async update({ blockNumber, blockTimestamp }, fresh) {
+      const before = pledges.map(keyOf).join();
+      if (Array.isArray(fresh)) {
+        const known = new Set(pledges.map(keyOf));
+        for (const p of pledgesOf(fresh)) {
+          if (!known.has(keyOf(p))) pledges.push(p);
+          if (p.blockNumber > top!) top = p.blockNumber;
+        }
+        pledges = pledges.sort(newestFirst).slice(0, limit);
+        if (blockNumber > top!) top = blockNumber;
+      } else if (top !== undefined && !isRangeLimit(fresh)) {
+        throw fresh;
+      } else if (top === undefined || blockNumber > top) {
+        // First read, or the new blocks refused as too many at once (after a long while away):
+        // start over from the top, the backward scan paging through at its pace.
         // (A pledge in a block that a reorganisation later drops stays listed until a reload.)
         pledges = [];
-        top = latest.number;
-        bottom = latest.number + 1n;
-      } else if (latest.number > top) {
-        const fresh = await scanDown(top + 1n, latest.number, limit, budget);
-        if (fresh.lowest > top + 1n) {
-          // The gap was not scanned to its end (`limit` newer pledges were found first, or a
-          // refusal used the requests up): the list restarts from the newer ones and the
-          // backward scan goes on below them.
-          pledges = fresh.found;
-          bottom = fresh.lowest;
-        } else {
-          pledges = [...fresh.found, ...pledges].slice(0, limit);
-        }
-        top = latest.number;
+        top = blockNumber;
+        bottom = blockNumber + 1n;
       }
+      // (Else an endpoint behind the one read last, refusing a range that starts past its latest block: nothing new.)
+      const budget = { left: maxRequests };
       const floor = deployBlock > 0n ? deployBlock : 0n;
       if (pledges.length < limit && bottom > floor) {
         const older = await scanDown(floor, bottom - 1n, limit - pledges.length, budget);
         pledges = [...pledges, ...older.found];
         bottom = older.lowest;
       }
+      // A pledge in the block just read has its time; older blocks' times take one more batch.
+      timestamps.set(blockNumber, blockTimestamp);
       const missing = pledges.filter((p) => !timestamps.has(p.blockNumber)).map((p) => p.blockNumber);
       for (const [block, time] of await blockTimestamps(reader, missing)) timestamps.set(block, time);
       for (const p of pledges) p.timestamp = timestamps.get(p.blockNumber);
-      const after = pledges.map((p) => `${p.transactionHash}:${p.logIndex}`).join();
       // An unfinished scan counts as a change, so the next read comes at the quick pace.
-      return after !== before || !complete();
+      return pledges.map(keyOf).join() !== before || !complete();
     },
   };
 }
@@ -226,29 +241,27 @@ export function relativeTime(seconds: number, nowSeconds: number): string {
   return `on ${formatDeadline(seconds).date}`;
 }
 
-/** The slice of the manifest the feed needs, serialised into the page as JSON. */
+/**
+ * What the feed needs beyond the progress's config (the RPCs, the chain, the escrow, its token:
+ * site/lib/progress-view.ts ProgressConfig), serialised into the page as JSON.
+ */
 export interface RecentBackersConfig {
-  rpcUrls: string[];
-  chainId: number;
-  escrow: string;
   deployBlock: number;
-  token: { symbol: string; decimals: number };
   /** Block explorer base URL: backers link to `${explorerUrl}/address/<address>`. */
   explorerUrl?: string;
 }
 
-/** Reads and checks the JSON a `<pp-recent-backers>` element carries in `data-config`. */
+/** Reads and checks the JSON the recent backers' list carries in `data-config`. */
 export function parseRecentBackersConfig(json: string | undefined): RecentBackersConfig {
-  const problem = "data-config does not describe a campaign's recent backers";
-  const config = parseLiveConfig<RecentBackersConfig>(json, ["deployBlock"], problem);
-  if (config.explorerUrl !== undefined && typeof config.explorerUrl !== "string") throw new TypeError(problem);
-  return config;
+  const config = JSON.parse(json ?? "null") as Partial<RecentBackersConfig> | null;
+  if (typeof config?.deployBlock !== "number" || !["string", "undefined"].includes(typeof config.explorerUrl)) {
+    throw new TypeError("data-config does not describe a campaign's recent backers");
+  }
+  return config as RecentBackersConfig;
 }
 
 /** What one row of the list says. */
 export interface PledgeRow {
-  /** Unique per pledge (transaction and log index). */
-  key: string;
   /** "9.95 tUSD". */
   amount: string;
   /** "0x3c44…93bc". */
@@ -264,10 +277,9 @@ export interface PledgeRow {
 }
 
 /** The rows for `pledges` at chain time `nowSeconds`. */
-export function pledgeRows(pledges: readonly Pledge[], nowSeconds: number, config: Pick<RecentBackersConfig, "token" | "explorerUrl">): PledgeRow[] {
+export function pledgeRows(pledges: readonly Pledge[], nowSeconds: number, config: Pick<RecentBackersConfig, "explorerUrl"> & Pick<ProgressConfig, "token">): PledgeRow[] {
   const explorer = config.explorerUrl?.replace(/\/+$/, "");
   return pledges.map((p) => ({
-    key: `${p.transactionHash}:${p.logIndex}`,
     amount: formatTokenAmount(p.amount, config.token),
     backer: shortAddress(p.backer),
     address: p.backer,

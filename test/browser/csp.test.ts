@@ -90,7 +90,7 @@ describe.skipIf(missing(CHROMIUM))("the site under its Content-Security-Policy (
     const { page, violations } = await openWatched(browser, stack.siteUrl);
     const rpcAnswer = page.waitForResponse((response) => response.url().startsWith(stack.chain.url) && response.ok());
     await rpcAnswer;
-    await page.waitForFunction(() => /funding/i.test(document.querySelector('[data-field="state"]')?.textContent ?? ""), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /funding/i.test(document.querySelector('[data-field="outcome"]')?.textContent ?? ""), null, { timeout: 30_000 });
     assert.match((await page.locator('[data-field="backers"]').textContent()) ?? "", /^\s*0\b/);
     assert.deepEqual(await violations(), []);
     await page.close();

@@ -119,7 +119,9 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     assert.equal(await progress.locator("progress").evaluate((bar) => (bar as HTMLProgressElement).value), 3);
     assert.equal(await progress.locator('[data-field="total"]').textContent(), "42.45 tUSD");
     assert.match((await progress.locator('[data-field="time-left"]').textContent()) ?? "", /^2[78] days/);
-    assert.equal(await progress.locator('[data-field="outcome"]').isHidden(), true, "no outcome while funding");
+    const outcome = progress.locator('[data-field="outcome"]');
+    assert.equal(await outcome.textContent(), "Funding: pledges are open.", "the state, said to screen readers");
+    assert.equal(await outcome.evaluate((line) => line.getBoundingClientRect().width <= 1), true, "no headline to see while funding");
     await page.close();
   });
 

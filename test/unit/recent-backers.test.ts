@@ -2,7 +2,8 @@
  * The recent backers' reading and words (site/lib/recent-backers.ts): `Pledged` logs decoded by
  * hand (checked against ethers' decoding of the compiled ABI), the backward scan in ranges of at
  * most 2,000 blocks through the real chain reader over a fake JSON-RPC endpoint (including the
- * range halved when the endpoint refuses a range as too large), and the text of each row.
+ * range halved when the endpoint refuses a range as too large), the new blocks' logs read in the
+ * figures' batch, and the text of each row.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
@@ -21,6 +22,7 @@ import {
   relativeTime,
   shortAddress,
   type Pledge,
+  type PledgeFeed,
 } from "../../site/lib/recent-backers.ts";
 
 const abi = new Interface(artifact.abi);
@@ -86,9 +88,15 @@ describe("decodePledged", () => {
   });
 });
 
-/** A fake JSON-RPC endpoint over a chain of `latest` blocks holding `logs`, refusing eth_getLogs wider than `maxRange`. */
+/**
+ * A fake JSON-RPC endpoint over a chain of `latest` blocks holding `logs`, refusing eth_getLogs
+ * wider than `maxRange`; it answers the figures' calls too (the escrow's code, its views), as the
+ * feed reads along with them. `read(feed)` is one read of the page: one batch with the figures
+ * and {@link PledgeFeed.more}, then what the feed sends itself. `batches` counts the POSTs.
+ */
 function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint; refusal?: number }) {
   const ranges: [bigint, bigint][] = [];
+  let batches = 0;
   const wire = (log: RawLog) => ({
     ...log,
     address: ESCROW,
@@ -105,10 +113,14 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
         const n = tag === "latest" ? options.latest : BigInt(tag);
         return { id: call.id, result: { number: `0x${n.toString(16)}`, timestamp: `0x${(1_000_000n + n * 12n).toString(16)}` } };
       }
+      case "eth_getCode":
+        return { id: call.id, result: "0x6080" };
+      case "eth_call":
+        return { id: call.id, result: `0x${"0".repeat(64)}` };
       case "eth_getLogs": {
         const filter = call.params[0] as { fromBlock: string; toBlock: string; topics: string[] };
         const from = BigInt(filter.fromBlock);
-        const to = BigInt(filter.toBlock);
+        const to = filter.toBlock === "latest" ? options.latest : BigInt(filter.toBlock);
         ranges.push([from, to]);
         if (options.maxRange !== undefined && to - from + 1n > options.maxRange) {
           return { id: call.id, error: { code: options.refusal ?? -32005, message: PHISHING } };
@@ -122,9 +134,19 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
   };
   const fetch = async (_input: string, init: RequestInit) => {
     const calls = JSON.parse(String(init.body)) as { id: number; method: string; params: unknown[] }[];
+    batches++;
     return new Response(JSON.stringify(calls.map(answer)), { headers: { "content-type": "application/json" } });
   };
-  return { reader: createChainReader({ rpcUrls: ["https://rpc.example"], chainId: 31337, fetch }), ranges };
+  const reader = createChainReader({ rpcUrls: ["https://rpc.example"], chainId: 31337, fetch });
+  return {
+    reader,
+    ranges,
+    batches: () => batches,
+    async read(feed: PledgeFeed): Promise<boolean> {
+      const reading = await reader.readCampaign(ESCROW, feed.more());
+      return feed.update(reading, reading.more);
+    },
+  };
 }
 
 const amounts = (pledges: readonly Pledge[]) => pledges.map((p) => p.amount);
@@ -132,22 +154,21 @@ const amounts = (pledges: readonly Pledge[]) => pledges.map((p) => p.amount);
 describe("createPledgeFeed", () => {
   it("reads the latest pledges newest first, with their blocks' timestamps", async () => {
     const logs = [pledgedLog(BACKER, 1n, 1n, 110n), pledgedLog(BACKER, 2n, 2n, 150n, 0n), pledgedLog(BACKER, 3n, 3n, 150n, 1n)];
-    const { reader } = fakeChain({ latest: 200n, logs });
+    const { reader, read } = fakeChain({ latest: 200n, logs });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
-    assert.equal(await feed.read(), true);
+    assert.equal(await read(feed), true);
     assert.deepEqual(amounts(feed.pledges), [3n, 2n, 1n]);
     assert.deepEqual(
       feed.pledges.map((p) => p.timestamp),
       [1_000_000n + 150n * 12n, 1_000_000n + 150n * 12n, 1_000_000n + 110n * 12n],
     );
     assert.equal(feed.complete, true);
-    assert.equal(feed.latestTimestamp, 1_000_000n + 200n * 12n);
   });
 
   it("asks at most 2,000 blocks at a time, backwards from the latest block down to the deployment block", async () => {
-    const { reader, ranges } = fakeChain({ latest: 5_000n, logs: [] });
+    const { reader, ranges, read } = fakeChain({ latest: 5_000n, logs: [] });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
-    await feed.read();
+    await read(feed);
     assert.equal(MAX_LOG_RANGE, 2_000n);
     assert.deepEqual(ranges, [
       [3_001n, 5_000n],
@@ -160,18 +181,18 @@ describe("createPledgeFeed", () => {
   it("stops scanning once it holds 10 pledges", async () => {
     const logs = Array.from({ length: 12 }, (_, i) => pledgedLog(BACKER, BigInt(i + 1), BigInt(i + 1), 3_500n + BigInt(i)));
     logs.unshift(pledgedLog(BACKER, 99n, 1n, 200n));
-    const { reader, ranges } = fakeChain({ latest: 5_000n, logs });
+    const { reader, ranges, read } = fakeChain({ latest: 5_000n, logs });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
-    await feed.read();
+    await read(feed);
     assert.deepEqual(amounts(feed.pledges), [12n, 11n, 10n, 9n, 8n, 7n, 6n, 5n, 4n, 3n]);
     assert.deepEqual(ranges, [[3_001n, 5_000n]]);
   });
 
   it("halves the range when the endpoint refuses it as too large (-32005), and keeps the smaller range", async () => {
     const logs = [pledgedLog(BACKER, 1n, 1n, 4_100n)];
-    const { reader, ranges } = fakeChain({ latest: 5_000n, logs, maxRange: 300n });
+    const { reader, ranges, read } = fakeChain({ latest: 5_000n, logs, maxRange: 300n });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 4_000 });
-    await feed.read();
+    await read(feed);
     assert.deepEqual(ranges, [
       [4_000n, 5_000n], // refused: 1,001 blocks
       [4_501n, 5_000n], // refused: 500 blocks
@@ -187,9 +208,9 @@ describe("createPledgeFeed", () => {
 
   for (const code of [-32600, -32602, -32000]) {
     it(`treats JSON-RPC error ${code} on eth_getLogs as a range too large`, async () => {
-      const { reader } = fakeChain({ latest: 5_000n, logs: [], maxRange: 1_000n, refusal: code });
+      const { reader, read } = fakeChain({ latest: 5_000n, logs: [], maxRange: 1_000n, refusal: code });
       const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 3_000 });
-      await feed.read();
+      await read(feed);
       assert.equal(feed.range, 1_000n);
     });
   }
@@ -197,36 +218,70 @@ describe("createPledgeFeed", () => {
   it("reports other errors as they are, and keeps what it had", async () => {
     assert.equal(isRangeLimit(new RpcError("rpc.example", "eth_getLogs", -32601)), false);
     assert.equal(isRangeLimit(new RpcError("rpc.example", "eth_call", -32005)), false);
-    const { reader } = fakeChain({ latest: 50n, logs: [], maxRange: 1n, refusal: -32601 });
+    const { reader, read } = fakeChain({ latest: 50n, logs: [], maxRange: 1n, refusal: -32601 });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 0 });
-    await assert.rejects(feed.read(), (error: unknown) => error instanceof RpcError && error.code === -32601 && !error.message.includes(PHISHING));
+    await assert.rejects(read(feed), (error: unknown) => error instanceof RpcError && error.code === -32601 && !error.message.includes(PHISHING));
     assert.deepEqual(feed.pledges, []);
   });
 
   it("spreads a long scan over several reads, at most 10 eth_getLogs each", async () => {
-    const { reader, ranges } = fakeChain({ latest: 30_000n, logs: [pledgedLog(BACKER, 7n, 1n, 5n)] });
+    const { reader, ranges, read } = fakeChain({ latest: 30_000n, logs: [pledgedLog(BACKER, 7n, 1n, 5n)] });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 0 });
-    assert.equal(await feed.read(), true, "an unfinished scan asks for the quick pace");
+    assert.equal(await read(feed), true, "an unfinished scan asks for the quick pace");
     assert.equal(ranges.length, 10);
     assert.equal(feed.complete, false);
-    await feed.read();
+    await read(feed);
     assert.equal(feed.complete, true);
     assert.deepEqual(amounts(feed.pledges), [7n]);
     assert.deepEqual(ranges.at(-1), [0n, 0n]);
   });
 
-  it("on the next read asks only for the new blocks and puts their pledges first", async () => {
-    const logs = [pledgedLog(BACKER, 1n, 1n, 150n)];
+  it("on the next read asks only for the blocks from the last one scanned, and puts their pledges first", async () => {
+    const logs = [pledgedLog(BACKER, 1n, 1n, 150n), pledgedLog(BACKER, 2n, 2n, 200n)];
     const chain = { latest: 200n, logs };
-    const { reader, ranges } = fakeChain(chain);
+    const { reader, ranges, read } = fakeChain(chain);
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
-    await feed.read();
-    assert.equal(await feed.read(), false, "nothing new");
-    logs.push(pledgedLog(BACKER, 2n, 2n, 230n));
+    await read(feed);
+    ranges.length = 0;
+    assert.equal(await read(feed), false, "nothing new: block 200's pledge, read again, is listed once");
+    assert.deepEqual(ranges, [[200n, 200n]]);
+    assert.deepEqual(amounts(feed.pledges), [2n, 1n]);
+    logs.push(pledgedLog(BACKER, 3n, 3n, 230n));
     chain.latest = 240n;
     ranges.length = 0;
-    assert.equal(await feed.read(), true);
-    assert.deepEqual(ranges, [[201n, 240n]]);
+    assert.equal(await read(feed), true);
+    assert.deepEqual(ranges, [[200n, 240n]]);
+    assert.deepEqual(amounts(feed.pledges), [3n, 2n, 1n]);
+    assert.equal(feed.pledges[0]?.timestamp, 1_000_000n + 230n * 12n, "the new pledge's block time");
+  });
+
+  it("once the scan is done, reads the new blocks' logs in the figures' batch: one POST per read", async () => {
+    const chain = { latest: 200n, logs: [pledgedLog(BACKER, 1n, 1n, 150n)] };
+    const { reader, read, batches } = fakeChain(chain);
+    const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
+    await read(feed);
+    assert.equal(feed.complete, true);
+    const before = batches();
+    chain.latest = 210n;
+    await read(feed);
+    chain.latest = 220n;
+    await read(feed);
+    assert.equal(batches() - before, 2);
+  });
+
+  it("starts over from the latest block when the endpoint refuses the new blocks as too many at once", async () => {
+    const chain = { latest: 5_000n, logs: [pledgedLog(BACKER, 1n, 1n, 4_100n), pledgedLog(BACKER, 2n, 2n, 5_200n)], maxRange: 300n };
+    const { reader, ranges, read } = fakeChain(chain);
+    const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 4_000 });
+    await read(feed);
+    assert.equal(feed.range, 250n);
+    chain.latest = 5_400n;
+    ranges.length = 0;
+    assert.equal(await read(feed), true);
+    assert.deepEqual(ranges.slice(0, 2), [
+      [5_000n, 5_400n], // refused in the figures' batch: 401 blocks
+      [5_151n, 5_400n],
+    ]);
     assert.deepEqual(amounts(feed.pledges), [2n, 1n]);
   });
 });
@@ -271,9 +326,11 @@ describe("the rows' words", () => {
   });
 
   it("reads back the config the component writes and refuses an incomplete one", () => {
-    const config = { rpcUrls: ["https://rpc.example"], chainId: 1, escrow: ESCROW, deployBlock: 5, token: { symbol: "tUSD", decimals: 6 } };
+    const config = { deployBlock: 5, explorerUrl: "https://explorer.example" };
     assert.deepEqual(parseRecentBackersConfig(JSON.stringify(config)), config);
+    assert.deepEqual(parseRecentBackersConfig(JSON.stringify({ deployBlock: 5 })), { deployBlock: 5 });
     assert.throws(() => parseRecentBackersConfig(JSON.stringify({ ...config, deployBlock: "5" })), TypeError);
+    assert.throws(() => parseRecentBackersConfig(JSON.stringify({ ...config, explorerUrl: 5 })), TypeError);
     assert.throws(() => parseRecentBackersConfig(undefined), TypeError);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
+import { TOPICS } from "../../site/lib/chain-logs.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const ASTRO = join(ROOT, "node_modules/astro/bin/astro.mjs");
@@ -115,8 +116,8 @@ describe("site build from the fixture manifest", () => {
     assert.match(html, /aria-live="polite"/);
   });
 
-  it("starts the live state at 'loading…' rather than at numbers it does not have", () => {
-    assert.match(html, /data-field="state"[^>]*>loading…</);
+  it("starts the live figures at 'loading…' rather than at numbers it does not have", () => {
+    for (const name of ["backers", "total", "time-left"]) assert.match(html, new RegExp(`data-field="${name}"[^>]*>loading…<`));
   });
 
   it("links to pages and assets only with relative URLs, never a leading /", () => {
@@ -223,8 +224,23 @@ describe("site build from the fixture manifest", () => {
         const size = (code: string) => `${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`;
         console.info(`${page}: entry ${entryPath}: ${size(entry)}; ${dynamic.map((specifier) => `${specifier}: ${size(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "")}`).join("; ")}`);
       }
-      // The progress and the recent backers read the chain; the wallet part and the player do not.
+      // The progress (alone, or with the recent backers riding along) reads the chain; the wallet part and the player do not.
       assert.deepEqual([...readers].sort(), ["live", "recent-backers-live"], `${page}'s chunks that bring the chain reader`);
     }
+  });
+
+  it("gives the watch page one self-contained chunk reading the progress and the recent backers, and the back page one without the feed", () => {
+    const chunk = (name: string) => {
+      const found = [...js].filter(([path]) => new RegExp(`(^|/)${name}\\.[\\w-]+\\.js$`).test(path));
+      assert.equal(found.length, 1, `one ${name} chunk`);
+      return found[0]![1];
+    };
+    const watch = chunk("recent-backers-live");
+    assert.ok(watch.includes("0xc19d93fb") && watch.includes(TOPICS.Pledged), "the watch chunk reads the figures and the Pledged logs");
+    assert.deepEqual(importSpecifiers(watch), { static: [], dynamic: [] }, "the watch chunk imports no other chunk");
+    assert.ok(!chunk("live").includes(TOPICS.Pledged) && !chunk("live").includes("eth_getLogs"), "the progress alone reads no logs");
+    // Which one `<pp-progress>` loads depends on the list being on the page.
+    assert.match(pages.get("index.html") ?? "", /data-recent-backers/);
+    assert.doesNotMatch(pages.get("back.html") ?? "", /data-recent-backers/);
   });
 });
