@@ -17,9 +17,11 @@ Measures and prints (all sections unless --only):
   ipfs     local CID + CAR encoding of a 1 GiB file vs sha256sum, and its peak memory
   player   click-to-first-frame with a seeding peer (WebRTC, in an unprivileged network namespace: unshare -rn) and
            with the web seed alone, share of bytes from peers, Node-to-browser throughput
-  pages    JavaScript (gzip) the watch and back pages fetch before any interaction and the back page after
-           Connect (a dev wallet, the local campaign); Lighthouse performance, accessibility and best-practices
-           scores of both pages (desktop and mobile presets) and every audit under 1
+  pages    JavaScript (gzip) the watch and back pages fetch before any interaction, the back page after
+           Connect (a dev wallet, the local campaign) and the verify page until its verdict; the verify page's
+           time to its verdict (from navigation start and from the load event); Lighthouse performance,
+           accessibility and best-practices scores of the watch, back and verify pages (desktop and mobile
+           presets) and every audit under 1
 
 Options:
   --eth-price <usd>   ETH price in USD for the cost columns (default 3000)

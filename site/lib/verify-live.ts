@@ -12,6 +12,17 @@ import { configAsManifest, problemRows, rpcsDisagree, siteCidFromLocation, STATU
 /** The performance mark set when the first verdict is on the page (benchmarks read it). */
 export const VERDICT_MARK = "pp-verify-verdict";
 
+/**
+ * Lets the browser paint and handle input before the next piece of work, so the checks do not
+ * hold the main thread in one long task: `scheduler.yield()` where there is one (it resumes
+ * ahead of other tasks), a new task otherwise.
+ */
+function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === "function") return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve));
+}
+
 /** Reads a file of the published artifact, relative to the page. */
 async function loadFile(path: string): Promise<Uint8Array> {
   const response = await fetch(new URL(`escrow/${path}`, document.baseURI));
@@ -87,7 +98,6 @@ function show(root: HTMLElement, report: VerifyReport): void {
   field(root, "summary").textContent = summary(report);
   const body = field(root, "rows");
   body.replaceChildren(...report.rows.map(tableRow));
-  field(root, "checks").hidden = false;
 }
 
 /** Whether `text` is an http(s) URL a JSON-RPC request can go to. */
@@ -125,6 +135,8 @@ export function startVerify(root: HTMLElement): () => void {
     let failure: string | undefined;
     try {
       report = await verifyCampaign({ manifest, loadFile, rpcUrls: extra });
+      // The last source hashes and the rows are drawn in separate tasks.
+      await yieldToMain();
     } catch (error) {
       failure =
         error instanceof VerifyInputError
@@ -163,11 +175,15 @@ export function startVerify(root: HTMLElement): () => void {
     void check();
   };
   form?.addEventListener("submit", onSubmit);
-  if (form) form.hidden = false;
+  // The form is on the page from the start, disabled until this code can act on it.
+  const fieldset = root.querySelector<HTMLFieldSetElement>('[data-field="rpc-fieldset"]');
+  if (fieldset !== null) fieldset.disabled = false;
 
-  void check();
+  // The first check starts in a task of its own, apart from this chunk's evaluation.
+  void yieldToMain().then(() => (stopped ? undefined : check()));
   return () => {
     stopped = true;
     form?.removeEventListener("submit", onSubmit);
+    if (fieldset !== null) fieldset.disabled = true;
   };
 }

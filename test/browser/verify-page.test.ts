@@ -5,7 +5,8 @@
  * match once only the code's metadata trailer differs, a second RPC the verifier types in, two
  * RPCs that disagree (a proxy on 127.0.0.1 in front of the chain that alters one answer), the
  * site's CID read from a gateway's `/ipfs/<cid>/` address, and in each state no axe-core violation
- * and no Content-Security-Policy violation.
+ * and no Content-Security-Policy violation; and a layout that the report does not push around
+ * (the form and the table are in the HTML from the start).
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -277,6 +278,15 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "no page-wide horizontal scroll");
     assert.deepEqual(await axeViolations(page), []);
     await context.close();
+  });
+
+  it("holds the RPC form (disabled until its script runs) and the table of checks in its HTML, so nothing is inserted above the rest later", async () => {
+    const html = await readFile(join(stack.siteDir, "verify.html"), "utf8");
+    assert.match(html, /<form class="rpc-form" data-rpc-form[^>]*>\s*<fieldset[^>]*\bdisabled\b/);
+    assert.doesNotMatch(html, /<form[^>]*\bhidden\b/);
+    const checks = /<section[^>]*data-field="checks"[^>]*>/.exec(html)?.[0];
+    assert.ok(checks !== undefined && !/\bhidden\b/.test(checks), "the checks section is shown from the start");
+    assert.match(html, /<tr class="placeholder"[^>]*>\s*<td colspan="4"[^>]*>Checking…<\/td>/);
   });
 
   it("is linked from every page", async () => {
