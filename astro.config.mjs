@@ -36,8 +36,8 @@ const PRELOAD_HELPER = "\0vite/preload-helper.js";
  * BackFlow.astro's on the back page) with their own copy of the elements' bootstrap and of the
  * preload helper below (see `plainDynamicImports`), then the live progress with everything it
  * needs: on the back page this chunk, next to the wallet list's; on the watch page its own copy
- * with the recent backers riding along (see `watchChunk`). Anything else is split as Rolldown
- * sees fit.
+ * with the recent backers riding along (see `selfContainedChunks`, which also gives the verify
+ * page's checks one chunk). Anything else is split as Rolldown sees fit.
  * @type {{ name: string; test: RegExp }[]}
  */
 const PAGE_CHUNKS = [
@@ -91,28 +91,43 @@ function plainDynamicImports() {
   };
 }
 
-/** The watch page's live code: the progress with the recent backers riding along. */
-const WATCH_ENTRY = /\/site\/lib\/recent-backers-live\.ts$/;
-const WATCH_COPY = "?watch";
+/**
+ * Lazy entries that get a chunk of their own with a copy of every module they need, shared with
+ * no other chunk: each page loads one file, never a chunk and the pieces it shares with another
+ * page (one file compresses better than its parts, and each fetch costs).
+ * - The watch page's live code: the progress with the recent backers riding along
+ *   (site/lib/recent-backers-live.ts), apart from the back page's `live` chunk (the progress
+ *   alone, no feed code): about 500 B gzip less than the two.
+ * - The verify page's checks (site/lib/verify-live.ts), ethers' pieces included, apart from the
+ *   back page's connected chunk and `live`: the page script and this chunk are all it loads.
+ * @type {{ entry: RegExp; copy: string }[]}
+ */
+const SELF_CONTAINED = [
+  { entry: /\/site\/lib\/recent-backers-live\.ts$/, copy: "?watch" },
+  { entry: /\/site\/lib\/verify-live\.ts$/, copy: "?verify" },
+];
+
+/** A module file (ours or a package's) that a copy suffix can be put on. */
+const COPYABLE = /\.(ts|m?js)$/;
 
 /**
- * One chunk for the watch page's live code, and one for the back page's (the progress alone, no
- * feed code): the watch entry (site/lib/recent-backers-live.ts) imports its own copy of every
- * module it needs (`…/chain-read.ts?watch`), so it shares no chunk with progress-live.ts. Each
- * page loads one of the two, never both: one file compresses better than two (about 500 B gzip
- * here) and costs one fetch.
+ * Gives each entry of `SELF_CONTAINED` its own copy of every module it imports, transitively,
+ * packages included (`…/chain-read.ts?watch`, `…/ethers/lib.esm/abi/index.js?verify`): the copies
+ * are other modules to Rolldown, so they share no chunk with the originals, and the `PAGE_CHUNKS`
+ * tests (which end in `.ts$`) leave them alone.
  * @returns {import("vite").Plugin}
  */
-function watchChunk() {
+function selfContainedChunks() {
   return {
-    name: "peerpilot:watch-chunk",
+    name: "peerpilot:self-contained-chunks",
     enforce: "pre",
     async resolveId(source, importer, options) {
-      if (this.environment?.name !== "client" || importer === undefined || !source.startsWith(".")) return undefined;
-      const from = importer.endsWith(WATCH_COPY) ? importer.slice(0, -WATCH_COPY.length) : importer;
-      if (from === importer && !WATCH_ENTRY.test(importer)) return undefined;
+      if (this.environment?.name !== "client" || importer === undefined || source.startsWith("\0")) return undefined;
+      const copied = SELF_CONTAINED.find(({ entry, copy }) => importer.endsWith(copy) || entry.test(importer));
+      if (copied === undefined) return undefined;
+      const from = importer.endsWith(copied.copy) ? importer.slice(0, -copied.copy.length) : importer;
       const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
-      return resolved && !resolved.external && resolved.id.endsWith(".ts") ? { ...resolved, id: resolved.id + WATCH_COPY } : resolved;
+      return resolved && !resolved.external && !resolved.id.startsWith("\0") && COPYABLE.test(resolved.id) ? { ...resolved, id: resolved.id + copied.copy } : resolved;
     },
   };
 }
@@ -138,7 +153,7 @@ export default defineConfig({
   },
   vite: {
     experimental: { renderBuiltUrl: relativeBuiltUrl },
-    plugins: [plainDynamicImports(), watchChunk()],
+    plugins: [plainDynamicImports(), selfContainedChunks()],
   },
   server: {
     host: "127.0.0.1",

@@ -7,21 +7,11 @@
  * read from the chain is shown as data, never as markup.
  */
 import { VerifyInputError, verifyCampaign, type VerifyReport, type VerifyRow } from "./verify/verify-campaign.ts";
+import { yieldToMain } from "./verify/yield.ts";
 import { configAsManifest, problemRows, rpcsDisagree, siteCidFromLocation, STATUS_MARKS, verdictHeadline, type VerifyConfig } from "./verify-summary.ts";
 
 /** The performance mark set when the first verdict is on the page (benchmarks read it). */
 export const VERDICT_MARK = "pp-verify-verdict";
-
-/**
- * Lets the browser paint and handle input before the next piece of work, so the checks do not
- * hold the main thread in one long task: `scheduler.yield()` where there is one (it resumes
- * ahead of other tasks), a new task otherwise.
- */
-function yieldToMain(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof scheduler?.yield === "function") return scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve));
-}
 
 /** Reads a file of the published artifact, relative to the page. */
 async function loadFile(path: string): Promise<Uint8Array> {

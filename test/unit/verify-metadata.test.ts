@@ -47,29 +47,37 @@ describe("checkSources", () => {
   const b = encoder.encode("contract B {}\n");
   const metadata = JSON.stringify({ sources: { "a.sol": { keccak256: keccak256(a) }, "b.sol": { keccak256: keccak256(b) } } });
 
-  it("passes every file that hashes to the metadata's keccak256", () => {
-    assert.deepEqual(checkSources(metadata, { "a.sol": a, "b.sol": b }), [
+  it("passes every file that hashes to the metadata's keccak256", async () => {
+    assert.deepEqual(await checkSources(metadata, { "a.sol": a, "b.sol": b }), [
       { name: "a.sol", ok: true, expected: keccak256(a), actual: keccak256(a) },
       { name: "b.sol", ok: true, expected: keccak256(b), actual: keccak256(b) },
     ]);
   });
 
-  it("names a file whose keccak256 is not the metadata's, with both hashes", () => {
+  it("names a file whose keccak256 is not the metadata's, with both hashes", async () => {
     const tampered = encoder.encode("contract B { function steal() external {} }\n");
-    const [, second] = checkSources(metadata, { "a.sol": a, "b.sol": tampered });
+    const [, second] = await checkSources(metadata, { "a.sol": a, "b.sol": tampered });
     assert.deepEqual(second, { name: "b.sol", ok: false, expected: keccak256(b), actual: keccak256(tampered) });
   });
 
-  it("names a listed source that was not shipped", () => {
-    assert.deepEqual(checkSources(metadata, { "a.sol": a })[1], { name: "b.sol", ok: false, expected: keccak256(b) });
+  it("names a listed source that was not shipped", async () => {
+    assert.deepEqual((await checkSources(metadata, { "a.sol": a }))[1], { name: "b.sol", ok: false, expected: keccak256(b) });
   });
 
-  it("checks a source whose text the metadata holds itself", () => {
+  it("checks a source whose text the metadata holds itself", async () => {
     const inline = JSON.stringify({ sources: { "a.sol": { keccak256: keccak256(a), content: "contract A {}\n" } } });
-    assert.equal(checkSources(inline, {})[0]?.ok, true);
+    assert.equal((await checkSources(inline, {}))[0]?.ok, true);
   });
 
-  it("refuses metadata that is not JSON", () => {
-    assert.throws(() => checkSources("{", {}), MetadataError);
+  it("refuses metadata that is not JSON", async () => {
+    await assert.rejects(checkSources("{", {}), MetadataError);
+  });
+
+  it("yields to the main thread between source files, not before the first", async () => {
+    let pauses = 0;
+    await checkSources(metadata, { "a.sol": a, "b.sol": b }, async () => {
+      pauses += 1;
+    });
+    assert.equal(pauses, 1, "one pause for two files");
   });
 });

@@ -5,6 +5,7 @@
  * the verify page and `npm run verify` both run it.
  */
 import { encodeBase58, getBytes, keccak256, sha256 } from "ethers";
+import { yieldToMain } from "./yield.ts";
 
 /** solc's (and `ipfs add`'s default) chunk size. */
 const CHUNK_SIZE = 256 * 1024;
@@ -124,13 +125,24 @@ export function metadataSources(metadataJson: string | Uint8Array): Map<string, 
 /**
  * Checks every source the metadata lists against its keccak256 there: the shipped file's bytes
  * from `files` (by source name), or the source text the metadata itself holds. One entry per
- * listed source, in the metadata's order; a file the metadata does not list is ignored.
+ * listed source, in the metadata's order; a file the metadata does not list is ignored. Yields
+ * to the main thread between files (`pause`), so hashing many sources is never one long task.
  */
-export function checkSources(metadataJson: string | Uint8Array, files: Readonly<Record<string, Uint8Array>>): SourceCheck[] {
-  return [...metadataSources(metadataJson)].map(([name, { keccak256: expected, content }]) => {
+export async function checkSources(
+  metadataJson: string | Uint8Array,
+  files: Readonly<Record<string, Uint8Array>>,
+  pause: () => Promise<void> = yieldToMain,
+): Promise<SourceCheck[]> {
+  const checks: SourceCheck[] = [];
+  for (const [name, { keccak256: expected, content }] of metadataSources(metadataJson)) {
+    if (checks.length > 0) await pause();
     const file = Object.hasOwn(files, name) ? files[name] : content === undefined ? undefined : new TextEncoder().encode(content);
-    if (file === undefined) return { name, ok: false, expected };
+    if (file === undefined) {
+      checks.push({ name, ok: false, expected });
+      continue;
+    }
     const actual = keccak256(file);
-    return { name, ok: actual === expected, expected, actual };
-  });
+    checks.push({ name, ok: actual === expected, expected, actual });
+  }
+  return checks;
 }

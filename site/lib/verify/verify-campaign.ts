@@ -16,6 +16,7 @@ import { ArtifactError, parseEscrowArtifact, type EscrowArtifact } from "./artif
 import { compareRuntimeCode, decodeCbor, expectedRuntimeCode, manifestParameters, type CodeComparison } from "./code.ts";
 import { checkSources, metadataCidV0, MetadataError } from "./metadata.ts";
 import { DEFAULT_RPC_OPTIONS, endpointHost, rpcBatch, RpcTransportError, type RpcAnswer, type RpcCall, type RpcOptions } from "./rpc.ts";
+import { yieldToMain } from "./yield.ts";
 
 /** The artifact's entry point, next to which everything else it names lies. */
 export const ARTIFACT_FILE = "artifact.json";
@@ -309,6 +310,7 @@ async function metadataRows(artifact: EscrowArtifact, loadFile: VerifyOptions["l
     return rows;
   }
   const shipped = metadataCidV0(metadata);
+  await yieldToMain();
   if (code === undefined) {
     rows.push({ check: "metadata", label: "Metadata hash", status: "unreachable", manifest: shipped, detail: "No RPC returned the code, so its metadata hash is unknown." });
   } else if (cbor.ipfs === undefined) {
@@ -344,7 +346,7 @@ async function metadataRows(artifact: EscrowArtifact, loadFile: VerifyOptions["l
   }
   let checks;
   try {
-    checks = checkSources(metadata, files);
+    checks = await checkSources(metadata, files);
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;
     rows.push({ check: "sources", label: "Sources", status: "differs", detail: `${error.message} The sources cannot be checked.` });
@@ -427,6 +429,9 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
     if (error instanceof ArtifactError) throw new VerifyInputError(error.message);
     throw error;
   }
+  // Each heavy step (parsing the artifact, comparing the code, hashing the metadata and each
+  // source) ends with a yield, so a phone runs the checks in short tasks.
+  await yieldToMain();
 
   const urls = [...new Set([...manifest.chain.rpcUrls, ...(options.rpcUrls ?? [])])];
   const hosts = hostsOf(urls);
@@ -488,6 +493,7 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
       detail: disagree ? `${disagreementText("the escrow's code", codeEntry)} ${detail}` : detail,
       perRpc: codeEntry.perRpc,
     });
+    await yieldToMain();
   }
   rows.push(...(await metadataRows(artifact, loadFile, code)));
 
