@@ -39,8 +39,6 @@ export interface LogFilter {
 /** A JSON-RPC quantity: `0x` and the number in hex without leading zeros. */
 const quantity = (n: bigint): Hex => `0x${n.toString(16)}`;
 
-const getBlock = (tag: string) => ({ method: "eth_getBlockByNumber", params: [tag, false] });
-
 /**
  * One entry of an eth_getLogs answer, checked for shape as far as a log's reader does not check
  * it (see site/lib/recent-backers.ts decodePledged for the topics and data); `undefined` for a
@@ -51,7 +49,7 @@ function decodeLog(item: unknown): RawLog | undefined {
   const log = (item ?? {}) as { removed?: unknown; address?: unknown; topics?: unknown; data?: unknown; blockNumber?: unknown; logIndex?: unknown; transactionHash?: unknown };
   if (log.removed === true) return undefined;
   const { address, topics, data, transactionHash } = log;
-  if (typeof address !== "string" || !Array.isArray(topics) || typeof data !== "string" || typeof transactionHash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(transactionHash)) {
+  if (typeof address !== "string" || !Array.isArray(topics) || typeof transactionHash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(transactionHash)) {
     malformed("eth_getLogs");
   }
   return {
@@ -89,7 +87,7 @@ export async function blockTimestamps(reader: ChainReader, numbers: readonly big
   const unique = [...new Set(numbers)];
   if (unique.length === 0) return new Map();
   return reader.query(
-    unique.map((n) => getBlock(quantity(n))),
+    unique.map((n) => ({ method: "eth_getBlockByNumber", params: [quantity(n), false] })),
     (blocks) =>
       new Map(
         unique.map((n, i) => {

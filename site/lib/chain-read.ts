@@ -21,7 +21,7 @@
  * are named by host only: an RPC URL's path or query may hold an API key.
  */
 
-import { isHexAddress, type Hex } from "./address.ts";
+import type { Hex } from "./address.ts";
 import { endpointOrder } from "./poll-schedule.ts";
 
 /**
@@ -107,13 +107,7 @@ export class ChainReadError extends Error {
  * URL, whose path or query may hold an API key.
  */
 export function endpointHost(url: string): string {
-  try {
-    const { host } = new URL(url);
-    if (host !== "") return host;
-  } catch {
-    // not a URL: named below
-  }
-  return "an RPC endpoint with an invalid URL";
+  return URL.parse(url)?.host || "an invalid RPC URL";
 }
 
 /** A JSON-RPC error code as sent, if it is one (an integer); anything else is dropped. */
@@ -140,7 +134,7 @@ export class RpcUnreachableError extends ChainReadError {
     const asked = failures.flatMap((f) => f.retryAfterSeconds ?? []);
     super(`Could not reach the chain: ${failures.map((f) => `${f.host} (${f.reason})`).join(", ")}`, {
       failures,
-      retryAfterSeconds: asked.length > 0 ? Math.max(...asked) : undefined,
+      retryAfterSeconds: Math.max(0, ...asked) || undefined,
     });
   }
 }
@@ -152,7 +146,7 @@ export class WrongChainError extends ChainReadError {
   /** See {@link endpointHost}. */
   declare readonly host: string;
   constructor(expected: number, actual: number, host: string) {
-    super(`The RPC ${host} is on the wrong chain: expected ${expected}, the RPC reports ${actual}`, { expected, actual, host });
+    super(`The RPC ${host} is on the wrong chain: ${actual}, not ${expected}`, { expected, actual, host });
   }
 }
 
@@ -163,7 +157,7 @@ export class NoContractError extends ChainReadError {
   /** See {@link endpointHost}. */
   declare readonly host: string;
   constructor(address: string, chainId: number, host: string) {
-    super(`There is no contract at the escrow address ${address} on chain ${chainId} (asked ${host})`, { address, chainId, host });
+    super(`No contract at the escrow ${address} on chain ${chainId} (asked ${host})`, { address, chainId, host });
   }
 }
 
@@ -179,7 +173,7 @@ export class RpcError extends ChainReadError {
   /** The JSON-RPC error code, or `undefined` when the endpoint sent none that is an integer. */
   declare readonly code: number | undefined;
   constructor(host: string, method: string, code: number | undefined) {
-    super(`The RPC ${host} answered ${method} with an error (${code === undefined ? "without a valid JSON-RPC code" : `JSON-RPC code ${code}`})`, { host, method, code });
+    super(`The RPC ${host} refused ${method} (JSON-RPC code ${code ?? "missing"})`, { host, method, code });
   }
 }
 
@@ -222,18 +216,14 @@ export function decodeBlock(block: unknown): { number: bigint; timestamp: bigint
 
 /** Why `fetch` failed, in our words: not the error's own message (browsers say only "Failed to fetch", some messages quote the full URL). */
 function fetchFailure(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  return typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)
-    ? `network error ${code}`
-    : "cannot connect: the endpoint is down, unreachable, or refuses requests from this page";
+  // Only Node names the cause; a browser says nothing more than that the request failed.
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "ECONNREFUSED" ? "connection refused" : "cannot connect";
 }
 
 /** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
 export function createChainReader(options: ChainReaderOptions): ChainReader {
   const { chainId } = options;
-  if (options.rpcUrls.length === 0) throw new RangeError("createChainReader needs at least one RPC URL");
-  const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
+    const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   /** Endpoints that reported the right chain id, and `${url} ${address}` pairs known to hold code. */
@@ -246,48 +236,34 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
   async function batch(url: string, calls: readonly RpcCall[]): Promise<unknown[]> {
     const checkChain = !checked.has(url);
     const sent = checkChain ? [{ method: "eth_chainId", params: [] }, ...calls] : calls;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const late = () => `no answer within ${timeoutMs} ms`;
-    let payload: unknown;
-    try {
-      const response = await doFetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        // Ids are the calls' positions, from 1: each batch has its own response.
-        body: JSON.stringify(sent.map((call, i) => ({ jsonrpc: "2.0", id: i + 1, ...call }))),
-        signal: controller.signal,
-      }).catch((error: unknown) => {
-        throw new EndpointUnusable(timedOut ? late() : fetchFailure(error));
-      });
-      // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
-      if (!response.ok) {
-        const value = response.headers.get("retry-after")?.trim() ?? "";
-        // A `Retry-After` in whole seconds, read as a number and nothing else (the HTTP-date form and anything malformed are ignored).
-        const seconds = /^\d{1,9}$/.test(value) ? Number(value) : 0;
-        throw new EndpointUnusable(`HTTP ${response.status}${response.status === 429 ? ", rate limited" : ""}`, seconds > 0 ? seconds : undefined);
-      }
-      payload = await response.json().catch(() => {
-        throw new EndpointUnusable(timedOut ? late() : "the answer is not JSON");
-      });
-    } finally {
-      clearTimeout(timer);
+    // Covers the answer's body too: an endpoint that stalls mid-answer times out like a silent one.
+    const signal = AbortSignal.timeout(timeoutMs);
+    const unusable = (reason: string) => () => {
+      throw new EndpointUnusable(signal.aborted ? `no answer within ${timeoutMs} ms` : reason);
+    };
+    const response = await doFetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      // Ids are the calls' positions, from 1: each batch has its own response.
+      body: JSON.stringify(sent.map((call, i) => ({ jsonrpc: "2.0", id: i + 1, ...call }))),
+      signal,
+    }).catch((error: unknown) => unusable(fetchFailure(error))());
+    // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
+    if (!response.ok) {
+      // A `Retry-After` in whole seconds, read as a number and nothing else (the HTTP-date form, anything malformed and 0 are ignored).
+      const seconds = Number(/^\d{1,9}$/.exec(response.headers.get("retry-after")?.trim() ?? "")?.[0]) || undefined;
+      throw new EndpointUnusable(`HTTP ${response.status}${response.status === 429 ? ", rate limited" : ""}`, seconds);
     }
+    const payload: unknown = await response.json().catch(unusable("not JSON"));
     if (!Array.isArray(payload)) {
       const refusal = (payload as { error?: unknown } | null)?.error;
-      if (refusal == null) throw new EndpointUnusable("the answer is not a JSON-RPC batch response");
+      if (refusal == null) throw new EndpointUnusable("not a JSON-RPC batch");
       const code = rpcCode(refusal);
-      throw new EndpointUnusable(`refused the JSON-RPC batch${code === undefined ? "" : ` with JSON-RPC error ${code}`}`);
+      throw new EndpointUnusable(`refused the batch (JSON-RPC code ${code ?? "missing"})`);
     }
-    const byId = new Map<unknown, { result?: unknown; error?: unknown }>();
-    for (const item of payload) if (item !== null && typeof item === "object") byId.set(item.id, item);
     const results = sent.map((call, i) => {
-      const item = byId.get(i + 1);
-      if (item === undefined) throw new EndpointUnusable(`no answer to ${call.method} in the batch response`);
+      const item = (payload as ({ id?: unknown; result?: unknown; error?: unknown } | null)[]).find((answer) => answer?.id === i + 1);
+      if (!item) throw new EndpointUnusable(`no answer to ${call.method}`);
       return item.error == null ? item.result : new RpcError(endpointHost(url), call.method, rpcCode(item.error));
     });
     if (checkChain) {
@@ -319,22 +295,19 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     throw answered ?? new RpcUnreachableError(failures);
   }
 
-  const eth_call = (to: string, data: Hex): RpcCall => ({ method: "eth_call", params: [{ to, data }, "latest"] });
   /** The results, throwing the first refusal among them. */
   const answered = (results: unknown[]): unknown[] => results.map(refused);
 
   return {
     readCampaign(escrow, more) {
-      if (!isHexAddress(escrow)) throw new RangeError(`not an address: ${escrow}`);
       const codeKey = ` ${escrow.toLowerCase()}`;
       return anyEndpoint(async (url) => {
         const checkCode = !checked.has(url + codeKey);
         const own = [
           ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
           { method: "eth_getBlockByNumber", params: ["latest", false] },
-          eth_call(escrow, SELECTORS.state),
-          eth_call(escrow, SELECTORS.backers),
-          eth_call(escrow, SELECTORS.totalPledged),
+          // state(), backers(), totalPledged(), in SELECTORS' order.
+          ...Object.values(SELECTORS).map((data) => ({ method: "eth_call", params: [{ to: escrow, data }, "latest"] })),
         ];
         const all = await batch(url, [...own, ...(more?.calls ?? [])]);
         const results = answered(all.slice(0, own.length));
@@ -344,12 +317,13 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
           if (/^0x0*$/.test(code)) throw new NoContractError(escrow, chainId, endpointHost(url));
           checked.add(url + codeKey);
         }
-        const [block, state, backers, totalPledged] = results;
+        const [block, ...views] = results;
+        const [state, backers, totalPledged] = views.map((view) => decodeUint(view, "eth_call", true));
         const { number, timestamp } = decodeBlock(block);
         return {
-          state: decodeUint(state, "state()", true),
-          backers: decodeUint(backers, "backers()", true),
-          totalPledged: decodeUint(totalPledged, "totalPledged()", true),
+          state: state!,
+          backers: backers!,
+          totalPledged: totalPledged!,
           blockTimestamp: timestamp,
           blockNumber: number,
           rpcUrl: url,

@@ -45,8 +45,9 @@ export function startLivePoll({ read, failed }: LivePollOptions): () => void {
     try {
       ({ delayMs, state: pollState } = nextPoll(pollState, { ok: true, changed: await read() }, Math.random));
     } catch (error) {
-      const seconds = error instanceof RpcUnreachableError ? error.retryAfterSeconds : undefined;
-      ({ delayMs, state: pollState } = nextPoll(pollState, { ok: false, retryAfterMs: seconds === undefined ? undefined : seconds * 1000 }, Math.random));
+      // 0 when no endpoint asked for a pause: nextPoll ignores it.
+      const seconds = error instanceof RpcUnreachableError ? (error.retryAfterSeconds ?? 0) : 0;
+      ({ delayMs, state: pollState } = nextPoll(pollState, { ok: false, retryAfterMs: seconds * 1000 }, Math.random));
       failed(error, delayMs);
     } finally {
       inFlight = false;

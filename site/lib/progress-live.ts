@@ -38,7 +38,6 @@ export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConf
   let reading: CampaignReading | undefined;
   /** `Date.now()` when `reading` arrived: chain time advances from there. */
   let readAt = 0;
-  let tickTimer: ReturnType<typeof setInterval> | undefined;
 
   /** The chain's clock now, as far as the last reading tells (the browser's before any). */
   function chainNow(): number {
@@ -76,7 +75,7 @@ export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConf
   }
 
   function showError(error: unknown, retryMs: number): void {
-    setText(field("message"), errorText(config, error, retryMs / 1000));
+    setText(field("message"), errorText(error, retryMs / 1000));
     if (reading === undefined) {
       // Nothing to show yet: say so instead of an endless "loading".
       for (const name of ["backers", "total"]) setText(field(name), NOT_READ);
@@ -101,20 +100,12 @@ export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConf
     },
   });
 
-  /** The countdown runs while the tab is visible. */
-  function onVisibility(): void {
-    clearInterval(tickTimer);
-    tickTimer = undefined;
-    if (document.hidden) return;
-    tick();
-    tickTimer = setInterval(tick, TICK_MS);
-  }
-  document.addEventListener("visibilitychange", onVisibility);
-  onVisibility();
+  // The countdown: one cheap text write a second, skipped by setText when nothing changed.
+  tick();
+  const tickTimer = setInterval(tick, TICK_MS);
 
   return () => {
     stopPolling();
     clearInterval(tickTimer);
-    document.removeEventListener("visibilitychange", onVisibility);
   };
 }

@@ -12,29 +12,29 @@ import { setText } from "./live-poll.ts";
 import { startProgress } from "./progress-live.ts";
 import { createPledgeFeed, parseRecentBackersConfig, pledgeRows, type PledgeRow } from "./recent-backers.ts";
 
-/** One `<li>`: "9.95 tUSD from 0x3c44…93bc, 3 minutes ago". */
+/** One `<li>`: "9.95 tUSD from 0x3c44…93bc, 2027-04-30 18:05 UTC". */
 function rowElement(row: PledgeRow): HTMLLIElement {
   const item = document.createElement("li");
   const amount = document.createElement("strong");
   amount.textContent = row.amount;
   const backer = document.createElement(row.href === undefined ? "span" : "a");
   if (row.href !== undefined) (backer as HTMLAnchorElement).href = row.href;
-  backer.className = "backer";
   backer.title = row.address;
   backer.textContent = row.backer;
   const when = document.createElement("time");
-  if (row.whenIso !== "") when.dateTime = row.whenIso;
+  when.dateTime = row.whenIso;
   when.textContent = row.when;
-  item.append(amount, " from ", backer, row.when === "" ? "" : ", ", when);
+  item.append(amount, " from ", backer, row.when && ", ", when);
   return item;
 }
 
 /** Starts the progress in `root` and the recent backers' list on the page. Returns a function that stops both. */
 export function startWatch(root: HTMLElement): () => void {
-  const list = document.querySelector<HTMLElement>("[data-recent-backers]");
-  const feedConfig = parseRecentBackersConfig(list?.dataset.config);
-  const items = list?.querySelector("ol");
-  const status = list?.querySelector("[data-field='status']") ?? null;
+  // Loaded only where the page holds the list (site/components/Elements.astro).
+  const list = document.querySelector<HTMLElement>("[data-recent-backers]")!;
+  const feedConfig = parseRecentBackersConfig(list.dataset.config);
+  const items = list.querySelector("ol")!;
+  const status = list.querySelector("[data-field='status']");
 
   return startProgress<RawLog[] | RpcError>(root, (config, reader) => {
     const feed = createPledgeFeed(reader, { escrow: config.escrow, deployBlock: feedConfig.deployBlock });
@@ -42,11 +42,10 @@ export function startWatch(root: HTMLElement): () => void {
       more: feed.more,
       async update(reading) {
         const changed = await feed.update(reading, reading.more);
-        // Rewritten on every read: the "3 minutes ago" texts move on even when no pledge came.
-        const rows = pledgeRows(feed.pledges, Number(reading.blockTimestamp), { token: config.token, ...feedConfig });
-        items?.replaceChildren(...rows.map(rowElement));
-        if (items) items.hidden = rows.length === 0;
-        if (list) list.dataset.state = feed.complete ? "complete" : "scanning";
+        const rows = pledgeRows(feed.pledges, { token: config.token, ...feedConfig });
+        items.replaceChildren(...rows.map(rowElement));
+        items.hidden = rows.length === 0;
+        list.dataset.state = feed.complete ? "complete" : "scanning";
         setText(status, rows.length > 0 ? "" : feed.complete ? "No pledges yet: be the first." : "Looking for pledges…");
         return changed;
       },

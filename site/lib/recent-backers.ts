@@ -19,7 +19,7 @@ import { blockTimestamps, decodeLogs, logsCall, readLogs, TOPICS, type RawLog } 
 import { RpcError, type CampaignReading, type ChainReader, type MoreCalls } from "./chain-read.ts";
 import type { Hex } from "./address.ts";
 import type { ProgressConfig } from "./progress-view.ts";
-import { formatDeadline, formatTokenAmount, plural, shortAddress } from "./format.ts";
+import { formatDeadline, formatTokenAmount, shortAddress } from "./format.ts";
 
 /** How many pledges the list shows. */
 export const RECENT_LIMIT = 10;
@@ -44,7 +44,7 @@ export const RANGE_LIMIT_CODES: ReadonlySet<number> = new Set([-32005, -32600, -
 
 /** Whether `error` is an endpoint refusing an eth_getLogs for its size (see {@link RANGE_LIMIT_CODES}). */
 export function isRangeLimit(error: unknown): boolean {
-  return error instanceof RpcError && error.method === "eth_getLogs" && error.code !== undefined && RANGE_LIMIT_CODES.has(error.code);
+  return error instanceof RpcError && error.method === "eth_getLogs" && RANGE_LIMIT_CODES.has(error.code!);
 }
 
 /** One `Pledged(address indexed backer, uint256 amount, uint256 backers)` event. */
@@ -53,8 +53,6 @@ export interface Pledge {
   backer: Hex;
   /** This pledge (a first pledge or a top-up), in the token's smallest unit. */
   amount: bigint;
-  /** The backer count after it. */
-  backers: bigint;
   blockNumber: bigint;
   logIndex: bigint;
   transactionHash: Hex;
@@ -72,8 +70,8 @@ export function decodePledged(log: RawLog): Pledge | undefined {
   if (!/^0x[0-9a-fA-F]{128}$/.test(log.data)) return undefined;
   return {
     backer: `0x${topic1!.slice(26).toLowerCase()}`,
+    // The second word, the backer count after it, is not shown: the figures say it.
     amount: BigInt(log.data.slice(0, 66)),
-    backers: BigInt(`0x${log.data.slice(66)}`),
     blockNumber: log.blockNumber,
     logIndex: log.logIndex,
     transactionHash: log.transactionHash,
@@ -82,19 +80,13 @@ export function decodePledged(log: RawLog): Pledge | undefined {
 
 /** Newest first: by block, then by position in the block. */
 function newestFirst(a: Pledge, b: Pledge): number {
-  return a.blockNumber !== b.blockNumber ? (a.blockNumber > b.blockNumber ? -1 : 1) : a.logIndex > b.logIndex ? -1 : a.logIndex < b.logIndex ? 1 : 0;
+  return Number(b.blockNumber - a.blockNumber || b.logIndex - a.logIndex);
 }
 
 export interface PledgeFeedOptions {
   escrow: string;
   /** Where the escrow begins: no pledge is older. */
   deployBlock: number | bigint;
-  /** Default {@link RECENT_LIMIT}. */
-  limit?: number;
-  /** Default {@link MAX_LOG_RANGE}. */
-  maxRange?: bigint;
-  /** Default {@link MAX_LOG_REQUESTS_PER_READ}. */
-  maxRequestsPerRead?: number;
 }
 
 export interface PledgeFeed {
@@ -111,7 +103,7 @@ export interface PledgeFeed {
    * reader's errors; what was read before stays.
    */
   update(reading: Pick<CampaignReading, "blockNumber" | "blockTimestamp">, fresh: RawLog[] | RpcError | undefined): Promise<boolean>;
-  /** The latest pledges, newest first, at most `limit`. */
+  /** The latest pledges, newest first, at most {@link RECENT_LIMIT}. */
   readonly pledges: readonly Pledge[];
   /** Whether the scan has gone back far enough: `limit` pledges found, or the deployment block reached. */
   readonly complete: boolean;
@@ -124,11 +116,10 @@ const pledgesOf = (logs: readonly RawLog[]): Pledge[] => logs.flatMap((log) => d
 
 /** The escrow's latest pledges through `reader`. See {@link PledgeFeed}. */
 export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions): PledgeFeed {
-  const limit = options.limit ?? RECENT_LIMIT;
+  const limit = RECENT_LIMIT;
   const deployBlock = BigInt(options.deployBlock);
-  const maxRequests = options.maxRequestsPerRead ?? MAX_LOG_REQUESTS_PER_READ;
   const filter = { address: options.escrow, topics: [TOPICS.Pledged] };
-  let range = options.maxRange ?? MAX_LOG_RANGE;
+  let range = MAX_LOG_RANGE;
   let pledges: Pledge[] = [];
   /** Highest block scanned (inclusive); `undefined` before the first read. */
   let top: bigint | undefined;
@@ -138,17 +129,16 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
   const complete = () => top !== undefined && (pledges.length >= limit || bottom <= deployBlock);
 
   /**
-   * Scans [from, to] downwards in ranges of at most `range` blocks, within `budget.left`
+   * Scans [from, to] downwards in ranges of at most `range` blocks, within {@link MAX_LOG_REQUESTS_PER_READ}
    * requests, until `want` pledges are found. Returns them (newest first) and the lowest block
    * scanned.
    */
-  async function scanDown(from: bigint, to: bigint, want: number, budget: { left: number }): Promise<{ found: Pledge[]; lowest: bigint }> {
+  async function scanDown(from: bigint, to: bigint, want: number): Promise<{ found: Pledge[]; lowest: bigint }> {
     const found: Pledge[] = [];
     let lowest = to + 1n;
-    while (lowest > from && found.length < want && budget.left > 0) {
+    for (let left = MAX_LOG_REQUESTS_PER_READ; lowest > from && found.length < want && left > 0; left--) {
       const high = lowest - 1n;
       const low = high - range + 1n > from ? high - range + 1n : from;
-      budget.left--;
       let logs: RawLog[];
       try {
         logs = await readLogs(reader, { ...filter, fromBlock: low, toBlock: high });
@@ -205,10 +195,9 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
         bottom = blockNumber + 1n;
       }
       // (Else an endpoint behind the one read last, refusing a range that starts past its latest block: nothing new.)
-      const budget = { left: maxRequests };
       const floor = deployBlock > 0n ? deployBlock : 0n;
       if (pledges.length < limit && bottom > floor) {
-        const older = await scanDown(floor, bottom - 1n, limit - pledges.length, budget);
+        const older = await scanDown(floor, bottom - 1n, limit - pledges.length);
         pledges = [...pledges, ...older.found];
         bottom = older.lowest;
       }
@@ -223,41 +212,19 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
   };
 }
 
-/** An address as the list shows it, as wallets do: "0x3c44…93bc". */
-export { shortAddress };
-
-const ago = (count: number, unit: string): string => `${plural(count, unit)} ago`;
-
-/**
- * When something happened, from `seconds` (Unix) seen at `nowSeconds`: "just now", "3 minutes
- * ago", "5 hours ago", "2 days ago", then the date ("on 2027-04-30").
- */
-export function relativeTime(seconds: number, nowSeconds: number): string {
-  const age = Math.floor(nowSeconds - seconds);
-  if (age < 60) return "just now";
-  if (age < 3_600) return ago(Math.floor(age / 60), "minute");
-  if (age < 86_400) return ago(Math.floor(age / 3_600), "hour");
-  if (age < 7 * 86_400) return ago(Math.floor(age / 86_400), "day");
-  return `on ${formatDeadline(seconds).date}`;
-}
-
 /**
  * What the feed needs beyond the progress's config (the RPCs, the chain, the escrow, its token:
  * site/lib/progress-view.ts ProgressConfig), serialised into the page as JSON.
  */
 export interface RecentBackersConfig {
   deployBlock: number;
-  /** Block explorer base URL: backers link to `${explorerUrl}/address/<address>`. */
+  /** Block explorer base URL, without a trailing slash: backers link to `${explorerUrl}/address/<address>`. */
   explorerUrl?: string;
 }
 
-/** Reads and checks the JSON the recent backers' list carries in `data-config`. */
+/** Reads the JSON the recent backers' list carries in `data-config`: see site/lib/progress-view.ts parseProgressConfig. */
 export function parseRecentBackersConfig(json: string | undefined): RecentBackersConfig {
-  const config = JSON.parse(json ?? "null") as Partial<RecentBackersConfig> | null;
-  if (typeof config?.deployBlock !== "number" || !["string", "undefined"].includes(typeof config.explorerUrl)) {
-    throw new TypeError("data-config does not describe a campaign's recent backers");
-  }
-  return config as RecentBackersConfig;
+  return JSON.parse(json ?? "") as RecentBackersConfig;
 }
 
 /** What one row of the list says. */
@@ -269,22 +236,25 @@ export interface PledgeRow {
   /** The full address (lowercase), for a title and the link. */
   address: string;
   /** The explorer's page for the backer, when the manifest names an explorer. */
-  href?: string;
-  /** "3 minutes ago"; "" while the block's time is unknown. */
+  href: string | undefined;
+  /** The block's time in UTC, "2027-04-30 18:05 UTC"; "" while unknown. */
   when: string;
   /** ISO 8601 for `<time datetime>`; "" while unknown. */
   whenIso: string;
 }
 
-/** The rows for `pledges` at chain time `nowSeconds`. */
-export function pledgeRows(pledges: readonly Pledge[], nowSeconds: number, config: Pick<RecentBackersConfig, "explorerUrl"> & Pick<ProgressConfig, "token">): PledgeRow[] {
-  const explorer = config.explorerUrl?.replace(/\/+$/, "");
-  return pledges.map((p) => ({
-    amount: formatTokenAmount(p.amount, config.token),
-    backer: shortAddress(p.backer),
-    address: p.backer,
-    ...(explorer === undefined ? {} : { href: `${explorer}/address/${p.backer}` }),
-    when: p.timestamp === undefined ? "" : relativeTime(Number(p.timestamp), nowSeconds),
-    whenIso: p.timestamp === undefined ? "" : formatDeadline(p.timestamp).iso,
-  }));
+/** The rows for `pledges`. */
+export function pledgeRows(pledges: readonly Pledge[], config: Pick<RecentBackersConfig, "explorerUrl"> & Pick<ProgressConfig, "token">): PledgeRow[] {
+  const explorer = config.explorerUrl;
+  return pledges.map((p) => {
+    const time = p.timestamp === undefined ? { text: "", iso: "" } : formatDeadline(p.timestamp);
+    return {
+      amount: formatTokenAmount(p.amount, config.token),
+      backer: shortAddress(p.backer),
+      address: p.backer,
+      href: explorer && `${explorer}/address/${p.backer}`,
+      when: time.text,
+      whenIso: time.iso,
+    };
+  });
 }

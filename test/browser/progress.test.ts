@@ -49,7 +49,7 @@ describe.skipIf(missing(CHROMIUM))("the progress panel against an RPC endpoint t
     const page = await openAfterFailedRead();
     assert.equal(
       await page.locator(MESSAGE).textContent(),
-      `The RPC ${rpc.host} answered eth_chainId with an error (JSON-RPC code -32000). Retrying in 15 s.`,
+      `The RPC ${rpc.host} refused eth_chainId (JSON-RPC code -32000). Retrying in 15 s.`,
     );
     await page.close();
   });

@@ -125,7 +125,7 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     await page.close();
   });
 
-  it("lists the recent pledges newest first, with amounts and the backers linked to the explorer", async () => {
+  it("lists the recent pledges newest first, with amounts, the backers linked to the explorer and the blocks' times in UTC", async () => {
     const page = await open();
     const items = page.locator("pp-recent-backers li");
     await page.locator('pp-recent-backers[data-state="complete"]').waitFor();
@@ -134,7 +134,11 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     for (const [index, { account, amount }] of newestFirst.entries()) {
       const item = items.nth(index);
       const address = devAccount(account).address.toLowerCase();
-      assert.match((await item.textContent()) ?? "", new RegExp(`^${amount.replace(".", "\\.")} tUSD from 0x${address.slice(2, 6)}…${address.slice(-4)}, just now$`));
+      const text = (await item.textContent()) ?? "";
+      assert.match(text, new RegExp(`^${amount.replace(".", "\\.")} tUSD from 0x${address.slice(2, 6)}…${address.slice(-4)}, \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$`));
+      // The same moment, machine-readable: "2027-01-15 07:57 UTC" is <time datetime="2027-01-15T07:57:…Z">.
+      const datetime = (await item.locator("time").getAttribute("datetime")) ?? "";
+      assert.ok(datetime.startsWith(text.slice(-20, -4).replace(" ", "T")), `${datetime} for ${text}`);
       assert.equal(await item.getByRole("link").getAttribute("href"), `${EXPLORER}/address/${address}`);
     }
     await page.close();

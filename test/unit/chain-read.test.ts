@@ -127,7 +127,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.equal(error.expected, 1);
       assert.equal(error.actual, 31337);
       assert.equal(error.host, new URL(url).host);
-      assert.equal(error.message, `The RPC ${new URL(url).host} is on the wrong chain: expected 1, the RPC reports 31337`);
+      assert.equal(error.message, `The RPC ${new URL(url).host} is on the wrong chain: 31337, not 1`);
       return true;
     });
   });
@@ -138,7 +138,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.ok(error instanceof NoContractError);
       assert.equal(error.address, EMPTY);
       assert.equal(error.host, new URL(url).host);
-      assert.equal(error.message, `There is no contract at the escrow address ${EMPTY} on chain 31337 (asked ${new URL(url).host})`);
+      assert.equal(error.message, `No contract at the escrow ${EMPTY} on chain 31337 (asked ${new URL(url).host})`);
       return true;
     });
   });
@@ -150,7 +150,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.equal(error.method, "eth_call");
       assert.equal(error.host, new URL(url).host);
       assert.equal(typeof error.code, "number");
-      assert.equal(error.message, `The RPC ${new URL(url).host} answered eth_call with an error (JSON-RPC code ${error.code})`);
+      assert.equal(error.message, `The RPC ${new URL(url).host} refused eth_call (JSON-RPC code ${error.code})`);
       return true;
     });
   });

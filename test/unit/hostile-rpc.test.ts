@@ -34,7 +34,7 @@ describe("an RPC endpoint that answers with phishing text", () => {
     );
     assert.ok(error instanceof ChainReadError, `expected a ChainReadError, got ${String(error)}`);
     const config: ProgressConfig = { rpcUrls, chainId: 31337, escrow: ESCROW, goalBackers: 3, deadline: 1_809_100_800, token: { symbol: "tUSD", decimals: 6 } };
-    return { error, text: errorText(config, error, 15) };
+    return { error, text: errorText(error, 15) };
   }
 
   it("does send the phishing text through every channel (the fixture is hostile)", async () => {
@@ -54,16 +54,16 @@ describe("an RPC endpoint that answers with phishing text", () => {
     assert.deepEqual({ host: error.host, method: error.method, code: error.code }, { host: rpc.host, method: "eth_chainId", code: -32000 });
     assert.ok(!carriesPhishing(error.message), error.message);
     assert.ok(!carriesPhishing(text), text);
-    assert.equal(text, `The RPC ${rpc.host} answered eth_chainId with an error (JSON-RPC code -32000). Retrying in 15 s.`);
+    assert.equal(text, `The RPC ${rpc.host} refused eth_chainId (JSON-RPC code -32000). Retrying in 15 s.`);
   });
 
   it("keeps a refused batch's error message off the page, naming the host and the code", async () => {
     const { error, text } = await failedRead("batch-error");
     assert.ok(error instanceof RpcUnreachableError);
-    assert.deepEqual(error.failures, [{ host: rpc.host, reason: "refused the JSON-RPC batch with JSON-RPC error -32600" }]);
+    assert.deepEqual(error.failures, [{ host: rpc.host, reason: "refused the batch (JSON-RPC code -32600)" }]);
     assert.ok(!carriesPhishing(error.message), error.message);
     assert.ok(!carriesPhishing(text), text);
-    assert.equal(text, `Could not reach the chain: ${rpc.host} (refused the JSON-RPC batch with JSON-RPC error -32600). Retrying in 15 s.`);
+    assert.equal(text, `Could not reach the chain: ${rpc.host} (refused the batch (JSON-RPC code -32600)). Retrying in 15 s.`);
   });
 
   it("keeps the HTTP reason phrase off the page, naming the host and the status number", async () => {

@@ -16,7 +16,6 @@ import {
   outcomeHeadline,
   parseProgressConfig,
   readingView,
-  timeLeftText,
   timeLeftView,
   type ProgressConfig,
 } from "../../site/lib/progress-view.ts";
@@ -97,13 +96,6 @@ describe("timeLeftView", () => {
   });
 });
 
-describe("timeLeftText", () => {
-  it("counts down to the manifest's deadline from the given time", () => {
-    assert.equal(timeLeftText(config, config.deadline - 2 * 86_400 - 3_600), "2 days 1 hour");
-    assert.equal(timeLeftText(config, config.deadline), "the deadline has passed");
-  });
-});
-
 describe("errorText", () => {
   it("names every RPC endpoint by host with its failure, and says it will retry, when none answered", () => {
     const error = new RpcUnreachableError([
@@ -111,47 +103,34 @@ describe("errorText", () => {
       { host: "rpc.example.org", reason: "no answer within 8000 ms" },
     ]);
     assert.equal(
-      errorText(config, error, 15),
+      errorText(error, 15),
       "Could not reach the chain: 127.0.0.1:8545 (connection refused), rpc.example.org (no answer within 8000 ms). Retrying in 15 s.",
     );
   });
 
-  it("says 'wrong chain: expected 31337, the RPC reports 1' for an endpoint on another chain", () => {
-    const text = errorText(config, new WrongChainError(31337, 1, "rpc.example.org"), 15);
-    assert.ok(text.includes("wrong chain: expected 31337, the RPC reports 1"), text);
+  it("says 'wrong chain: 1, not 31337' for an endpoint on another chain", () => {
+    const text = errorText(new WrongChainError(31337, 1, "rpc.example.org"), 15);
+    assert.ok(text.includes("wrong chain: 1, not 31337"), text);
     assert.ok(text.includes("rpc.example.org"));
   });
 
   it("says there is no contract at the escrow address, naming it and the chain", () => {
-    const text = errorText(config, new NoContractError(config.escrow, 31337, "127.0.0.1:8545"), 15);
-    assert.equal(
-      text,
-      "There is no contract at the escrow address 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked 127.0.0.1:8545). Retrying in 15 s.",
-    );
+    const text = errorText(new NoContractError(config.escrow, 31337, "127.0.0.1:8545"), 15);
+    assert.equal(text, "No contract at the escrow 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked 127.0.0.1:8545). Retrying in 15 s.");
   });
 
   it("names a JSON-RPC error by the endpoint's host, the method and the error code", () => {
-    const text = errorText(config, new RpcError("127.0.0.1:8545", "eth_call", -32000), 15);
-    assert.equal(text, "The RPC 127.0.0.1:8545 answered eth_call with an error (JSON-RPC code -32000). Retrying in 15 s.");
+    const text = errorText(new RpcError("127.0.0.1:8545", "eth_call", -32000), 15);
+    assert.equal(text, "The RPC 127.0.0.1:8545 refused eth_call (JSON-RPC code -32000). Retrying in 15 s.");
   });
 
   it("says a JSON-RPC error came without a valid code rather than making one up", () => {
-    const text = errorText(config, new RpcError("127.0.0.1:8545", "eth_call", undefined), 15);
-    assert.equal(text, "The RPC 127.0.0.1:8545 answered eth_call with an error (without a valid JSON-RPC code). Retrying in 15 s.");
+    const text = errorText(new RpcError("127.0.0.1:8545", "eth_call", undefined), 15);
+    assert.equal(text, "The RPC 127.0.0.1:8545 refused eth_call (JSON-RPC code missing). Retrying in 15 s.");
   });
 
-  it("falls back to naming the RPC endpoints by host and the error for anything else", () => {
-    assert.equal(
-      errorText(config, new Error("boom"), 15),
-      "Could not read the campaign from 127.0.0.1:8545, rpc.example.org: boom. Retrying in 15 s.",
-    );
-  });
-
-  it("never names an RPC URL's path or query, where an API key may be", () => {
-    const keyed = { ...config, rpcUrls: ["https://rpc.example.org/v2/SECRET-KEY?apikey=SECRET-KEY"] };
-    const text = errorText(keyed, new Error("boom"), 15);
-    assert.ok(!text.includes("SECRET-KEY"), text);
-    assert.ok(text.includes("rpc.example.org"), text);
+  it("falls back to the error for anything else (not from an endpoint: the page's own code)", () => {
+    assert.equal(errorText(new Error("boom"), 15), "Could not read the campaign (Error: boom). Retrying in 15 s.");
   });
 });
 
@@ -160,8 +139,7 @@ describe("parseProgressConfig", () => {
     assert.deepEqual(parseProgressConfig(JSON.stringify(config)), config);
   });
 
-  it("rejects a missing or incomplete config", () => {
-    assert.throws(() => parseProgressConfig(undefined), TypeError);
-    assert.throws(() => parseProgressConfig(JSON.stringify({ ...config, token: {} })), TypeError);
+  it("throws for a missing config", () => {
+    assert.throws(() => parseProgressConfig(undefined), SyntaxError);
   });
 });

@@ -12,6 +12,7 @@ import artifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscro
 import { TOPICS, type RawLog } from "../../site/lib/chain-logs.ts";
 import { createChainReader, RpcError } from "../../site/lib/chain-read.ts";
 import type { Hex } from "../../site/lib/address.ts";
+import { shortAddress } from "../../site/lib/format.ts";
 import {
   createPledgeFeed,
   decodePledged,
@@ -19,8 +20,6 @@ import {
   MAX_LOG_RANGE,
   parseRecentBackersConfig,
   pledgeRows,
-  relativeTime,
-  shortAddress,
   type Pledge,
   type PledgeFeed,
 } from "../../site/lib/recent-backers.ts";
@@ -65,11 +64,11 @@ describe("the Pledged event's topic", () => {
 });
 
 describe("decodePledged", () => {
-  it("reads the backer, the amount and the backer count of a log ethers encoded", () => {
+  it("reads the backer and the amount of a log ethers encoded", () => {
     const pledge = decodePledged(pledgedLog(BACKER, 9_950_000n, 1_234n, 77n, 3n));
     assert.deepEqual(
-      pledge && { backer: pledge.backer, amount: pledge.amount, backers: pledge.backers, blockNumber: pledge.blockNumber, logIndex: pledge.logIndex },
-      { backer: BACKER.toLowerCase(), amount: 9_950_000n, backers: 1_234n, blockNumber: 77n, logIndex: 3n },
+      pledge && { backer: pledge.backer, amount: pledge.amount, blockNumber: pledge.blockNumber, logIndex: pledge.logIndex },
+      { backer: BACKER.toLowerCase(), amount: 9_950_000n, blockNumber: 77n, logIndex: 3n },
     );
   });
 
@@ -289,30 +288,20 @@ describe("createPledgeFeed", () => {
 describe("the rows' words", () => {
   const now = 1_800_000_000;
 
-  it("says how long ago, then the date after a week", () => {
-    assert.equal(relativeTime(now - 20, now), "just now");
-    assert.equal(relativeTime(now - 60, now), "1 minute ago");
-    assert.equal(relativeTime(now - 3 * 60 - 5, now), "3 minutes ago");
-    assert.equal(relativeTime(now - 5 * 3600, now), "5 hours ago");
-    assert.equal(relativeTime(now - 2 * 86_400, now), "2 days ago");
-    assert.equal(relativeTime(now - 8 * 86_400, now), `on ${new Date((now - 8 * 86_400) * 1000).toISOString().slice(0, 10)}`);
-    assert.equal(relativeTime(now + 30, now), "just now", "a block a little ahead of the clock");
-  });
-
   it("shortens an address to its first 4 and last 4 hex digits", () => {
     assert.equal(shortAddress(BACKER.toLowerCase()), "0x3c44…93bc");
   });
 
-  it("shows the amount in tokens, the shortened backer linked to the explorer, and when", () => {
+  it("shows the amount in tokens, the shortened backer linked to the explorer, and the block's time in UTC", () => {
     const pledge = { ...decodePledged(pledgedLog(BACKER, 9_950_000n, 1n, 5n))!, timestamp: BigInt(now - 180) };
-    const [row] = pledgeRows([pledge], now, { token: { symbol: "tUSD", decimals: 6 }, explorerUrl: "https://explorer.example/" });
+    const [row] = pledgeRows([pledge], { token: { symbol: "tUSD", decimals: 6 }, explorerUrl: "https://explorer.example" });
     assert.deepEqual(
       row && { amount: row.amount, backer: row.backer, href: row.href, when: row.when, whenIso: row.whenIso },
       {
         amount: "9.95 tUSD",
         backer: "0x3c44…93bc",
         href: `https://explorer.example/address/${BACKER.toLowerCase()}`,
-        when: "3 minutes ago",
+        when: "2027-01-15 07:57 UTC",
         whenIso: new Date((now - 180) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
       },
     );
@@ -320,17 +309,15 @@ describe("the rows' words", () => {
 
   it("links no address without an explorer in the manifest", () => {
     const pledge = decodePledged(pledgedLog(BACKER, 1n, 1n, 5n))!;
-    const [row] = pledgeRows([pledge], now, { token: { symbol: "tUSD", decimals: 6 } });
+    const [row] = pledgeRows([pledge], { token: { symbol: "tUSD", decimals: 6 } });
     assert.equal(row?.href, undefined);
     assert.equal(row?.when, "");
   });
 
-  it("reads back the config the component writes and refuses an incomplete one", () => {
+  it("reads back the config the component writes, and throws for a missing one", () => {
     const config = { deployBlock: 5, explorerUrl: "https://explorer.example" };
     assert.deepEqual(parseRecentBackersConfig(JSON.stringify(config)), config);
     assert.deepEqual(parseRecentBackersConfig(JSON.stringify({ deployBlock: 5 })), { deployBlock: 5 });
-    assert.throws(() => parseRecentBackersConfig(JSON.stringify({ ...config, deployBlock: "5" })), TypeError);
-    assert.throws(() => parseRecentBackersConfig(JSON.stringify({ ...config, explorerUrl: 5 })), TypeError);
-    assert.throws(() => parseRecentBackersConfig(undefined), TypeError);
+    assert.throws(() => parseRecentBackersConfig(undefined), SyntaxError);
   });
 });

@@ -10,10 +10,12 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix, resolve } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { promisify } from "node:util";
+import { isDeepStrictEqual, promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
 import { TOPICS } from "../../site/lib/chain-logs.ts";
+import { parseProgressConfig } from "../../site/lib/progress-view.ts";
+import { parseRecentBackersConfig } from "../../site/lib/recent-backers.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const ASTRO = join(ROOT, "node_modules/astro/bin/astro.mjs");
@@ -63,6 +65,8 @@ describe("site build from the fixture manifest", () => {
   let html: string;
   /** The built pages by file name (`index.html`, `back.html`). */
   const pages = new Map<string, string>();
+  /** verify.html, whose checks load apart from the live parts (no Elements.astro script). */
+  let verifyPage: string;
   /** Built JS files by path relative to outDir. */
   const js = new Map<string, string>();
 
@@ -81,6 +85,7 @@ describe("site build from the fixture manifest", () => {
     });
     html = await readFile(join(outDir, "index.html"), "utf8");
     for (const page of ["index.html", "back.html"]) pages.set(page, await readFile(join(outDir, page), "utf8"));
+    verifyPage = await readFile(join(outDir, "verify.html"), "utf8");
     for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith(".js")) {
         const path = posix.join(...join(entry.parentPath, entry.name).slice(outDir.length + 1).split(/[\\/]/));
@@ -114,6 +119,23 @@ describe("site build from the fixture manifest", () => {
     assert.match(html, /<main id="main"/);
     assert.match(html, /<a class="skip-link" href="#main">/);
     assert.match(html, /aria-live="polite"/);
+  });
+
+  it("gives the live parts the manifest's facts as the JSON their code reads (checked here, not again in the browser)", () => {
+    const configs = attributeValues(html, "data-config").map((value) => JSON.parse(value.replaceAll("&quot;", '"').replaceAll("&amp;", "&")) as unknown);
+    const { chain, escrow } = fixture;
+    assert.ok(
+      configs.some((c) => isDeepStrictEqual(c, parseProgressConfig(JSON.stringify(c))) && isDeepStrictEqual(c, {
+        rpcUrls: chain.rpcUrls,
+        chainId: chain.id,
+        escrow: escrow.address,
+        goalBackers: escrow.goalBackers,
+        deadline: escrow.deadline,
+        token: { symbol: escrow.token.symbol, decimals: escrow.token.decimals },
+      })),
+      "the progress's config",
+    );
+    assert.ok(configs.some((c) => isDeepStrictEqual(parseRecentBackersConfig(JSON.stringify(c)), { deployBlock: escrow.deployBlock })), "the recent backers' config");
   });
 
   it("starts the live figures at 'loading…' rather than at numbers it does not have", () => {
@@ -242,5 +264,20 @@ describe("site build from the fixture manifest", () => {
     // Which one `<pp-progress>` loads depends on the list being on the page.
     assert.match(pages.get("index.html") ?? "", /data-recent-backers/);
     assert.doesNotMatch(pages.get("back.html") ?? "", /data-recent-backers/);
+  });
+
+  it("gives the verify page one self-contained chunk for its checks: the page script imports it, and it imports nothing", () => {
+    const entries = attributeValues(verifyPage, "src").filter((src) => src.endsWith(".js"));
+    assert.equal(entries.length, 1, "one module script");
+    const entryPath = entries[0]!.replace(/^\.?\//, "");
+    const entry = js.get(entryPath);
+    assert.ok(entry !== undefined, `${entryPath} was built`);
+    const { static: staticImports, dynamic } = importSpecifiers(entry);
+    assert.deepEqual(staticImports, [], "the page script imports nothing eagerly");
+    assert.equal(dynamic.length, 1, "the page script loads one chunk");
+    const checks = js.get(posix.join(posix.dirname(entryPath), dynamic[0]!));
+    assert.ok(checks !== undefined && /(^|\/)verify-live\.[\w-]+\.js$/.test(posix.join(posix.dirname(entryPath), dynamic[0]!)), "the chunk is verify-live's");
+    assert.deepEqual(importSpecifiers(checks), { static: [], dynamic: [] }, "the checks' chunk imports no other chunk");
+    assert.ok(libraryFindings(checks).includes("ethers"), "ethers' pieces ride in it");
   });
 });
