@@ -25,7 +25,7 @@ Starts the local campaign on free ports and saves full-page PNG screenshots of t
   back-connected-<width>.png  connected with a dev wallet (balances shown)
   back-pledged-<width>.png    after a pledge confirmed on the local chain
   watch-<width>.png           the watch page afterwards: live figures and recent backers
-  verify-<width>.png          the verify page: exact match for the local escrow, every check
+  verify-<width>.png          the verify page's first screen: exact match for the local escrow, every check
 where <width> is desktop or mobile.
 
 Options:
@@ -40,8 +40,9 @@ const VIEWPORTS: Record<string, BrowserContextOptions> = {
 };
 
 
-async function shoot(page: Page, file: string): Promise<void> {
-  await page.screenshot({ path: file, fullPage: true, animations: "disabled", caret: "hide" });
+/** Writes `page` as a PNG: the whole page, or only what the first screen shows (`fullPage: false`). */
+async function shoot(page: Page, file: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: file, fullPage, animations: "disabled", caret: "hide" });
   const { size } = await stat(file);
   process.stdout.write(`${relative(process.cwd(), file)}  ${(size / 1024).toFixed(0)} KiB\n`);
 }
@@ -101,7 +102,8 @@ async function screenshots(browser: Browser, stack: LocalStack, out: string): Pr
       // The README shows the local escrow verified: any other verdict is a broken page, not a picture.
       const verdict = await page.locator("pp-verify").getAttribute("data-verdict");
       if (verdict !== "exact-match") throw new Error(`The verify page says ${verdict ?? "nothing"}, not exact-match, for the local escrow: fix the page before taking its picture.`);
-      await shoot(page, join(out, `verify-${width}.png`));
+      // The first screen: the verdict and the first checks (the whole table is several screens tall).
+      await shoot(page, join(out, `verify-${width}.png`), false);
     } finally {
       await context.close();
     }
