@@ -4,21 +4,24 @@
  * the code's first differing byte once other code is at the address (`hardhat_setCode`), a partial
  * match once only the code's metadata trailer differs, a second RPC the verifier types in, two
  * RPCs that disagree (a proxy on 127.0.0.1 in front of the chain that alters one answer), the
- * site's CID read from a gateway's `/ipfs/<cid>/` address, and in each state no axe-core violation
+ * site's CID read from a gateway's `/ipfs/<cid>/` address, a campaign whose RPC does not answer,
+ * and in each state no axe-core violation
  * and no Content-Security-Policy violation; and a layout that the report does not push around
  * (the form and the table are in the HTML from the start).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { id, toBeHex } from "ethers";
+import { buildSite } from "../../scripts/lib/build-site.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
+import { startStaticServer } from "../../scripts/lib/static-server.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
@@ -287,6 +290,27 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     const checks = /<section[^>]*data-field="checks"[^>]*>/.exec(html)?.[0];
     assert.ok(checks !== undefined && !/\bhidden\b/.test(checks), "the checks section is shown from the start");
     assert.match(html, /<tr class="placeholder"[^>]*>\s*<td colspan="4"[^>]*>Checking…<\/td>/);
+  });
+
+  it("says it could not reach the RPC, naming its host, when the campaign's only RPC does not answer", async () => {
+    // The same campaign, its manifest next to the stack's (its files are relative to it), with an RPC on a closed port.
+    const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as { chain: { rpcUrls: string[] } };
+    manifest.chain.rpcUrls = ["http://127.0.0.1:9/"];
+    const manifestFile = join(dirname(stack.manifestFile), "campaign-unreachable.json");
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const siteDir = join(dir, "unreachable-site");
+    await buildSite(manifestFile, siteDir);
+    const site = await startStaticServer(siteDir, 0);
+    try {
+      const { context, page, violations } = await openVerify(browser, `${site.url}/verify.html`);
+      assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "unreachable");
+      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Could not reach the RPC: 127.0.0.1:9");
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(await violations(), []);
+      await context.close();
+    } finally {
+      await site.close();
+    }
   });
 
   it("is linked from every page", async () => {
