@@ -16,6 +16,7 @@ import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
+import { PERMIT_TYPES } from "../../site/lib/permit.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 const ICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1'/%3E";
@@ -208,13 +209,7 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
         { name: "chainId", type: "uint256" },
         { name: "verifyingContract", type: "address" },
       ],
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
+      Permit: PERMIT_TYPES.Permit.map((field) => ({ ...field })),
     };
     const message = { owner: backer.address, spender: other.address, value: "9950000", nonce: "0", deadline: "1900000000" };
     const typed = JSON.stringify({ types, primaryType: "Permit", domain, message });

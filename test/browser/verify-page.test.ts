@@ -11,7 +11,8 @@
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
+import { text } from "node:stream/consumers";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -92,16 +93,6 @@ interface LyingRpc {
   close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
-
 /**
  * A JSON-RPC proxy on 127.0.0.1 in front of `target` that passes every call through but answers
  * `backers()` on the escrow with `backers`: an RPC that lies about one value. It allows
@@ -115,7 +106,7 @@ async function startLyingRpc(target: string, escrow: string, backers: bigint): P
       return void response.end();
     }
     void (async () => {
-      const body = await readBody(request);
+      const body = await text(request);
       const calls = [JSON.parse(body) as unknown].flat() as { id?: unknown; method?: string; params?: [{ to?: string; data?: string }] }[];
       const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
       const answers = [(await upstream.json()) as unknown].flat() as { id?: unknown; result?: unknown }[];

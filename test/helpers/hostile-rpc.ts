@@ -5,6 +5,7 @@
  * its answers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { text } from "node:stream/consumers";
 import type { AddressInfo } from "node:net";
 
 /** What the endpoint tries to get onto the campaign page. */
@@ -34,16 +35,6 @@ interface Request {
   id?: unknown;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
-
 /** The requests of a batch (or of a single call); none when the body is not JSON-RPC. */
 function requestsIn(body: string): Request[] {
   try {
@@ -61,7 +52,7 @@ function sendJson(response: ServerResponse, value: unknown): void {
 }
 
 async function answer(channel: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const calls = requestsIn(await readBody(request));
+  const calls = requestsIn(await text(request));
   switch (channel) {
     case "rpc-error":
       // Every call fails, with the phishing text as the error's message and data.
