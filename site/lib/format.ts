@@ -1,10 +1,9 @@
 /**
- * Text for the numbers a campaign shows: token amounts, counts, percentages, time left, the
- * escrow's state. Pure and locale-independent (English, comma-grouped) so the build and the
+ * Text for the numbers a campaign shows: token amounts, counts, percentages, time left, dates,
+ * addresses. Pure and locale-independent (English, comma-grouped) so the build and the
  * browser print exactly the same thing.
  */
 import { isHexAddress } from "./address.ts";
-import { CampaignState } from "./campaign-state.ts";
 
 /** Groups an unsigned run of digits in threes: "2487500" → "2,487,500". */
 function groupDigits(digits: string): string {
@@ -93,32 +92,6 @@ export function formatDeadline(unixSeconds: number | bigint): { iso: string; dat
   const iso = `${new Date(Number(unixSeconds) * 1000).toISOString().slice(0, 19)}Z`;
   const date = iso.slice(0, 10);
   return { iso, date, text: `${date} ${iso.slice(11, 16)} UTC` };
-}
-
-export type CampaignStateName = keyof typeof CampaignState;
-
-/** The escrow's `state()` values' names, in the contract's enum order (index = value). */
-export const CAMPAIGN_STATES: readonly CampaignStateName[] = /* @__PURE__ */ (Object.keys(CampaignState) as CampaignStateName[]).sort(
-  (a, b) => CampaignState[a] - CampaignState[b],
-);
-
-const STATE_LABELS: Readonly<Record<CampaignStateName, string>> = {
-  Funding: "funding: pledges are open",
-  Succeeded: "succeeded: the goal was met, the funds await release",
-  Failed: "failed: the goal was missed, every backer can claim a refund",
-  Released: "released: the funds were paid to the producer",
-};
-
-/** The enum name for a `state()` value, or undefined for a value the contract never returns. */
-export function stateName(state: bigint | number): CampaignStateName | undefined {
-  const index = Number(state);
-  return Number.isInteger(index) ? CAMPAIGN_STATES[index] : undefined;
-}
-
-/** A sentence-fragment label for a `state()` value: 0n → "funding: pledges are open". */
-export function stateLabel(state: bigint | number): string {
-  const name = stateName(state);
-  return name === undefined ? `unknown state (${state})` : STATE_LABELS[name];
 }
 
 /**

@@ -7,8 +7,6 @@ import {
   formatTimeLeft,
   formatTokenAmount,
   formatUnits,
-  stateLabel,
-  stateName,
 } from "../../site/lib/format.ts";
 
 const tUSD = { symbol: "tUSD", decimals: 6 };
@@ -152,19 +150,3 @@ describe("formatDeadline", () => {
   });
 });
 
-describe("stateLabel", () => {
-  it("names the four states in the contract's enum order", () => {
-    assert.deepEqual([0n, 1n, 2n, 3n].map(stateName), ["Funding", "Succeeded", "Failed", "Released"]);
-  });
-
-  it("labels each state with what it means for a backer", () => {
-    assert.equal(stateLabel(0n), "funding: pledges are open");
-    assert.match(stateLabel(1n), /^succeeded/);
-    assert.match(stateLabel(2n), /refund/);
-    assert.match(stateLabel(3n), /^released/);
-  });
-
-  it("labels a value the contract never returns as unknown, with the value", () => {
-    assert.equal(stateLabel(7n), "unknown state (7)");
-  });
-});
