@@ -81,3 +81,67 @@ export function directPlayStatus(reason: string, url: string): string {
   }
   return `${reason} Playing directly from ${host} — these bytes are not checked against the torrent's piece hashes.`;
 }
+
+/**
+ * Peers first: the web seeds join only if no peer has connected this long after the torrent is
+ * ready, or when playback waits for data this long. Most bytes then come from other fans, and a
+ * lone fan still starts within a couple of seconds.
+ */
+export const PEER_GRACE_MS = 1_500;
+export const STALL_GRACE_MS = 1_000;
+
+/** What the web-seed policy acts on: the torrent's peers, and the way to add its web seeds. */
+export interface WebSeedHooks {
+  /** Peers (not web seeds) connected now. */
+  peerCount(): number;
+  /** Adds the web seeds to the torrent (called at most once). */
+  addWebSeeds(): void;
+}
+
+/**
+ * When a fan's torrent brings in the web seeds: the one policy the browser player runs and the
+ * swarm benchmark's Node fans run too. Tell it when the torrent is ready and when playback
+ * waits or plays; it adds the web seeds at most once, and `stop()` clears its timers.
+ */
+export class WebSeedPolicy {
+  #added = false;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly hooks: WebSeedHooks) {}
+
+  /** True once the web seeds were added. */
+  get added(): boolean {
+    return this.#added;
+  }
+
+  /** The torrent has its metadata: peers get {@link PEER_GRACE_MS} to show up. */
+  ready(): void {
+    this.#graceTimer = setTimeout(() => {
+      if (this.hooks.peerCount() === 0) this.#add();
+    }, PEER_GRACE_MS);
+  }
+
+  /** Playback waits for data (the <video>'s `waiting`). */
+  waiting(): void {
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = setTimeout(() => this.#add(), STALL_GRACE_MS);
+  }
+
+  /** Playback goes on (the <video>'s `playing`). */
+  playing(): void {
+    clearTimeout(this.#stallTimer);
+  }
+
+  stop(): void {
+    clearTimeout(this.#graceTimer);
+    clearTimeout(this.#stallTimer);
+  }
+
+  #add(): void {
+    if (this.#added) return;
+    this.#added = true;
+    this.stop();
+    this.hooks.addWebSeeds();
+  }
+}

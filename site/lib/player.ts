@@ -9,17 +9,10 @@
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import type { PlayerConfig } from "./player-config.ts";
-import { choosePlayerRoute, directPlayStatus, directPlayUrls } from "./player-route.ts";
+import { choosePlayerRoute, directPlayStatus, directPlayUrls, WebSeedPolicy } from "./player-route.ts";
 import { viewStats } from "./player-stats.ts";
 
 const STATS_INTERVAL_MS = 1_000;
-/**
- * Peers first: the web seeds join only if no peer has connected this long after the torrent is
- * ready, or when playback waits for data this long. Most bytes then come from other fans, and a
- * lone fan still starts within a couple of seconds.
- */
-const PEER_GRACE_MS = 1_500;
-const STALL_GRACE_MS = 1_000;
 const SUMMARY_INTERVAL_MS = 10_000;
 
 interface Elements {
@@ -106,16 +99,14 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     config.stallTimeoutMs,
     "the player did not load",
   );
-  // Web seeds are added by hand (see PEER_GRACE_MS), not as soon as the torrent is ready.
+  // Web seeds are added by the WebSeedPolicy, not as soon as the torrent is ready.
   const client: WebTorrent = new WebTorrentClient({ tracker: { rtcConfig: { iceServers: config.iceServers } }, webSeeds: false });
   client.on("error", () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  let policy: WebSeedPolicy | undefined;
   const stop = () => {
     clearInterval(timer);
-    clearTimeout(graceTimer);
-    clearTimeout(stallTimer);
+    policy?.stop();
     client.destroy();
   };
   try {
@@ -141,21 +132,18 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     const file = [...torrent.files].sort((a, b) => b.length - a.length)[0];
     if (file === undefined) throw new Error("the torrent holds no file");
 
-    let webSeedsAdded = false;
-    const addWebSeeds = () => {
-      if (webSeedsAdded || torrent.destroyed) return;
-      webSeedsAdded = true;
-      for (const url of new Set([...torrent.urlList, ...config.webSeeds])) torrent.addWebSeed(url);
-    };
     const peerCount = () => torrent.wires.filter((wire) => wire.type !== "webSeed").length;
-    graceTimer = setTimeout(() => {
-      if (peerCount() === 0) addWebSeeds();
-    }, PEER_GRACE_MS);
-    ui.video.addEventListener("waiting", () => {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(addWebSeeds, STALL_GRACE_MS);
+    const webSeeds = new WebSeedPolicy({
+      peerCount,
+      addWebSeeds() {
+        if (torrent.destroyed) return;
+        for (const url of new Set([...torrent.urlList, ...config.webSeeds])) torrent.addWebSeed(url);
+      },
     });
-    ui.video.addEventListener("playing", () => clearTimeout(stallTimer));
+    policy = webSeeds;
+    webSeeds.ready();
+    ui.video.addEventListener("waiting", () => webSeeds.waiting());
+    ui.video.addEventListener("playing", () => webSeeds.playing());
 
     ui.stats.hidden = false;
     let lastSummary = 0;

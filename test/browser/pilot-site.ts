@@ -3,13 +3,14 @@
  * plus a `torrent` section for the sample pilot, an `ipfs` section and other RPC URLs when given)
  * and `astro build` run on it, as the producer's build does.
  */
-import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { buildSite } from "../../scripts/lib/build-site.ts";
+import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
 import type { ManifestInput } from "../../site/lib/manifest.ts";
-import { makeTorrent, PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
+import { PILOT } from "../pilot/swarm.ts";
 
 export interface PilotSite {
   dir: string;
@@ -22,6 +23,8 @@ export interface PilotSiteOptions {
   ipfs?: ManifestInput["ipfs"];
   /** The manifest's `chain.rpcUrls` (the endpoints the progress panel reads), instead of the fixture's. */
   rpcUrls?: string[];
+  /** Another pilot than the sample (the benchmarks' full-size one): the video and its captions. */
+  pilot?: { file: string; captions: string };
 }
 
 export interface PilotManifest {
@@ -34,19 +37,20 @@ export interface PilotManifest {
 /** Writes a manifest for a campaign whose pilot has `trackers` and `webSeeds`, with its .torrent and captions beside it. */
 export async function writePilotManifest(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotManifest> {
   const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
-  const torrent = await makeTorrent(PILOT, trackers, webSeeds);
-  await writeFile(join(dir, "pilot.torrent"), torrent);
-  await copyFile("media/sample-pilot.vtt", join(dir, "captions.vtt"));
-  const { default: parseTorrent } = await import("parse-torrent");
-  const { infoHash } = await parseTorrent(torrent);
+  const pilot = options.pilot ?? { file: PILOT, captions: "media/sample-pilot.vtt" };
+  const { size: length } = await stat(pilot.file);
+  const pieceLength = pieceLengthFor(length);
+  const { torrentFile, infoHash, name } = await makeTorrent({ file: pilot.file, length, pieceLength, announce: trackers, urlList: webSeeds });
+  await writeFile(join(dir, "pilot.torrent"), torrentFile);
+  await copyFile(pilot.captions, join(dir, "captions.vtt"));
   const manifest = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8"));
   manifest.torrent = {
-    name: "sample-pilot.mp4",
+    name,
     infoHash,
-    magnet: `magnet:?xt=urn:btih:${infoHash}&dn=sample-pilot.mp4`,
+    magnet: `magnet:?xt=urn:btih:${infoHash}&dn=${encodeURIComponent(basename(pilot.file))}`,
     torrentFile: "pilot.torrent",
-    length: PILOT_BYTES,
-    pieceLength: pieceLengthFor(PILOT_BYTES),
+    length,
+    pieceLength,
     trackers,
     webSeeds,
     iceServers: [],
