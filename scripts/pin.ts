@@ -1,33 +1,34 @@
 /**
  * `npm run pin`: pins the pilot (a file) or the built site (a directory) to IPFS through Storacha.
- * The root CID and the CAR shards are computed locally first, with the client's own encoder; the
+ * The root CID and the CAR shards are computed locally first: for the pilot by the pilot pass
+ * (npm run prepare-pilot, run here if it was not), for the site with the client's own encoder; the
  * upload must then store exactly those, or the command fails. `--offline` stops after writing the
  * CAR files. The CIDs and the gateway URLs go into the campaign manifest; a pinned pilot's URLs
  * become the torrent's web seeds.
  */
-import { access } from "node:fs/promises";
-import { resolve } from "node:path";
-import { DEFAULT_GATEWAYS } from "../site/lib/ipfs-gateway.ts";
-import { ipfsSchema, type Manifest } from "../site/lib/manifest.ts";
-import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-file.ts";
+import { basename, resolve } from "node:path";
+import { SHARD_SIZE } from "@storacha/upload-client/sharding";
+import { manifestPath, writeManifest } from "../site/lib/manifest-file.ts";
 import { parseCli, progress, runCli, UserError, EXIT } from "./lib/cli.ts";
-import { carFileWriter } from "./lib/ipfs/car-files.ts";
+import { carFileWriter, carFilesAsOne } from "./lib/ipfs/car-files.ts";
 import { readCredentials } from "./lib/ipfs/credentials.ts";
-import { encodeDirectory, encodeFile, type Encoded, type EncodeOptions } from "./lib/ipfs/encode.ts";
-import { directoryFiles, fileFromPath, isDirectory } from "./lib/ipfs/files.ts";
+import { encodeDirectory, type Encoded, type EncodeOptions } from "./lib/ipfs/encode.ts";
+import { directoryFiles, isDirectory } from "./lib/ipfs/files.ts";
 import { pinnedPilot, pinnedSite, recordPin, type Pinned } from "./lib/ipfs/manifest-section.ts";
 import { serviceFromEnv, uploadAndVerify, type UploadContent } from "./lib/ipfs/upload.ts";
 import { checkReadableFile } from "./lib/p2p/seeder.ts";
+import { gatewaysFrom, IPFS_OPTIONS, IPFS_USAGE, MANIFEST_OPTION, readOptionalManifest } from "./lib/pilot/cli-options.ts";
+import { isPrepared, preparePilot, readPreparedPilot } from "./lib/pilot/prepare.ts";
 import { formatBytes, progressReporter } from "./lib/progress.ts";
 
 const USAGE = `
 Usage: npm run pin -- <pilot file | built site directory> [options]
 
 Pins the pilot (a file) or the built site (a directory, e.g. dist/) to IPFS through Storacha.
-First computes the root CID and the CAR shards locally, with the upload client's own encoder
-(CIDv1, raw leaves, 1 MiB chunks, balanced layout 1,024 links wide); then uploads and checks that
-the service stored exactly those. Writes the CIDs and gateway URLs into the campaign manifest
-("ipfs" section); a pinned pilot's gateway URLs also become the torrent's web seeds.
+First computes the root CID and the CAR shards locally, exactly as the upload client's encoder
+makes them (CIDv1, raw leaves, 1 MiB chunks, balanced layout 1,024 links wide); then uploads and
+checks that the service stored exactly those. Writes the CIDs and gateway URLs into the campaign
+manifest ("ipfs" section); a pinned pilot's gateway URLs also become the torrent's web seeds.
 
 Credentials (never printed, never written):
   STORACHA_PRINCIPAL      the agent's private key (storacha key create)
@@ -37,40 +38,25 @@ Credentials (never printed, never written):
   STORACHA_SERVICE_URL, STORACHA_SERVICE_DID, STORACHA_RECEIPTS_URL
                           another upload service (default: Storacha's)
 
+A pilot prepared with npm run prepare-pilot (into the same --car-dir, and unchanged since) is not
+read again: its CAR shards are uploaded from disk. Any other pilot file is prepared first (one
+read: torrent pieces, root CID and CAR shards).
+
 Options:
-  --offline             compute the CID and write the CAR file(s) only: no credentials, no network
-  --car-dir <dir>       where --offline writes <shard cid>.car files (default .peerpilot/car)
-  --gateway <url>       an IPFS gateway (repeatable, at least two): a path gateway origin
-                        (https://w3s.link) or a template with {cid} (https://{cid}.ipfs.dweb.link).
-                        Default: the manifest's, else ${DEFAULT_GATEWAYS.join(", ")}
-  --manifest <path>     the campaign manifest (default $PEERPILOT_MANIFEST or ./campaign.json);
-                        if it does not exist, the CIDs are printed and nothing is recorded
-  -h, --help            this help
+  --offline               compute the CID and write the CAR file(s) only: no credentials, no network${IPFS_USAGE}
+  --manifest <path>       the campaign manifest (default $PEERPILOT_MANIFEST or ./campaign.json);
+                          if it does not exist, the CIDs are printed and nothing is recorded
+  -h, --help              this help
 
 Exit codes: 0 pinned (or encoded, with --offline), 1 the upload failed (the message says what
 was stored and how to resume), 2 bad input or credentials (nothing was sent).
 `;
 
-async function readOptionalManifest(path: string): Promise<Manifest | undefined> {
-  const exists = await access(path).then(
-    () => true,
-    () => false,
-  );
-  return exists ? readManifest(path) : undefined;
-}
-
-function checkGateways(gateways: string[]): string[] {
-  const result = ipfsSchema.shape.gateways.safeParse(gateways);
-  if (!result.success) throw new UserError(`--gateway: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
-  return result.data;
-}
-
 async function main(): Promise<void> {
   const { values, positionals } = parseCli(USAGE, {
     offline: { type: "boolean", default: false },
-    "car-dir": { type: "string", default: ".peerpilot/car" },
-    gateway: { type: "string", multiple: true },
-    manifest: { type: "string" },
+    ...IPFS_OPTIONS,
+    ...MANIFEST_OPTION,
   });
   if (positionals.length !== 1) throw new UserError("give exactly one file (the pilot) or directory (the built site). Run with --help for usage.");
   const target = resolve(positionals[0]);
@@ -79,24 +65,42 @@ async function main(): Promise<void> {
 
   const file = resolve(values.manifest ?? manifestPath());
   const manifest = await readOptionalManifest(file);
-  const gateways = checkGateways(values.gateway ?? manifest?.ipfs?.gateways ?? [...DEFAULT_GATEWAYS]);
+  const gateways = gatewaysFrom(values.gateway, manifest);
   // Checked before any work, so that bad credentials cost nothing.
   const credentials = values.offline ? undefined : await readCredentials();
   const service = serviceFromEnv();
 
-  const content: UploadContent = directory
-    ? { kind: "directory", files: await directoryFiles(target) }
-    : { kind: "file", file: await fileFromPath(target) };
-  const total = content.kind === "directory" ? content.files.reduce((sum, item) => sum + item.size, 0) : content.file.size;
-  if (content.kind === "directory" && content.files.length === 0) throw new UserError(`${target} holds no file to pin.`);
-
-  const cars = carFileWriter(resolve(values["car-dir"]));
-  const encodeOptions: EncodeOptions = {
-    onProgress: ((report) => (bytes: number) => report(bytes, total))(progressReporter("encoding")),
-    ...(values.offline ? { onShard: cars.onShard } : {}),
-  };
-  const encoded: Encoded =
-    content.kind === "directory" ? await encodeDirectory(content.files, encodeOptions) : await encodeFile(content.file, encodeOptions);
+  const carDir = resolve(values["car-dir"]);
+  let encoded: Encoded;
+  let content: UploadContent;
+  let carPaths: string[];
+  let name: string;
+  if (directory) {
+    const files = await directoryFiles(target);
+    if (files.length === 0) throw new UserError(`${target} holds no file to pin.`);
+    const total = files.reduce((sum, item) => sum + item.size, 0);
+    const cars = carFileWriter(carDir);
+    const encodeOptions: EncodeOptions = {
+      onProgress: ((report) => (bytes: number) => report(bytes, total))(progressReporter("encoding")),
+      ...(values.offline ? { onShard: cars.onShard } : {}),
+    };
+    encoded = await encodeDirectory(files, encodeOptions);
+    content = { kind: "directory", files };
+    carPaths = cars.paths;
+    name = "";
+  } else {
+    let prepared = await readPreparedPilot(target, { carDir });
+    if (isPrepared(prepared)) {
+      progress(`${basename(target)} was prepared (npm run prepare-pilot): its CAR shards in ${carDir} are used as they are, without reading the pilot again`);
+    } else {
+      progress(`no usable pilot pass for ${basename(target)}: ${prepared.reason}. Preparing it now (one read: torrent pieces, root CID and CAR shards into ${carDir})`);
+      prepared = await preparePilot(target, { carDir, onProgress: progressReporter("reading") });
+    }
+    encoded = prepared.encoded;
+    carPaths = prepared.carPaths;
+    name = prepared.torrent.name;
+    content = { kind: "cars", car: await carFilesAsOne(carPaths, encoded.root), single: encoded.bytes < SHARD_SIZE };
+  }
   progress(`root CID ${encoded.root}, ${encoded.shards.length} CAR shard(s)`);
 
   let serviceChecked: string[] = [];
@@ -116,12 +120,12 @@ async function main(): Promise<void> {
   }
 
   const pinned: Pinned =
-    content.kind === "directory" ? { site: pinnedSite(encoded, gateways) } : { pilot: pinnedPilot(encoded, content.file.name, gateways) };
+    content.kind === "directory" ? { site: pinnedSite(encoded, gateways) } : { pilot: pinnedPilot(encoded, name, gateways) };
   const urls = "site" in pinned ? pinned.site.urls : pinned.pilot.urls;
   const lines = [
     `root     ${encoded.root}`,
     ...encoded.shards.map((shard) => `shard    ${shard.cid} (${formatBytes(shard.size)})`),
-    ...(values.offline ? cars.paths.map((path) => `car      ${path}`) : []),
+    ...(values.offline ? carPaths.map((path) => `car      ${path}`) : []),
     ...urls.map((url) => `url      ${url}`),
   ];
   if (values.offline) {

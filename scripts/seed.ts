@@ -1,36 +1,31 @@
 /**
- * `npm run seed`: turns the pilot into a torrent, writes the .torrent and the manifest's
+ * `npm run seed`: turns the pilot into a torrent (with the pieces of the pilot pass, when it was
+ * prepared), writes the .torrent and the manifest's
  * `torrent` section, then seeds it to browsers (WebRTC) and desktop clients (TCP) until Ctrl-C.
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-file.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { isPinnedPilot, webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
 import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
+import { checkTorrentFiles, MANIFEST_OPTION, TORRENT_OPTIONS, TORRENT_USAGE, torrentSettings } from "./lib/pilot/cli-options.ts";
+import { isPrepared, readPreparedPilot } from "./lib/pilot/prepare.ts";
 import { progressReporter } from "./lib/progress.ts";
 
 const USAGE = `
 Usage: npm run seed -- <video file> [options]
 
-Hashes the video into a torrent (BEP 19 web seeds included), writes the .torrent next to the
+Seeds the video as a torrent (BEP 19 web seeds included): writes the .torrent next to the
 campaign manifest and the manifest's "torrent" section, prints the magnet link, then seeds to
 browsers (WebRTC, through WebSocket trackers) and desktop clients (TCP) until Ctrl-C.
+A pilot prepared with npm run prepare-pilot is not hashed again: its pieces come from that pass
+(if the file has not changed since). Any other file is hashed first (one read).
 
-Options:
-  --captions <file.vtt>   WebVTT captions for the player
-  --captions-lang <tag>   their language (default en)
-  --captions-label <text> their label (default English)
-  --poster <image>        the poster frame the player shows before play (JPEG, PNG or WebP;
-                          16:9, e.g. 1280x720), copied next to the manifest
-  --tracker <url>         announce URL (repeatable): wss:// for browsers, https:// or udp:// for
-                          desktop clients. Default: the manifest's trackers.
-  --web-seed <url>        HTTP(S) URL of the same file (repeatable), e.g. IPFS gateway URLs.
-                          Default: the manifest's web seeds, plus the gateway URLs of this file
-                          if it was pinned (npm run pin)
-  --ice-server <url>      STUN/TURN URL for browsers (repeatable). Default: the manifest's.
+Options:${TORRENT_USAGE}
   --port <n>              TCP port for desktop clients (default 6881; 0 = any)
-  --out <file.torrent>    where to write the .torrent (default: pilot.torrent next to the manifest)
+  --recheck               read the file back and check every piece against its hash before
+                          seeding (a prepared pilot is otherwise trusted to be unchanged)
   --manifest <path>       the campaign manifest (default $PEERPILOT_MANIFEST or ./campaign.json)
   -h, --help              this help
 
@@ -39,64 +34,50 @@ Exit codes: 0 stopped by Ctrl-C, 1 seeding failed, 2 bad input (nothing was writ
 
 async function main(): Promise<void> {
   const { values, positionals } = parseCli(USAGE, {
-    captions: { type: "string" },
-    "captions-lang": { type: "string", default: "en" },
-    "captions-label": { type: "string", default: "English" },
-    poster: { type: "string" },
-    tracker: { type: "string", multiple: true },
-    "web-seed": { type: "string", multiple: true },
-    "ice-server": { type: "string", multiple: true },
+    ...TORRENT_OPTIONS,
     port: { type: "string", default: "6881" },
-    out: { type: "string" },
-    manifest: { type: "string" },
+    recheck: { type: "boolean", default: false },
+    ...MANIFEST_OPTION,
   });
   if (positionals.length !== 1) throw new UserError("give exactly one video file. Run with --help for usage.");
   const video = resolve(positionals[0]);
   const length = await checkReadableFile(video);
-  if (values.captions !== undefined) await checkReadableFile(values.captions, "captions file");
-  if (values.poster !== undefined) await checkReadableFile(values.poster, "poster file");
+  await checkTorrentFiles(values);
   const port = Number(values.port);
   if (!/^[0-9]+$/.test(values.port) || port > 65_535) throw new UserError(`--port "${values.port}" is not a port number.`);
 
   const file = resolve(values.manifest ?? manifestPath());
   const manifest = await readManifest(file);
-  const trackers = values.tracker ?? manifest.torrent?.trackers ?? [];
-  if (trackers.length === 0) {
-    throw new UserError("no tracker: pass --tracker <url> (wss:// for browsers, https:// or udp:// for desktop clients).");
-  }
+  const settings = torrentSettings(values, manifest, file);
   // A pilot pinned to IPFS (npm run pin) is served by its gateways: they are web seeds too.
   const pinned = manifest.ipfs?.pilot;
   const pinnedUrls = isPinnedPilot(pinned, { name: basename(video), length }) ? pinned.urls : [];
-  const webSeeds = values["web-seed"] ?? webSeedsWithPilot(manifest.torrent?.webSeeds ?? [], [], pinnedUrls);
-  const iceServers = values["ice-server"]?.map((urls) => ({ urls })) ?? manifest.torrent?.iceServers ?? [];
-  const torrentPath = resolve(values.out ?? resolve(dirname(file), "pilot.torrent"));
+  const webSeeds = settings.webSeedsGiven ? settings.webSeeds : webSeedsWithPilot(settings.webSeeds, [], pinnedUrls);
 
+  const prepared = await readPreparedPilot(video);
+  if (isPrepared(prepared)) {
+    progress(`${basename(video)} was prepared (npm run prepare-pilot): seeding its pieces from that pass${values.recheck ? ", after re-checking every piece (--recheck: one read)" : " without reading it again"}`);
+  } else {
+    progress(`no usable pilot pass for ${basename(video)}: ${prepared.reason}. Hashing its pieces now (one read).`);
+  }
   const seeder = await startSeeder({
     file: video,
-    trackers,
+    trackers: settings.trackers,
     webSeeds,
-    iceServers,
+    iceServers: settings.iceServers,
     torrentPort: port,
     onHashProgress: progressReporter("hashing"),
+    ...(isPrepared(prepared) ? { pieces: prepared.torrent.pieces } : {}),
+    recheck: values.recheck,
   });
-  const captions =
-    values.captions === undefined
-      ? undefined
-      : { file: values.captions, srclang: values["captions-lang"], label: values["captions-label"] };
-  const section = await torrentSection(seeder, torrentPath, file, {
-    trackers,
-    webSeeds,
-    iceServers,
-    ...(captions ? { captions } : {}),
-    ...(values.poster === undefined ? {} : { poster: values.poster }),
-  });
+  const section = await torrentSection(seeder, settings.torrentPath, file, { ...settings, webSeeds });
   await writeManifest({ ...manifest, torrent: section }, file);
 
   process.stdout.write(
     [
       `info hash  ${seeder.infoHash}`,
       `magnet     ${seeder.magnet}`,
-      `torrent    ${torrentPath}`,
+      `torrent    ${settings.torrentPath}`,
       `manifest   ${file} (torrent section written)`,
       `seeding    ${seeder.name} (${seeder.length} bytes, ${seeder.pieceLength / 1024} KiB pieces) to browsers and on TCP port ${seeder.torrentPort}`,
       "Press Ctrl-C to stop.",

@@ -18,8 +18,9 @@ import { parseDeadline, parseTokenAmount } from "./campaign-params.ts";
 import { deployEscrow, latestBlockTime } from "./deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount, type DevAccount } from "./dev-accounts.ts";
 import { CarBlockstore } from "./ipfs/car-blockstore.ts";
-import { directoryCars, fileCars } from "./ipfs/encoded-cars.ts";
-import { directoryFiles, fileFromPath } from "./ipfs/files.ts";
+import { directoryCars } from "./ipfs/encoded-cars.ts";
+import { preparePilot } from "./pilot/prepare.ts";
+import { directoryFiles } from "./ipfs/files.ts";
 import { startTrustlessGateway, type TrustlessGateway } from "./ipfs/gateway.ts";
 import { pinnedPilot, pinnedSite } from "./ipfs/manifest-section.ts";
 import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./local-chain.ts";
@@ -151,14 +152,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await (await coin.mint(devAccount(index).address, funding)).wait();
     }
 
-    onProgress("Starting the tracker and the web seed, hashing and seeding the pilot…");
+    onProgress("Starting the tracker and the web seed…");
     const tracker = await startLocalTracker(options.trackerPort ?? 0, LOCAL_ANNOUNCE_INTERVAL_MS);
     stops.push(tracker.close);
     const webSeed = await startWebSeed(pilot, options.webSeedPort ?? 0);
     stops.push(webSeed.close);
     const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
 
-    onProgress("Encoding the pilot for IPFS and starting two local gateways…");
+    onProgress("Reading the pilot once (torrent pieces, IPFS CID and CAR shards) and starting two local gateways…");
     const blocks = new CarBlockstore();
     const gateways: TrustlessGateway[] = [];
     for (const port of gatewayPorts) {
@@ -167,11 +168,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       gateways.push(gateway);
     }
     const gatewayOrigins = gateways.map((gateway) => gateway.origin);
-    const pilotCars = await fileCars(await fileFromPath(pilot));
-    for (const car of pilotCars.cars) await blocks.add(car);
-    const ipfsPilot = pinnedPilot(pilotCars, basename(pilot), gatewayOrigins);
+    // One read of the pilot for its pieces, CID and CARs; the gateways serve the CARs from disk.
+    const prepared = await preparePilot(pilot, { carDir: resolve(dir, "car"), preparedDir: resolve(dir, "prepared") });
+    for (const car of prepared.carPaths) await blocks.add(car);
+    const ipfsPilot = pinnedPilot(prepared.encoded, basename(pilot), gatewayOrigins);
     const webSeeds = [webSeed.fileUrl, ...ipfsPilot.urls];
-    const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0 });
+    const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0, pieces: prepared.torrent.pieces });
     stops.push(seeder.close);
     await mkdir(dir, { recursive: true });
     const torrent = await torrentSection(seeder, resolve(dir, "pilot.torrent"), manifestFile, {

@@ -4,13 +4,17 @@
  * the Storacha encoder the pin uses.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "vitest";
 import { importer, type ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { encodeDirectory, encodeFile, UNIXFS_SETTINGS, type EncoderBlob } from "../../scripts/lib/ipfs/encode.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
-import { nonRepeatingChunks } from "../../scripts/lib/non-repeating-bytes.ts";
+import { nonRepeatingChunks, writeNonRepeatingFile } from "../../scripts/lib/non-repeating-bytes.ts";
+import { runPass } from "../../scripts/lib/pilot/pass.ts";
 
 const MIB = 1024 * 1024;
 
@@ -86,4 +90,47 @@ describe("IPFS CIDs: the pin's encoder and Helia's importer agree", () => {
     for await (const entry of importer(candidates, discard, { ...HELIA_OPTIONS, wrapWithDirectory: true })) root = entry.cid.toString();
     assert.equal(ours.root, root);
   });
+});
+
+/** The pilot pass (scripts/lib/pilot/pass.ts) on a file written for the test, in a folder removed after. */
+async function passOn(write: (file: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), "peerpilot-cid-pass-"));
+  try {
+    const file = join(dir, "content.bin");
+    await write(file);
+    return await runPass({ file, carDir: join(dir, "car"), pieceLength: 1024 * 1024 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe("IPFS CIDs: the pilot pass, the client's encoder and Helia's importer agree", () => {
+  it("the sample pilot gets the same root CID and shards", async () => {
+    const pass = await passOn(async (file) => {
+      const { copyFile } = await import("node:fs/promises");
+      await copyFile("media/sample-pilot.mp4", file);
+    });
+    const client = await encodeFile(await fileFromPath("media/sample-pilot.mp4"));
+    assert.equal(pass.encoded.root, client.root);
+    assert.deepEqual(pass.encoded.shards, client.shards);
+    assert.equal(pass.encoded.root, await heliaFileCid(new Uint8Array(await readFile("media/sample-pilot.mp4"))));
+  });
+
+  it("a file of one chunk is a single raw block, as in Helia", async () => {
+    const small = generated(1000);
+    const pass = await passOn((file) => writeNonRepeatingFile(file, 1000, 7));
+    assert.match(pass.encoded.root, /^bafk/);
+    assert.equal(pass.encoded.root, await heliaFileCid(small.chunks()));
+  });
+
+  // A gigabyte on disk and two full encodings: run with PEERPILOT_DEEP=1 (narrow layouts cover
+  // the same tree and shard shapes in test/ipfs/pilot-pass.test.ts).
+  it.skipIf(process.env.PEERPILOT_DEEP !== "1")("a file of more than 1,024 chunks (a two-level tree, 9 shards) gets the same root CID and shards", async () => {
+    const blob = generated(1025 * MIB + 12_345);
+    const pass = await passOn((file) => writeNonRepeatingFile(file, blob.size, 7));
+    const client = await encodeFile(blob);
+    assert.equal(pass.encoded.root, client.root);
+    assert.deepEqual(pass.encoded.shards, client.shards);
+    assert.equal(pass.encoded.root, await heliaFileCid(blob.chunks()));
+  }, 300_000);
 });

@@ -1,10 +1,13 @@
 /**
- * An in-memory blockstore filled from CAR files, for the local gateway: it hands out a block only
- * after hashing it and comparing the hash with its CID, so nothing it serves can differ from
- * what the CID names, whatever the CAR held.
+ * A blockstore filled from CAR files, for the local gateway: it hands out a block only after
+ * hashing it and comparing the hash with its CID, so nothing it serves can differ from what the
+ * CID names, whatever the CAR held. A CAR given as a path stays on disk: only each block's offset
+ * is kept, and the block is read with a positioned read when asked for (a 1.5 GB pilot costs an
+ * index of a few thousand entries, not 1.5 GB of memory). CARs given as bytes are kept as bytes.
  */
-import { readFile } from "node:fs/promises";
-import { CarBlockIterator } from "@ipld/car";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { CarBlockIterator, CarIndexer } from "@ipld/car";
 import type { ReadableStorage } from "ipfs-unixfs-exporter";
 import { equals } from "multiformats/bytes";
 import type { CID } from "multiformats/cid";
@@ -41,21 +44,42 @@ function keyOf(cid: CID): string {
   return Buffer.from(cid.multihash.bytes).toString("hex");
 }
 
-/** A CAR's bytes (read whole: the local stack's and the tests' CARs are small). */
-async function carBytes(car: CarSource): Promise<Uint8Array> {
-  if (typeof car === "string") return readFile(car);
-  return car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car;
+/** Where a block lies in a CAR file on disk. */
+interface OnDisk {
+  path: string;
+  offset: number;
+  length: number;
+}
+
+async function readBlock(where: OnDisk): Promise<Uint8Array> {
+  const handle = await open(where.path, "r");
+  try {
+    const bytes = new Uint8Array(where.length);
+    for (let done = 0; done < where.length; ) {
+      const { bytesRead } = await handle.read(bytes, done, where.length - done, where.offset + done);
+      if (bytesRead === 0) throw new Error(`${where.path} ended before a block it listed`);
+      done += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Blocks from CAR files, each checked against its CID whenever it is read. */
 export class CarBlockstore implements ReadableStorage {
-  readonly #blocks = new Map<string, Uint8Array>();
+  readonly #blocks = new Map<string, Uint8Array | OnDisk>();
 
-  /** Adds every block of `car`; returns the CAR's root CIDs. */
+  /** Adds every block of `car` (a path: indexed, left on disk); returns the CAR's root CIDs. */
   async add(car: CarSource): Promise<CID[]> {
-    const blocks = await CarBlockIterator.fromBytes(await carBytes(car));
-    for await (const { cid, bytes } of blocks) this.#blocks.set(keyOf(cid), bytes);
-    return blocks.getRoots();
+    if (typeof car === "string") {
+      const index = await CarIndexer.fromIterable(createReadStream(car));
+      for await (const { cid, blockOffset, blockLength } of index) this.#blocks.set(keyOf(cid as CID), { path: car, offset: blockOffset, length: blockLength });
+      return (await index.getRoots()) as CID[];
+    }
+    const blocks = await CarBlockIterator.fromBytes(car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car);
+    for await (const { cid, bytes } of blocks) this.#blocks.set(keyOf(cid as CID), bytes);
+    return (await blocks.getRoots()) as CID[];
   }
 
   /** Replaces a block's bytes without any check: for tests of what a forged block does. */
@@ -65,8 +89,9 @@ export class CarBlockstore implements ReadableStorage {
 
   /** The block's bytes, verified against `cid`'s multihash. */
   async block(cid: CID): Promise<Uint8Array> {
-    const bytes = this.#blocks.get(keyOf(cid));
-    if (bytes === undefined) throw new BlockNotFoundError(cid);
+    const stored = this.#blocks.get(keyOf(cid));
+    if (stored === undefined) throw new BlockNotFoundError(cid);
+    const bytes = stored instanceof Uint8Array ? stored : await readBlock(stored);
     const hasher = HASHERS.get(cid.multihash.code);
     if (hasher === undefined) throw new BlockMismatchError(cid);
     const digest = await hasher.digest(bytes);

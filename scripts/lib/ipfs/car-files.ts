@@ -2,9 +2,12 @@
  * CAR shards on disk: `<dir>/<shard cid>.car`, the form `ipfs dag import`, `storacha up --car`
  * and any trustless gateway take. Written as they are sealed, never held all at once.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import * as CarBufferWriter from "@ipld/car/buffer-writer";
+import { CID } from "multiformats/cid";
 import type { CarShard } from "./encode.ts";
 
 /** An `onShard` handler that writes each shard into `dir` and remembers the paths. */
@@ -19,4 +22,33 @@ export function carFileWriter(dir: string): { onShard: (shard: CarShard) => Prom
       paths.push(path);
     },
   };
+}
+
+/** The byte length of a CAR file's header (its varint length prefix included). */
+async function headerLength(path: string): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(10), 0, 10, 0);
+    let value = 0;
+    for (let index = 0; index < bytesRead; index++) {
+      const byte = buffer[index] as number;
+      value += (byte & 0x7f) * 2 ** (7 * index);
+      if (byte < 0x80) return index + 1 + value;
+    }
+    throw new Error(`${path} does not begin with a CAR header`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * CAR shards on disk seen as one CAR naming `root`: a header, then every shard's blocks in order,
+ * streamed from the files when read (nothing is loaded). Handed to the upload client's
+ * `uploadCAR`, it is cut into the very same shards again.
+ */
+export async function carFilesAsOne(paths: readonly string[], root: string): Promise<Blob> {
+  const header = CarBufferWriter.close(CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: [CID.parse(root)] as never }), { resize: true });
+  const parts: Blob[] = [new Blob([new Uint8Array(header)])];
+  for (const path of paths) parts.push((await openAsBlob(path)).slice(await headerLength(path)));
+  return new Blob(parts);
 }

@@ -12,7 +12,11 @@ import { BlockDeduplicationStream, dedupe } from "@storacha/upload-client/dedupl
 import { defaultFileComparator, SHARD_SIZE, ShardingStream } from "@storacha/upload-client/sharding";
 import type { BlobLike, FileLike, IndexedCARFile } from "@storacha/upload-client/types";
 import * as UnixFS from "@storacha/upload-client/unixfs";
+import * as UnixFSCore from "@ipld/unixfs";
+import { withMaxChunkSize } from "@ipld/unixfs/file/chunker/fixed";
+import { withWidth } from "@ipld/unixfs/file/layout/balanced";
 import { createHash } from "node:crypto";
+import * as raw from "multiformats/codecs/raw";
 import * as Digest from "multiformats/hashes/digest";
 import * as Link from "multiformats/link";
 import { sha256 } from "multiformats/hashes/sha2";
@@ -45,7 +49,16 @@ export interface Encoded {
   shards: Array<{ cid: string; size: number }>;
 }
 
+/** Narrower UnixFS and CAR settings than the client's: for tests of the shapes a pilot only reaches at gigabytes. */
+export interface EncodeLayout {
+  chunkSize: number;
+  width: number;
+  shardSize: number;
+}
+
 export interface EncodeOptions {
+  /** Default: the client's (1 MiB chunks, 1,024 links wide, {@link SHARD_SIZE}). */
+  layout?: EncodeLayout;
   /** Called with each shard as soon as it is sealed, in order; awaited before the next one. */
   onShard?: (shard: CarShard) => void | Promise<void>;
   /** Content bytes read so far. */
@@ -90,6 +103,7 @@ type Block = Parameters<typeof dedupe>[0] extends Iterable<infer B> ? B : never;
  * into shards (`uploadBlockStream`). Both dedupe blocks first.
  */
 async function shard(blocks: ReadableStream<Block>, small: boolean, options: EncodeOptions): Promise<Omit<Encoded, "bytes">> {
+  const shardOptions = options.layout === undefined ? {} : { shardSize: options.layout.shardSize };
   const shards: Encoded["shards"] = [];
   let root: string | undefined;
   let source: ReadableStream<Block>;
@@ -109,7 +123,7 @@ async function shard(blocks: ReadableStream<Block>, small: boolean, options: Enc
     sharding = new ShardingStream({ shardSize: Number.POSITIVE_INFINITY, rootCID: last.cid });
   } else {
     source = blocks.pipeThrough(new BlockDeduplicationStream());
-    sharding = new ShardingStream({});
+    sharding = new ShardingStream(shardOptions);
   }
   await source.pipeThrough(sharding).pipeTo(
     new WritableStream<IndexedCARFile>({
@@ -139,8 +153,18 @@ async function encodeCounted<T extends BlobLike>(
     bytes += n;
     options.onProgress?.(bytes);
   };
-  const result = await shard(encoder(files.map((file) => counted(file, count))), size < SHARD_SIZE, options);
+  const result = await shard(encoder(files.map((file) => counted(file, count))), size < (options.layout?.shardSize ?? SHARD_SIZE), options);
   return { ...result, bytes };
+}
+
+/** The client's encoder settings with another chunk size and tree width. */
+function layoutSettings(layout: EncodeLayout) {
+  return UnixFSCore.configure({
+    fileChunkEncoder: raw,
+    smallFileEncoder: raw,
+    chunker: withMaxChunkSize(layout.chunkSize),
+    fileLayout: withWidth(layout.width),
+  });
 }
 
 /**
@@ -148,7 +172,10 @@ async function encodeCounted<T extends BlobLike>(
  * @param file A blob with a size, e.g. `await fs.openAsBlob(path)`: read as a stream, never whole.
  */
 export function encodeFile(file: EncoderBlob, options: EncodeOptions = {}): Promise<Encoded> {
-  return encodeCounted([file], file.size, options, ([source]) => UnixFS.createFileEncoderStream(source as EncoderBlob));
+  const settings = options.layout === undefined ? undefined : layoutSettings(options.layout);
+  return encodeCounted([file], file.size, options, ([source]) =>
+    UnixFS.createFileEncoderStream(source as EncoderBlob, settings === undefined ? undefined : { settings }),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Uploads a file or a directory through the Storacha (w3up) client and checks, shard by shard
+ * Uploads a file, a directory or CAR shards already written through the Storacha (w3up) client and checks, shard by shard
  * and then for the root, that what was stored is exactly what {@link encodeFile} /
  * {@link encodeDirectory} computed locally. Any difference fails loudly. Where the delegation
  * also grants `upload/get`, the service is asked for the upload it registered, and its root is
@@ -40,8 +40,16 @@ export function serviceFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnd
   };
 }
 
-/** What to upload: one file (the pilot) or the files of one directory (the site). */
-export type UploadContent = { kind: "file"; file: File } | { kind: "directory"; files: EncoderFile[] };
+/**
+ * What to upload: one file (the pilot) or the files of one directory (the site), encoded by the
+ * client as it uploads; or CAR shards already written (the pilot pass), as one CAR
+ * (car-files.ts `carFilesAsOne`), which the client cuts into the same shards again. `single`:
+ * the shards are one CAR of content under one shard's size, which the client keeps whole.
+ */
+export type UploadContent =
+  | { kind: "file"; file: File }
+  | { kind: "directory"; files: EncoderFile[] }
+  | { kind: "cars"; car: Blob; single: boolean };
 
 /** The service stored something other than what was computed locally. */
 export class CidMismatchError extends UserError {
@@ -190,7 +198,14 @@ export async function uploadAndVerify(
     const link = await withRetryReports(options.onRetry ?? (() => undefined), () =>
       content.kind === "file"
         ? client.uploadFile(content.file, { onShardStored, pieceHasher: wasmPieceHasher })
-        : client.uploadDirectory(content.files, { onShardStored, pieceHasher: wasmPieceHasher }),
+        : content.kind === "cars"
+          ? client.uploadCAR(content.car, {
+              onShardStored,
+              pieceHasher: wasmPieceHasher,
+              rootCID: Link.parse(expected.root),
+              ...(content.single ? { shardSize: Number.POSITIVE_INFINITY } : {}),
+            })
+          : client.uploadDirectory(content.files, { onShardStored, pieceHasher: wasmPieceHasher }),
     );
     root = link.toString();
   } catch (error) {

@@ -59,24 +59,37 @@ export async function hashPieces(
   return pieces;
 }
 
-export async function makeTorrent(input: TorrentInput): Promise<MadeTorrent> {
-  const name = basename(input.file);
-  const pieces = await hashPieces(input.file, input.length, input.pieceLength, input.onProgress);
-  const info = { length: input.length, name, "piece length": input.pieceLength, pieces, private: 0 };
+/** What a v1 torrent's info dictionary is made of, once the pieces are hashed. */
+export interface TorrentContent {
+  name: string;
+  length: number;
+  pieceLength: number;
+  /** SHA-1 of every piece, 20 bytes each. */
+  pieces: Uint8Array;
+}
+
+/** The .torrent of hashed content, with its trackers and web seeds (outside `info`: they do not change the info hash). */
+export function torrentFromPieces(content: TorrentContent, announce: readonly string[], urlList: readonly string[], createdBy = "peerpilot"): MadeTorrent {
+  const info = { length: content.length, name: content.name, "piece length": content.pieceLength, pieces: Buffer.from(content.pieces), private: 0 };
   const torrent: Record<string, unknown> = {
     info,
     "creation date": Math.floor(Date.now() / 1000),
     encoding: "UTF-8",
-    "created by": input.createdBy ?? "peerpilot",
+    "created by": createdBy,
   };
-  if (input.announce.length > 0) {
-    torrent.announce = input.announce[0];
-    torrent["announce-list"] = input.announce.map((url) => [url]);
+  if (announce.length > 0) {
+    torrent.announce = announce[0];
+    torrent["announce-list"] = announce.map((url) => [url]);
   }
-  if (input.urlList.length > 0) torrent["url-list"] = input.urlList;
+  if (urlList.length > 0) torrent["url-list"] = [...urlList];
   return {
     torrentFile: bencode.encode(torrent),
     infoHash: createHash("sha1").update(bencode.encode(info)).digest("hex"),
-    name,
+    name: content.name,
   };
+}
+
+export async function makeTorrent(input: TorrentInput): Promise<MadeTorrent> {
+  const pieces = await hashPieces(input.file, input.length, input.pieceLength, input.onProgress);
+  return torrentFromPieces({ name: basename(input.file), length: input.length, pieceLength: input.pieceLength, pieces }, input.announce, input.urlList, input.createdBy);
 }

@@ -12,6 +12,9 @@ import { fileInside } from "../../../site/lib/path-inside.ts";
 import { UserError } from "../cli.ts";
 import type { Seeder } from "./seeder.ts";
 
+/** What the section says of the torrent: a seeder's, or one the pilot pass made. */
+export type SeededTorrent = Pick<Seeder, "torrentFile" | "name" | "infoHash" | "magnet" | "length" | "pieceLength">;
+
 export interface TorrentSectionOptions {
   trackers: string[];
   webSeeds: string[];
@@ -38,7 +41,7 @@ async function fileInFolder(folder: string, file: string): Promise<string> {
  * @throws UserError for a .torrent path outside the manifest's folder, captions that are not WebVTT or a poster that is no image.
  */
 export async function torrentSection(
-  seeder: Seeder,
+  seeder: SeededTorrent,
   torrentPath: string,
   manifestPath: string,
   options: TorrentSectionOptions,

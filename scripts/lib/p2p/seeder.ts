@@ -1,15 +1,15 @@
 /**
  * The producer's seeder: hashes a video file into a torrent (BEP 19 web seeds included; see
- * make-torrent.ts) and seeds it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
+ * make-torrent.ts), or takes the pieces the pilot pass already hashed, and seeds it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
  * clients (TCP, HTTP trackers).
  */
 import { access, constants, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import { EXIT, UserError } from "../cli.ts";
 import { createNodeClient, destroyClient } from "./client.ts";
-import { makeTorrent } from "./make-torrent.ts";
+import { makeTorrent, torrentFromPieces } from "./make-torrent.ts";
 import { pieceLengthFor } from "./piece-length.ts";
 
 export interface SeederOptions {
@@ -25,6 +25,13 @@ export interface SeederOptions {
   uploadLimit?: number;
   /** Gather WebRTC candidates only on this address (tests: 127.0.0.1). */
   webrtcBindAddress?: string;
+  /**
+   * The pieces' SHA-1s from the pilot pass (npm run prepare-pilot), for this very file and
+   * `pieceLengthFor` its length: then the file is not hashed here at all.
+   */
+  pieces?: Uint8Array;
+  /** Read the whole file back and check every piece against its hash before seeding. */
+  recheck?: boolean;
 }
 
 export interface Seeder {
@@ -72,19 +79,26 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   });
   const pieceLength = pieceLengthFor(length);
   try {
-    const made = await makeTorrent({
-      file,
-      length,
-      pieceLength,
-      announce: options.trackers,
-      urlList: options.webSeeds,
-      ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
-    });
+    if (options.pieces !== undefined && options.pieces.length !== Math.ceil(length / pieceLength) * 20) {
+      throw new Error(`the prepared pieces do not fit a file of ${length} bytes: prepare it again (npm run prepare-pilot)`);
+    }
+    const made =
+      options.pieces === undefined
+        ? await makeTorrent({
+            file,
+            length,
+            pieceLength,
+            announce: options.trackers,
+            urlList: options.webSeeds,
+            ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
+          })
+        : torrentFromPieces({ name: basename(file), length, pieceLength, pieces: options.pieces }, options.trackers, options.webSeeds);
     const torrent = await new Promise<Torrent>((seeded, fail) => {
-      // The pieces were just hashed from this very file: no need to verify them again.
+      // The pieces were hashed from this very file (just now, or by the pilot pass, whose record
+      // matches its size and modification time): verifying them again is what --recheck is for.
       const torrent = client.add(made.torrentFile, {
         path: dirname(file),
-        skipVerify: true,
+        skipVerify: options.recheck !== true,
         // A seed asks trackers for no peers and so makes no WebRTC offers: downloaders offer,
         // the seed answers. When both sides offer, each keeps a different one of the two
         // connections and drops the other as a duplicate, and the pair may end with none.
@@ -93,6 +107,10 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       torrent.once("ready", () => seeded(torrent));
       torrent.once("error", (error) => fail(error instanceof Error ? error : new Error(String(error))));
     });
+    if (options.recheck === true && !torrent.done) {
+      const missing = torrent.pieces.filter((piece) => piece !== null).length;
+      throw new Error(`the recheck found ${missing} of ${torrent.pieces.length} pieces that do not match their hash: the file changed since it was hashed; prepare it again (npm run prepare-pilot)`);
+    }
     // A tracker that is down is retried by the client; it must not stop the seeding.
     torrent.on("warning", () => undefined);
     torrent.on("error", () => undefined);
