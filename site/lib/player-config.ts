@@ -21,6 +21,8 @@ export interface PlayerConfig {
   magnet: string;
   trackers: string[];
   webSeeds: string[];
+  /** Pieces in the torrent (the manifest's length over its piece length, rounded up). */
+  pieces: number;
   /** The pilot on IPFS, when the manifest has `ipfs.pilot`. */
   ipfsPilot?: IpfsPilot;
   iceServers: RTCIceServer[];

@@ -1,7 +1,10 @@
 /**
- * What the player shows while it plays: peers, speed, progress and where the bytes came from.
- * Pure formatting, unit-tested.
+ * What the player shows while it plays and after: peers, speed, progress, where the bytes came
+ * from, what this page has shared, and the one sentence the polite status region reads out. All of
+ * it is computed from one sample, so the stats and the status line can never disagree. Pure
+ * formatting, unit-tested.
  */
+import { plural } from "./format.ts";
 
 export interface PlayerSample {
   peers: number;
@@ -11,6 +14,8 @@ export interface PlayerSample {
   progress: number;
   fromPeers: number;
   fromWebSeeds: number;
+  /** Bytes this page has sent to other fans (WebTorrent's `torrent.uploaded`). */
+  uploaded: number;
 }
 
 export interface PlayerStatsView {
@@ -18,8 +23,11 @@ export interface PlayerStatsView {
   speed: string;
   progress: string;
   sources: string;
-  /** A short sentence for the polite status region. */
+  shared: string;
+  /** One sentence for the polite status region, from the same figures as the fields above. */
   summary: string;
+  /** True once every piece is here: the page now only shares. */
+  seeding: boolean;
 }
 
 export function formatSpeed(bytesPerSecond: number): string {
@@ -28,21 +36,50 @@ export function formatSpeed(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond)} B/s`;
 }
 
+/** A byte count in binary units, one decimal from MiB up: 0 → "0 bytes", 1536 → "2 KiB", 3.5 GiB → "3.5 GiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  return plural(Math.round(bytes), "byte");
+}
+
 /** Share of received bytes that came from peers, 0..100 (0 when nothing arrived yet). */
 export function peerShare(sample: Pick<PlayerSample, "fromPeers" | "fromWebSeeds">): number {
   const total = sample.fromPeers + sample.fromWebSeeds;
   return total === 0 ? 0 : Math.round((sample.fromPeers / total) * 100);
 }
 
+/**
+ * Where the bytes came from, in words, for the status line: a polite live region is read out
+ * whenever it changes, so it carries no figure that moves every second (the stats beside it do).
+ * It tells the same split as the stats' percentages.
+ */
+export function sourcesInWords(share: number, received: boolean): string {
+  if (!received) return "nothing received yet";
+  if (share === 100) return "all of the video so far from other fans";
+  if (share === 0) return "all of the video so far from the web seeds";
+  if (share === 50) return "half of the video so far from other fans, half from the web seeds";
+  return share > 50 ? "most of the video so far from other fans, the rest from the web seeds" : "most of the video so far from the web seeds, the rest from other fans";
+}
+
 export function viewStats(sample: PlayerSample): PlayerStatsView {
   const share = peerShare(sample);
   const received = sample.fromPeers + sample.fromWebSeeds > 0;
-  const peers = `${sample.peers} ${sample.peers === 1 ? "peer" : "peers"}`;
+  const peers = plural(sample.peers, "peer");
+  const shared = formatBytes(sample.uploaded);
+  const seeding = sample.progress >= 1;
+  const sources = received ? `${share}% from peers, ${100 - share}% from web seeds` : "nothing received yet";
+  const summary = seeding
+    ? `The whole pilot is here, and this page keeps sharing it with other fans while it stays open (${peers} connected; Shared says how much).`
+    : `Streaming: ${peers} connected, ${sourcesInWords(share, received)}.`;
   return {
     peers,
     speed: formatSpeed(sample.downloadSpeed),
     progress: `${Math.floor(sample.progress * 100)}%`,
-    sources: received ? `${share}% from peers, ${100 - share}% from web seeds` : "nothing received yet",
-    summary: `Playing: ${peers} connected, ${share}% of the video so far from other fans.`,
+    sources,
+    shared: seeding ? `${shared}, still sharing` : shared,
+    summary,
+    seeding,
   };
 }

@@ -7,13 +7,31 @@
  * back, and when nothing is reachable the fan gets a plain explanation and the links.
  */
 import type WebTorrent from "webtorrent";
-import type { Torrent } from "webtorrent";
+import type { Torrent, TorrentOptions } from "webtorrent";
 import type { PlayerConfig } from "./player-config.ts";
 import { choosePlayerRoute, directPlayStatus, directPlayUrls, WebSeedPolicy } from "./player-route.ts";
 import { viewStats } from "./player-stats.ts";
 
 const STATS_INTERVAL_MS = 1_000;
-const SUMMARY_INTERVAL_MS = 10_000;
+/**
+ * How long a freshly activated service worker gets to take control of the page. It claims its
+ * clients on activation; a page loaded with a hard reload is never controlled, and there the
+ * stream URL would miss the worker and hit the site (404s), so the player falls back instead.
+ */
+const CONTROL_TIMEOUT_MS = 3_000;
+
+/**
+ * What the player uses of a torrent beyond the project's WebTorrent declaration: the tracker
+ * client's `update` event (the swarm's size, as a tracker counts it).
+ */
+interface TrackedTorrent {
+  discovery?: { tracker?: { on(event: "update", listener: (data: { complete?: number; incomplete?: number }) => void): void } } | null;
+}
+
+/** User Timing marks (`peerpilot:<step>`): the benchmarks read where the time to the first frame goes. */
+function mark(step: string): void {
+  performance.mark(`peerpilot:${step}`);
+}
 
 interface Elements {
   root: HTMLElement;
@@ -38,9 +56,21 @@ function elements(root: HTMLElement): Elements {
   };
 }
 
+/** Seconds the <video> holds ahead of its playhead (the buffered range the playhead is in). */
+function bufferedAhead(video: HTMLVideoElement): number {
+  const { buffered, currentTime } = video;
+  for (let range = 0; range < buffered.length; range++) {
+    if (buffered.start(range) <= currentTime && currentTime <= buffered.end(range)) return buffered.end(range) - currentTime;
+  }
+  return 0;
+}
+
+function setText(element: Element | null, text: string): void {
+  if (element !== null && element.textContent !== text) element.textContent = text;
+}
+
 function setField(stats: HTMLElement, name: string, text: string): void {
-  const field = stats.querySelector(`[data-stat="${name}"]`);
-  if (field !== null && field.textContent !== text) field.textContent = text;
+  setText(stats.querySelector(`[data-stat="${name}"]`), text);
 }
 
 /** Resolves when the video is actually playing (time advances), rejects after `timeoutMs`. */
@@ -71,15 +101,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   });
 }
 
+/**
+ * Registers WebTorrent's service worker and resolves once it controls this page. WebTorrent's
+ * browser server fetches `<scope>webtorrent/cancel/` as soon as it is created (to learn whether the
+ * worker's streams can be cancelled) and the <video> fetches `<scope>webtorrent/<infoHash>/…`:
+ * both must reach the worker, never the site, where they are 404s.
+ */
 async function registerServiceWorker(url: string): Promise<ServiceWorkerRegistration> {
-  const registration = await navigator.serviceWorker.register(url, { scope: "./" });
-  const worker = registration.installing ?? registration.waiting ?? registration.active;
-  if (worker !== null && worker.state !== "activated") {
-    await new Promise<void>((activated) => {
-      worker.addEventListener("statechange", () => {
-        if (worker.state === "activated") activated();
-      });
-    });
+  const container = navigator.serviceWorker;
+  await container.register(url, { scope: "./" });
+  const registration = await container.ready;
+  if (container.controller === null) {
+    await withTimeout(
+      new Promise((controlled) => container.addEventListener("controllerchange", controlled, { once: true })),
+      CONTROL_TIMEOUT_MS,
+      "the streaming service worker did not take control of this page (reloading it may help)",
+    );
   }
   return registration;
 }
@@ -99,6 +136,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     config.stallTimeoutMs,
     "the player did not load",
   );
+  mark("loaded");
   // Web seeds are added by the WebSeedPolicy, not as soon as the torrent is ready.
   const client: WebTorrent = new WebTorrentClient({ tracker: { rtcConfig: { iceServers: config.iceServers } }, webSeeds: false });
   client.on("error", () => undefined);
@@ -108,13 +146,32 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     clearInterval(timer);
     policy?.stop();
     client.destroy();
+    ui.root.dataset.stopped = "true";
   };
   try {
     client.createServer({ controller: registration });
     const bytes = { fromPeers: 0, fromWebSeeds: 0 };
-    const torrent: Torrent = client.add(torrentFile, { announce: config.trackers, urlList: config.webSeeds, destroyStoreOnDestroy: true });
+    // The piece store is WebTorrent's browser default, kept on purpose: where the browser has the
+    // origin-private file system with writable files (navigator.storage.getDirectory and
+    // FileSystemFileHandle.createWritable: Chromium, Firefox, Safari 17+), fsa-chunk-store writes
+    // each verified piece to disk, with an in-memory cache of the last storeCacheSlots pieces
+    // (default 20: 10 MiB with a one-hour pilot's 512 KiB pieces); only elsewhere does it hold the
+    // pieces in memory (memory-chunk-store). A one-hour pilot (1–2 GB) held in memory would take
+    // a tab past what phones and many laptops allow; on disk the tab's memory does not grow with
+    // the pilot (scripts/bench/player.ts measures it over a whole download).
+    // The store starts empty (WebTorrent clears its OPFS folder when it loads, and the store is
+    // removed when the fan leaves), so an all-zero bitfield says so: without it WebTorrent asks
+    // the store for every piece before "ready" (2.1 s for a one-hour pilot's 1,899 pieces here).
+    const options: TorrentOptions & { bitfield: Uint8Array } = {
+      announce: config.trackers,
+      urlList: config.webSeeds,
+      destroyStoreOnDestroy: true,
+      bitfield: new Uint8Array(Math.ceil(config.pieces / 8)),
+    };
+    const torrent: Torrent = client.add(torrentFile, options);
     torrent.on("warning", () => undefined);
     torrent.on("wire", (wire) => {
+      mark(wire.type === "webSeed" ? "web-seed-wire" : "peer-wire");
       wire.on("download", (received: number) => {
         if (wire.type === "webSeed") bytes.fromWebSeeds += received;
         else bytes.fromPeers += received;
@@ -133,34 +190,53 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     if (file === undefined) throw new Error("the torrent holds no file");
 
     const peerCount = () => torrent.wires.filter((wire) => wire.type !== "webSeed").length;
+    const webSeedUrls = [...new Set([...torrent.urlList, ...config.webSeeds])];
     const webSeeds = new WebSeedPolicy({
       peerCount,
       addWebSeeds() {
         if (torrent.destroyed) return;
-        for (const url of new Set([...torrent.urlList, ...config.webSeeds])) torrent.addWebSeed(url);
+        mark("web-seeds");
+        for (const url of webSeedUrls) torrent.addWebSeed(url);
+      },
+      removeWebSeeds() {
+        if (torrent.destroyed) return;
+        for (const url of webSeedUrls) torrent.removePeer(url);
       },
     });
     policy = webSeeds;
+    mark("ready");
     webSeeds.ready();
+    // Discovery started just before "ready": its first tracker answer is still to come.
+    (torrent as Torrent & TrackedTorrent).discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) =>
+      webSeeds.trackerAnswered(complete + incomplete - 1),
+    );
     ui.video.addEventListener("waiting", () => webSeeds.waiting());
     ui.video.addEventListener("playing", () => webSeeds.playing());
+    ui.video.addEventListener("playing", () => mark("playing"), { once: true });
 
     ui.stats.hidden = false;
-    let lastSummary = 0;
+    // One sample, one view: the stats and the status line always tell the same figures.
     const render = () => {
-      const view = viewStats({ peers: peerCount(), downloadSpeed: torrent.downloadSpeed, progress: torrent.progress, ...bytes });
+      const view = viewStats({
+        peers: peerCount(),
+        downloadSpeed: torrent.downloadSpeed,
+        progress: torrent.progress,
+        uploaded: torrent.uploaded,
+        ...bytes,
+      });
       setField(ui.stats, "peers", view.peers);
       setField(ui.stats, "speed", view.speed);
       setField(ui.stats, "progress", view.progress);
       setField(ui.stats, "sources", view.sources);
+      setField(ui.stats, "shared", view.shared);
+      setText(ui.status, view.summary);
       ui.root.dataset.fromPeers = String(bytes.fromPeers);
       ui.root.dataset.fromWebSeeds = String(bytes.fromWebSeeds);
+      ui.root.dataset.uploaded = String(torrent.uploaded);
       ui.root.dataset.progress = String(torrent.progress);
-      const now = Date.now();
-      if (now - lastSummary >= SUMMARY_INTERVAL_MS) {
-        ui.status.textContent = view.summary;
-        lastSummary = now;
-      }
+      ui.root.dataset.seeding = String(view.seeding);
+      ui.root.dataset.peers = String(peerCount());
+      webSeeds.buffered(bufferedAhead(ui.video));
     };
     timer = setInterval(render, STATS_INTERVAL_MS);
     render();
@@ -211,6 +287,7 @@ function showFailure(ui: Elements, problems: string[]): void {
 /** Starts playback for the Player component rooted at `root`. */
 export async function startPlayer(root: HTMLElement, config: PlayerConfig): Promise<void> {
   const ui = elements(root);
+  mark("start");
   ui.video.controls = true;
   const route = choosePlayerRoute({
     serviceWorker: "serviceWorker" in navigator,

@@ -105,6 +105,8 @@ declare module "webtorrent" {
     announce: string[];
     urlList: string[];
     addWebSeed(url: string): void;
+    /** Disconnects a peer or a web seed (a web seed's id is its URL). */
+    removePeer(id: string): void;
     destroy(options?: { destroyStore?: boolean }, callback?: (error?: Error) => void): void;
     on(event: "ready" | "done" | "seed" | "noPeers", listener: () => void): this;
     on(event: "warning" | "error", listener: (error: Error | string) => void): this;

@@ -7,13 +7,20 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 
 /** Fixed ports: a fresh namespace has them all free, and the site is built for them in advance. */
 export const NAMESPACE_PORTS = { tracker: 18_000, webSeed: 18_001, site: 18_080 } as const;
+
+/** The URL the namespace's web seed (scripts/lib/static-server.ts startWebSeed) serves `file` at. */
+export function namespaceWebSeedUrl(file: string): string {
+  return `http://127.0.0.1:${NAMESPACE_PORTS.webSeed}/${encodeURIComponent(basename(file))}`;
+}
+
 export const NAMESPACE_URLS = {
   tracker: `ws://127.0.0.1:${NAMESPACE_PORTS.tracker}`,
-  webSeed: `http://127.0.0.1:${NAMESPACE_PORTS.webSeed}/sample-pilot.mp4`,
+  /** The web seed of the sample pilot; another pilot's is {@link namespaceWebSeedUrl}. */
+  webSeed: namespaceWebSeedUrl("media/sample-pilot.mp4"),
 } as const;
 
 const SETUP = [

@@ -9,8 +9,9 @@ import type { Browser } from "playwright-core";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { sourcesInWords } from "../../site/lib/player-stats.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
-import { playerState, playsPast, pressPlay } from "./player-page.ts";
+import { playerState, playsPast, pressPlay, toldFigures, watchForProblems } from "./player-page.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 /** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
@@ -69,6 +70,54 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     assert.match(state.stats, /0 peers/);
     assert.match(state.stats, /0% from peers, 100% from web seeds/);
     await page.close();
+  });
+
+  it("tells in the status line the same peers and share as the stats beside it, from the same moment", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 1);
+    await page.waitForFunction(() => document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"));
+    const told = toldFigures(await playerState(page));
+    assert.equal(told.statsPeers, "0");
+    assert.equal(told.statusPeers, told.statsPeers);
+    if (told.statusShare !== undefined) assert.equal(told.statusShare, sourcesInWords(Number(told.statsShare), true));
+    await page.close();
+  });
+
+  it("says, once the whole pilot is here, that the page keeps sharing it while it stays open, with the bytes shared", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.seeding === "true", null, { timeout: 60_000 });
+    const state = await playerState(page);
+    assert.equal(state.status, "The whole pilot is here, and this page keeps sharing it with other fans while it stays open (0 peers connected; Shared says how much).");
+    assert.match(state.stats, /Shared\s*[\d.]+ (bytes?|KiB|MiB|GiB), still sharing/);
+    await page.close();
+  });
+
+  it("meets no console error, failed request or HTTP error while it plays, after it stops, and after a hard reload (a page the service worker does not control)", async () => {
+    const page = await browser.newPage();
+    // The fixture campaign's chain RPC: no chain runs here, and the progress panel says so itself.
+    const problems = watchForProblems(page, ["http://127.0.0.1:8545"]);
+    await page.goto(`${server.url}/`);
+    await pressPlay(page);
+    await playsPast(page, 2);
+    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.stopped === "true");
+    // A reload starts the player's page afresh under the same (already active) service worker.
+    await page.reload();
+    await pressPlay(page);
+    await playsPast(page, 1);
+    // A hard reload leaves the page uncontrolled by that worker: the player must not send the
+    // worker's URLs to the site then.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.reload", { ignoreCache: true });
+    await page.waitForLoadState("load");
+    await pressPlay(page);
+    await playsPast(page, 1);
+    await page.close({ runBeforeUnload: true });
+    assert.deepEqual(problems.list, []);
   });
 
   it("seeks to the middle of the pilot and plays on from there", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { choosePlayerRoute, directPlayStatus, directPlayUrls, onSharedGateway } from "../../site/lib/player-route.ts";
-import { formatSpeed, peerShare, viewStats } from "../../site/lib/player-stats.ts";
+import { formatBytes, formatSpeed, peerShare, sourcesInWords, viewStats } from "../../site/lib/player-stats.ts";
 
 const capable = { serviceWorker: true, webrtc: true, secureContext: true, path: "/index.html" };
 
@@ -102,16 +102,56 @@ describe("the player's stats", () => {
   });
 
   it("says nothing was received yet rather than a made-up split", () => {
-    const view = viewStats({ peers: 0, downloadSpeed: 0, progress: 0, fromPeers: 0, fromWebSeeds: 0 });
+    const view = viewStats({ peers: 0, downloadSpeed: 0, progress: 0, fromPeers: 0, fromWebSeeds: 0, uploaded: 0 });
     assert.equal(view.sources, "nothing received yet");
+    assert.equal(view.summary, "Streaming: 0 peers connected, nothing received yet.");
   });
 
   it("shows peers, speed, progress and sources", () => {
-    const view = viewStats({ peers: 1, downloadSpeed: 2 * 1024 * 1024, progress: 0.426, fromPeers: 3, fromWebSeeds: 1 });
+    const view = viewStats({ peers: 1, downloadSpeed: 2 * 1024 * 1024, progress: 0.426, fromPeers: 3, fromWebSeeds: 1, uploaded: 1536 });
     assert.deepEqual(
-      { peers: view.peers, speed: view.speed, progress: view.progress, sources: view.sources },
-      { peers: "1 peer", speed: "2.0 MiB/s", progress: "42%", sources: "75% from peers, 25% from web seeds" },
+      { peers: view.peers, speed: view.speed, progress: view.progress, sources: view.sources, shared: view.shared },
+      { peers: "1 peer", speed: "2.0 MiB/s", progress: "42%", sources: "75% from peers, 25% from web seeds", shared: "2 KiB" },
     );
-    assert.match(view.summary, /1 peer connected, 75% of the video so far from other fans/);
+    assert.equal(view.seeding, false);
+  });
+
+  it("tells in the status line the same peers and share as the stats beside it", () => {
+    // The sample from the defect report: one peer, every byte from it.
+    const view = viewStats({ peers: 1, downloadSpeed: 0, progress: 1, fromPeers: 4_031_832, fromWebSeeds: 0, uploaded: 0 });
+    assert.equal(view.peers, "1 peer");
+    assert.equal(view.sources, "100% from peers, 0% from web seeds");
+    assert.ok(view.summary.includes(view.peers), view.summary);
+    const streaming = viewStats({ peers: 3, downloadSpeed: 0, progress: 0.5, fromPeers: 9, fromWebSeeds: 1, uploaded: 0 });
+    assert.equal(streaming.summary, `Streaming: ${streaming.peers} connected, most of the video so far from other fans, the rest from the web seeds.`);
+    assert.ok(streaming.sources.startsWith("90% from peers"), streaming.sources);
+  });
+
+  it("says, once the whole pilot is here, that the page keeps sharing it and how much it has shared", () => {
+    const view = viewStats({ peers: 2, downloadSpeed: 0, progress: 1, fromPeers: 10, fromWebSeeds: 0, uploaded: 5.25 * 1024 * 1024 });
+    assert.equal(view.seeding, true);
+    assert.equal(view.shared, "5.3 MiB, still sharing");
+    assert.equal(
+      view.summary,
+      "The whole pilot is here, and this page keeps sharing it with other fans while it stays open (2 peers connected; Shared says how much).",
+    );
+  });
+
+  it("tells the status line's source split in words that match the stats' percentages, with no figure that moves every second", () => {
+    assert.equal(sourcesInWords(100, true), "all of the video so far from other fans");
+    assert.equal(sourcesInWords(0, true), "all of the video so far from the web seeds");
+    assert.equal(sourcesInWords(50, true), "half of the video so far from other fans, half from the web seeds");
+    assert.match(sourcesInWords(51, true), /^most of the video so far from other fans/);
+    assert.match(sourcesInWords(49, true), /^most of the video so far from the web seeds/);
+    assert.equal(sourcesInWords(0, false), "nothing received yet");
+    const view = viewStats({ peers: 1, downloadSpeed: 123_456, progress: 0.3, fromPeers: 7, fromWebSeeds: 3, uploaded: 999 });
+    assert.doesNotMatch(view.summary, /\d+(\.\d+)? ?(%|KiB|MiB|B\/s)/);
+  });
+
+  it("formats byte counts in binary units", () => {
+    assert.equal(formatBytes(0), "0 bytes");
+    assert.equal(formatBytes(1), "1 byte");
+    assert.equal(formatBytes(1536), "2 KiB");
+    assert.equal(formatBytes(3.5 * 1024 ** 3), "3.5 GiB");
   });
 });
