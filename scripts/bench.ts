@@ -5,6 +5,7 @@ import { gasTable, measureGas } from "./bench/gas.ts";
 import { ipfsTable, measureIpfs } from "./bench/ipfs.ts";
 import { measurePages, pagesTable } from "./bench/pages.ts";
 import { measurePlayer, playerTable } from "./bench/player.ts";
+import { measureSwarm, SWARM_DEFAULTS, swarmTable } from "./bench/swarm.ts";
 import { measureTorrent, torrentTable } from "./bench/torrent.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 
@@ -22,17 +23,29 @@ Measures and prints (all sections unless --only):
            time to its verdict (from navigation start and from the load event); Lighthouse performance,
            accessibility and best-practices scores of the watch, back and verify pages (desktop and mobile
            presets) and every audit under 1
+  swarm    the full-size pilot shared by fans arriving one by one (Node WebTorrent fans running the player's
+           web-seed policy, and Chromium pages, in a network namespace), one upload-capped seeder and a
+           byte-counting web seed: web-seed bytes per fan, the seeder's share, each fan's first frame (Chromium) or
+           first 10 MB (Node) and completion; writes the chart docs/swarm.svg
 
 Options:
   --eth-price <usd>   ETH price in USD for the cost columns (default 3000)
   --l1-gwei <gwei>    L1 gas price (default 10)
   --l2-gwei <gwei>    L2 gas price (default 0.01)
-  --only <section>    one section: gas, torrent, ipfs, player or pages (repeatable)
+  --only <section>    one section: gas, torrent, ipfs, player, pages or swarm (repeatable)
   --runs <n>          player runs to take the median of (default 5)
+  --fans <n>          swarm: fans (default ${SWARM_DEFAULTS.fans})
+  --chromium <n>      swarm: how many of them are Chromium pages (default ${SWARM_DEFAULTS.chromiumFans})
+  --arrival <s>       swarm: seconds between two fans' arrivals (default ${SWARM_DEFAULTS.arrivalSeconds})
+  --up <MiB/s>        swarm: each fan's upload cap (default ${SWARM_DEFAULTS.upMiBs})
+  --down <MiB/s>      swarm: each fan's download cap (default ${SWARM_DEFAULTS.downMiBs})
+  --seeder-up <MiB/s> swarm: the seeder's upload cap (default ${SWARM_DEFAULTS.seederUpMiBs})
+  --minutes <m>       swarm: time limit of the run (default ${SWARM_DEFAULTS.limitMinutes})
+  --sample            swarm: the 4 MB sample pilot instead of the full-size one (development; chart in .peerpilot/)
   -h, --help          this help
 `;
 
-const SECTIONS = ["gas", "torrent", "ipfs", "player", "pages"];
+const SECTIONS = ["gas", "torrent", "ipfs", "player", "pages", "swarm"];
 
 function positive(value: string, flag: string): number {
   const number = Number(value);
@@ -47,6 +60,14 @@ async function main(): Promise<void> {
     "l2-gwei": { type: "string", default: "0.01" },
     only: { type: "string", multiple: true },
     runs: { type: "string", default: "5" },
+    fans: { type: "string", default: String(SWARM_DEFAULTS.fans) },
+    chromium: { type: "string", default: String(SWARM_DEFAULTS.chromiumFans) },
+    arrival: { type: "string", default: String(SWARM_DEFAULTS.arrivalSeconds) },
+    up: { type: "string", default: String(SWARM_DEFAULTS.upMiBs) },
+    down: { type: "string", default: String(SWARM_DEFAULTS.downMiBs) },
+    "seeder-up": { type: "string", default: String(SWARM_DEFAULTS.seederUpMiBs) },
+    minutes: { type: "string", default: String(SWARM_DEFAULTS.limitMinutes) },
+    sample: { type: "boolean", default: false },
   });
   const sections = new Set(values.only ?? SECTIONS);
   for (const section of sections) {
@@ -78,6 +99,21 @@ async function main(): Promise<void> {
   if (sections.has("pages")) {
     const figures = await measurePages();
     process.stdout.write(`\n## The pages (Chromium, Lighthouse)\n\n${pagesTable(figures)}\n`);
+  }
+  if (sections.has("swarm")) {
+    const chromiumFans = Number(values.chromium);
+    if (!Number.isInteger(chromiumFans) || chromiumFans < 0) throw new UserError(`--chromium "${values.chromium}" must be a whole number, 0 or more.`);
+    const figures = await measureSwarm({
+      fans: Math.round(positive(values.fans, "--fans")),
+      chromiumFans,
+      arrivalSeconds: positive(values.arrival, "--arrival"),
+      upMiBs: positive(values.up, "--up"),
+      downMiBs: positive(values.down, "--down"),
+      seederUpMiBs: positive(values["seeder-up"], "--seeder-up"),
+      limitMinutes: positive(values.minutes, "--minutes"),
+      sample: values.sample,
+    });
+    process.stdout.write(`\n## The swarm (${figures.pilot})\n\n${swarmTable(figures)}\n`);
   }
 }
 
