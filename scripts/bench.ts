@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: prints the project's benchmark figures (the README's tables come from here).
+ * `npm run bench`: prints the project's benchmark figures (docs/benchmarks.md's tables come from here).
  */
 import { gasTable, measureGas } from "./bench/gas.ts";
 import { ipfsTable, measureIpfs } from "./bench/ipfs.ts";
@@ -15,9 +15,12 @@ Usage: npm run bench [-- options]
 Measures and prints (all sections unless --only):
   gas      gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
   torrent  seeder hashing speed vs sha1sum (1 GiB file), Node-to-Node TCP and WebRTC throughput
-  ipfs     local CID + CAR encoding of a 1 GiB file vs sha256sum, and its peak memory
-  player   click-to-first-frame with a seeding peer (WebRTC, in an unprivileged network namespace: unshare -rn) and
-           with the web seed alone, share of bytes from peers, Node-to-browser throughput
+  ipfs     the pilot pass (npm run prepare-pilot: torrent + root CID + CAR shards) on a 1 GiB file vs
+           openssl dgst -sha256 and -sha1, and the client's encoder; time and peak memory
+  player   the one-hour pilot in Chromium: click to first frame with a seeding peer (WebRTC, in an
+           unprivileged network namespace: unshare -rn) and with the web seed alone, seeks to 45:00 and
+           the last minute, share of bytes from peers, Node-to-browser throughput and Chromium's memory
+           over the whole pilot
   pages    JavaScript (gzip) the watch and back pages fetch before any interaction, the back page after
            Connect (a dev wallet, the local campaign) and the verify page until its verdict; the verify page's
            time to its verdict (from navigation start and from the load event); Lighthouse performance,
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
   }
   if (sections.has("ipfs")) {
     const figures = await measureIpfs();
-    process.stdout.write(`\n## IPFS encoding (npm run pin, before any upload)\n\n${ipfsTable(figures)}\n`);
+    process.stdout.write(`\n## The pilot pass (npm run prepare-pilot)\n\n${ipfsTable(figures)}\n`);
   }
   if (sections.has("player")) {
     const figures = await measurePlayer(Math.round(runs));
