@@ -100,11 +100,15 @@ function plainDynamicImports() {
  *   alone, no feed code): about 500 B gzip less than the two.
  * - The verify page's checks (site/lib/verify-live.ts), ethers' pieces included, apart from the
  *   back page's connected chunk and `live`: the page script and this chunk are all it loads.
+ * - The player (site/lib/player.ts), loaded on "Watch the pilot": the helpers it shares with the
+ *   live code (format.ts) would otherwise land in `live` and make the player load the chain
+ *   reader too.
  * @type {{ entry: RegExp; copy: string }[]}
  */
 const SELF_CONTAINED = [
   { entry: /\/site\/lib\/recent-backers-live\.ts$/, copy: "?watch" },
   { entry: /\/site\/lib\/verify-live\.ts$/, copy: "?verify" },
+  { entry: /\/site\/lib\/player\.ts$/, copy: "?player" },
 ];
 
 /** A module file (ours or a package's) that a copy suffix can be put on. */
