@@ -127,8 +127,7 @@ export class NodeFan {
     this.torrent.once("ready", () => {
       this.policy.ready();
       // As the browser player does: a tracker saying nobody else is here brings the web seed at once.
-      (this.torrent as StreamingTorrent & { discovery?: { tracker?: { on(event: "update", listener: (data: { complete?: number; incomplete?: number }) => void): void } } | null })
-        .discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) => this.policy.trackerAnswered(complete + incomplete - 1));
+      this.torrent.discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) => this.policy.trackerAnswered(complete + incomplete - 1));
       this.#lastTick = performance.now();
       this.#timer = setInterval(() => this.#tick(), TICK_MS);
       this.#tick();

@@ -20,14 +20,6 @@ const STATS_INTERVAL_MS = 1_000;
  */
 const CONTROL_TIMEOUT_MS = 3_000;
 
-/**
- * What the player uses of a torrent beyond the project's WebTorrent declaration: the tracker
- * client's `update` event (the swarm's size, as a tracker counts it).
- */
-interface TrackedTorrent {
-  discovery?: { tracker?: { on(event: "update", listener: (data: { complete?: number; incomplete?: number }) => void): void } } | null;
-}
-
 /** User Timing marks (`peerpilot:<step>`): the benchmarks read where the time to the first frame goes. */
 function mark(step: string): void {
   performance.mark(`peerpilot:${step}`);
@@ -162,7 +154,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     // The store starts empty (WebTorrent clears its OPFS folder when it loads, and the store is
     // removed when the fan leaves), so an all-zero bitfield says so: without it WebTorrent asks
     // the store for every piece before "ready" (2.1 s for a one-hour pilot's 1,899 pieces here).
-    const options: TorrentOptions & { bitfield: Uint8Array } = {
+    const options: TorrentOptions = {
       announce: config.trackers,
       urlList: config.webSeeds,
       destroyStoreOnDestroy: true,
@@ -207,7 +199,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     mark("ready");
     webSeeds.ready();
     // Discovery started just before "ready": its first tracker answer is still to come.
-    (torrent as Torrent & TrackedTorrent).discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) =>
+    torrent.discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) =>
       webSeeds.trackerAnswered(complete + incomplete - 1),
     );
     ui.video.addEventListener("waiting", () => webSeeds.waiting());

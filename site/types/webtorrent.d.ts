@@ -49,6 +49,14 @@ declare module "webtorrent" {
     maxWebConns?: number;
     /** Extra parameters for every tracker announce (e.g. `numwant`). */
     getAnnounceOpts?: () => Record<string, unknown>;
+    /** The pieces already held, one bit each (an all-zero one: none, without asking the store). */
+    bitfield?: Uint8Array;
+  }
+
+  /** A tracker's answer to an announce: the swarm it knows, this fan included. */
+  export interface TrackerUpdate {
+    complete?: number;
+    incomplete?: number;
   }
 
   export interface SeedOptions extends TorrentOptions {
@@ -107,6 +115,8 @@ declare module "webtorrent" {
     addWebSeed(url: string): void;
     /** Disconnects a peer or a web seed (a web seed's id is its URL). */
     removePeer(id: string): void;
+    /** Peer discovery (trackers, DHT); `null` once the torrent is destroyed. */
+    discovery?: { tracker?: { on(event: "update", listener: (data: TrackerUpdate) => void): void } } | null;
     destroy(options?: { destroyStore?: boolean }, callback?: (error?: Error) => void): void;
     on(event: "ready" | "done" | "seed" | "noPeers", listener: () => void): this;
     on(event: "warning" | "error", listener: (error: Error | string) => void): this;
