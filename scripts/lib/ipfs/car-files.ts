@@ -7,8 +7,14 @@ import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import * as CarBufferWriter from "@ipld/car/buffer-writer";
+import { varint } from "multiformats";
 import { CID } from "multiformats/cid";
 import type { CarShard } from "./encode.ts";
+
+/** A CAR v1 header naming `roots`, as the upload client's CAR writer encodes it. */
+export function carHeader(roots: CID[]): Uint8Array {
+  return CarBufferWriter.close(CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: roots as never }), { resize: true });
+}
 
 /** An `onShard` handler that writes each shard into `dir` and remembers the paths. */
 export function carFileWriter(dir: string): { onShard: (shard: CarShard) => Promise<void>; paths: string[] } {
@@ -29,13 +35,12 @@ async function headerLength(path: string): Promise<number> {
   const handle = await open(path, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(10), 0, 10, 0);
-    let value = 0;
-    for (let index = 0; index < bytesRead; index++) {
-      const byte = buffer[index] as number;
-      value += (byte & 0x7f) * 2 ** (7 * index);
-      if (byte < 0x80) return index + 1 + value;
+    try {
+      const [length, prefix] = varint.decode(buffer.subarray(0, bytesRead));
+      return prefix + length;
+    } catch {
+      throw new Error(`${path} does not begin with a CAR header`);
     }
-    throw new Error(`${path} does not begin with a CAR header`);
   } finally {
     await handle.close();
   }
@@ -47,7 +52,7 @@ async function headerLength(path: string): Promise<number> {
  * `uploadCAR`, it is cut into the very same shards again.
  */
 export async function carFilesAsOne(paths: readonly string[], root: string): Promise<Blob> {
-  const header = CarBufferWriter.close(CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: [CID.parse(root)] as never }), { resize: true });
+  const header = carHeader([CID.parse(root)]);
   const parts: Blob[] = [new Blob([new Uint8Array(header)])];
   for (const path of paths) parts.push((await openAsBlob(path)).slice(await headerLength(path)));
   return new Blob(parts);

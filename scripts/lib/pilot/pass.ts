@@ -14,7 +14,8 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import * as CarBufferWriter from "@ipld/car/buffer-writer";
+import { carHeader } from "../ipfs/car-files.ts";
+import { varint } from "multiformats";
 import type { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 import * as Link from "multiformats/link";
@@ -60,25 +61,13 @@ function lcm(a: number, b: number): number {
   return (a / x) * b;
 }
 
-/** A CAR v1 header naming `roots`, as the client's CAR writer encodes it. */
-function carHeader(roots: CID[]): Uint8Array {
-  return CarBufferWriter.close(CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: roots as never }), { resize: true });
-}
-
-/** An unsigned LEB128 varint, as CAR sections are prefixed. */
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  for (; value >= 0x80; value = Math.floor(value / 0x80)) bytes.push((value % 0x80) | 0x80);
-  bytes.push(value);
-  return bytes;
-}
-
 /** A CAR section's prefix: the varint length of CID and data, then the CID. */
 function sectionHead(cid: CID, size: number): Uint8Array {
-  const length = varint(cid.bytes.length + size);
-  const head = new Uint8Array(length.length + cid.bytes.length);
-  head.set(length, 0);
-  head.set(cid.bytes, length.length);
+  const length = cid.bytes.length + size;
+  const prefix = varint.encodingLength(length);
+  const head = new Uint8Array(prefix + cid.bytes.length);
+  varint.encodeTo(length, head, 0);
+  head.set(cid.bytes, prefix);
   return head;
 }
 
