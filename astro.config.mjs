@@ -41,7 +41,10 @@ const PRELOAD_HELPER = "\0vite/preload-helper.js";
  * @type {{ name: string; test: RegExp }[]}
  */
 const PAGE_CHUNKS = [
-  { name: "live", test: /site\/lib\/(progress-live|progress-view|chain-read|live-poll|poll-schedule|format|campaign-state)\.ts$/ },
+  {
+    name: "live",
+    test: /site\/lib\/(progress-live|progress-view|chain-read|live-poll|poll-schedule|format|campaign-state)\.ts$/,
+  },
 ];
 
 /**
@@ -126,12 +129,17 @@ function selfContainedChunks() {
     name: "peerpilot:self-contained-chunks",
     enforce: "pre",
     async resolveId(source, importer, options) {
-      if (this.environment?.name !== "client" || importer === undefined || source.startsWith("\0")) return undefined;
-      const copied = SELF_CONTAINED.find(({ entry, copy }) => importer.endsWith(copy) || entry.test(importer));
+      if (this.environment?.name !== "client" || importer === undefined || source.startsWith("\0"))
+        return undefined;
+      const copied = SELF_CONTAINED.find(
+        ({ entry, copy }) => importer.endsWith(copy) || entry.test(importer),
+      );
       if (copied === undefined) return undefined;
       const from = importer.endsWith(copied.copy) ? importer.slice(0, -copied.copy.length) : importer;
       const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
-      return resolved && !resolved.external && !resolved.id.startsWith("\0") && COPYABLE.test(resolved.id) ? { ...resolved, id: resolved.id + copied.copy } : resolved;
+      return resolved && !resolved.external && !resolved.id.startsWith("\0") && COPYABLE.test(resolved.id)
+        ? { ...resolved, id: resolved.id + copied.copy }
+        : resolved;
     },
   };
 }

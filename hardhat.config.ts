@@ -22,7 +22,14 @@ export default defineConfig({
   // ethers v6 with TypeChain's types (types/ethers-contracts/, written by `hardhat build`) and
   // Ignition deploying through ethers. The TypeScript tests run on Vitest (vitest.config.ts), not
   // through Hardhat: `hardhat test` runs the Solidity tests alone.
-  plugins: [hardhatEthers, hardhatTypechain, hardhatNetworkHelpers, hardhatIgnitionEthers, hardhatKeystore, hardhatVerify],
+  plugins: [
+    hardhatEthers,
+    hardhatTypechain,
+    hardhatNetworkHelpers,
+    hardhatIgnitionEthers,
+    hardhatKeystore,
+    hardhatVerify,
+  ],
   tasks: testSummaryTasks,
   solidity: {
     profiles: {

@@ -8,10 +8,20 @@
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 /** A project for the tests under `test/<name>/`. */
-function folder(name: string, timeoutMs: number, options: TestProjectInlineConfiguration["test"] = {}): TestProjectInlineConfiguration {
+function folder(
+  name: string,
+  timeoutMs: number,
+  options: TestProjectInlineConfiguration["test"] = {},
+): TestProjectInlineConfiguration {
   return {
     extends: true,
-    test: { name, include: [`test/${name}/**/*.test.ts`], testTimeout: timeoutMs, hookTimeout: timeoutMs, ...options },
+    test: {
+      name,
+      include: [`test/${name}/**/*.test.ts`],
+      testTimeout: timeoutMs,
+      hookTimeout: timeoutMs,
+      ...options,
+    },
   };
 }
 

@@ -45,9 +45,12 @@ function backerAddress(index: number): Hex {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseCli(USAGE, { backers: { type: "string", default: String(REFERENCE_GOAL_BACKERS) } });
+  const { values } = parseCli(USAGE, {
+    backers: { type: "string", default: String(REFERENCE_GOAL_BACKERS) },
+  });
   const count = Number(values.backers);
-  if (!Number.isSafeInteger(count) || count < 3) throw new UserError(`--backers "${values.backers}" must be a whole number ≥ 3.`);
+  if (!Number.isSafeInteger(count) || count < 3)
+    throw new UserError(`--backers "${values.backers}" must be a whole number ≥ 3.`);
   const goal = Math.min(count, REFERENCE_GOAL_BACKERS);
   const minPledge = REFERENCE_MIN_PLEDGE_UNITS;
 
@@ -60,11 +63,21 @@ async function main(): Promise<void> {
   const tokenAddress = await token.getAddress();
   const deadline = BigInt(await networkHelpers.time.latest()) + 6n * 7n * 24n * 3600n;
   const [, beneficiary] = await ethers.getSigners();
-  const escrow = await ethers.deployContract("CampaignEscrow", [token, beneficiary, goal, minPledge, deadline]);
+  const escrow = await ethers.deployContract("CampaignEscrow", [
+    token,
+    beneficiary,
+    goal,
+    minPledge,
+    deadline,
+  ]);
   const escrowAddress = await escrow.getAddress();
   const pledgeData = escrow.interface.encodeFunctionData("pledge", [minPledge]);
   const amountWord = toBeHex(minPledge, 32);
-  const measured = new Map<number, bigint>([[1, 0n], [Math.ceil(count / 2), 0n], [count, 0n]]);
+  const measured = new Map<number, bigint>([
+    [1, 0n],
+    [Math.ceil(count / 2), 0n],
+    [count, 0n],
+  ]);
 
   progress(`Pledging ${formatInt(count)} distinct backers (goal ${formatInt(goal)})…`);
   const started = performance.now();
@@ -74,7 +87,10 @@ async function main(): Promise<void> {
   await provider.request({ method: "evm_setAutomine", params: [false] });
   for (let index = 1; index <= count; index++) {
     const backer = backerAddress(index);
-    await provider.request({ method: "hardhat_setStorageAt", params: [tokenAddress, mappingSlot(backer, BALANCES_SLOT), amountWord] });
+    await provider.request({
+      method: "hardhat_setStorageAt",
+      params: [tokenAddress, mappingSlot(backer, BALANCES_SLOT), amountWord],
+    });
     await provider.request({
       method: "hardhat_setStorageAt",
       params: [tokenAddress, mappingSlot(escrowAddress, mappingSlot(backer, ALLOWANCES_SLOT)), amountWord],
@@ -82,13 +98,24 @@ async function main(): Promise<void> {
     await provider.request({ method: "hardhat_impersonateAccount", params: [backer] });
     const hash = (await provider.request({
       method: "eth_sendTransaction",
-      params: [{ from: backer, to: escrowAddress, data: pledgeData, gas: toQuantity(PLEDGE_GAS_LIMIT), gasPrice: "0x0" }],
+      params: [
+        {
+          from: backer,
+          to: escrowAddress,
+          data: pledgeData,
+          gas: toQuantity(PLEDGE_GAS_LIMIT),
+          gasPrice: "0x0",
+        },
+      ],
     })) as Hex;
     if (measured.has(index)) pending.set(index, hash);
     if (index % PLEDGES_PER_BLOCK === 0 || index === count) {
       await provider.request({ method: "evm_mine", params: [] });
       for (const [measuredIndex, measuredHash] of pending) {
-        const receipt = (await provider.request({ method: "eth_getTransactionReceipt", params: [measuredHash] })) as {
+        const receipt = (await provider.request({
+          method: "eth_getTransactionReceipt",
+          params: [measuredHash],
+        })) as {
           gasUsed: Hex;
           status: Hex;
         };
@@ -102,7 +129,9 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       const rate = index / ((now - started) / 1000);
       const eta = (count - index) / rate;
-      progress(`  ${formatInt(index)} backers, ${rate.toFixed(0)} pledges/s, RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB, ETA ${eta.toFixed(0)} s`);
+      progress(
+        `  ${formatInt(index)} backers, ${rate.toFixed(0)} pledges/s, RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB, ETA ${eta.toFixed(0)} s`,
+      );
       lastReport = now;
     }
   }
@@ -117,14 +146,18 @@ async function main(): Promise<void> {
   const release = await (await escrow.release()).wait();
   if (release === null) throw new Error("release: no receipt");
   const paid = await token.balanceOf(beneficiary);
-  if (paid !== minPledge * BigInt(count)) throw new Error(`beneficiary received ${paid}, expected ${minPledge * BigInt(count)}`);
+  if (paid !== minPledge * BigInt(count))
+    throw new Error(`beneficiary received ${paid}, expected ${minPledge * BigInt(count)}`);
   const totalSeconds = (performance.now() - started) / 1000;
 
   const rows = [
     ["backers", formatInt(count)],
     ["pledging time", `${pledgeSeconds.toFixed(0)} s (${(count / pledgeSeconds).toFixed(0)} pledges/s)`],
     ["total time (pledges, deadline, release)", `${totalSeconds.toFixed(0)} s`],
-    ...[...measured.entries()].map(([index, gas]) => [`pledge gas, backer ${formatInt(index)}`, formatInt(gas)]),
+    ...[...measured.entries()].map(([index, gas]) => [
+      `pledge gas, backer ${formatInt(index)}`,
+      formatInt(gas),
+    ]),
     ["release gas", formatInt(release.gasUsed)],
     ["released to the beneficiary", `${formatInt(paid / 10n ** 6n)} tUSD`],
     ["peak RSS", `${(peakRss / 2 ** 30).toFixed(2)} GiB`],

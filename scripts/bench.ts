@@ -52,7 +52,8 @@ const SECTIONS = ["gas", "torrent", "ipfs", "player", "pages", "swarm"];
 
 function positive(value: string, flag: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new UserError(`${flag} "${value}" must be a positive number.`);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new UserError(`${flag} "${value}" must be a positive number.`);
   return number;
 }
 
@@ -74,7 +75,10 @@ async function main(): Promise<void> {
   });
   const sections = new Set(values.only ?? SECTIONS);
   for (const section of sections) {
-    if (!SECTIONS.includes(section)) throw new UserError(`--only "${section}": use ${SECTIONS.slice(0, -1).join(", ")} or ${SECTIONS.at(-1)}.`);
+    if (!SECTIONS.includes(section))
+      throw new UserError(
+        `--only "${section}": use ${SECTIONS.slice(0, -1).join(", ")} or ${SECTIONS.at(-1)}.`,
+      );
   }
   const runs = positive(values.runs, "--runs");
   const prices = {
@@ -105,7 +109,8 @@ async function main(): Promise<void> {
   }
   if (sections.has("swarm")) {
     const chromiumFans = Number(values.chromium);
-    if (!Number.isInteger(chromiumFans) || chromiumFans < 0) throw new UserError(`--chromium "${values.chromium}" must be a whole number, 0 or more.`);
+    if (!Number.isInteger(chromiumFans) || chromiumFans < 0)
+      throw new UserError(`--chromium "${values.chromium}" must be a whole number, 0 or more.`);
     const figures = await measureSwarm({
       fans: Math.round(positive(values.fans, "--fans")),
       chromiumFans,

@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 
 const { engines } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const [major, minor] = process.versions.node.split(".").map(Number);
-const [needMajor, needMinor = 0] = engines.node.replace(/^>=\s*/, "").split(".").map(Number);
+const [needMajor, needMinor = 0] = engines.node
+  .replace(/^>=\s*/, "")
+  .split(".")
+  .map(Number);
 if (major < needMajor || (major === needMajor && minor < needMinor)) {
   console.error(
     `peerpilot needs Node ${engines.node}, and this is Node ${process.versions.node}. Install Node 24 first, then run npm install again:\n` +

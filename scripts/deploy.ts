@@ -9,7 +9,13 @@ import { manifestPath, writeManifest } from "../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, parseManifestJson, type ManifestInput } from "../site/lib/manifest.ts";
 import { parseAddress, parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";
 import { EXIT, parseCli, progress, runCli, UserError } from "./lib/cli.ts";
-import { assertChain, checkEscrowParams, deployEscrow, latestBlockTime, readToken } from "./lib/deploy-campaign.ts";
+import {
+  assertChain,
+  checkEscrowParams,
+  deployEscrow,
+  latestBlockTime,
+  readToken,
+} from "./lib/deploy-campaign.ts";
 
 const USAGE = `
 Usage: npm run deploy -- --token <address> --beneficiary <address> [options]
@@ -81,10 +87,16 @@ async function main(): Promise<void> {
   }
   if (remote) {
     const missing = ["PEERPILOT_RPC_URL", "PEERPILOT_DEPLOYER_KEY"].filter((name) => !process.env[name]);
-    if (missing.length > 0) throw new UserError(`--network remote needs ${missing.join(" and ")} in the environment.`);
-    if (expectedChainId === undefined) throw new UserError("--network remote needs --chain-id, so a wrong RPC URL cannot deploy to the wrong chain.");
+    if (missing.length > 0)
+      throw new UserError(`--network remote needs ${missing.join(" and ")} in the environment.`);
+    if (expectedChainId === undefined)
+      throw new UserError(
+        "--network remote needs --chain-id, so a wrong RPC URL cannot deploy to the wrong chain.",
+      );
     if (values["public-rpc"] === undefined) {
-      throw new UserError("--network remote needs --public-rpc <url>: the site must not embed PEERPILOT_RPC_URL, which may hold a key.");
+      throw new UserError(
+        "--network remote needs --public-rpc <url>: the site must not embed PEERPILOT_RPC_URL, which may hold a key.",
+      );
     }
   }
   const file = values.manifest ?? manifestPath();
@@ -92,7 +104,8 @@ async function main(): Promise<void> {
 
   progress(`Connecting to ${networkName}…`);
   const rpcUrl = values["rpc-url"];
-  if (rpcUrl !== undefined && !/^https?:\/\/\S+$/.test(rpcUrl)) throw new UserError(`--rpc-url "${rpcUrl}" is not an http(s) URL.`);
+  if (rpcUrl !== undefined && !/^https?:\/\/\S+$/.test(rpcUrl))
+    throw new UserError(`--rpc-url "${rpcUrl}" is not an http(s) URL.`);
   const unreachable = (error: Error): never => {
     throw new UserError(
       `cannot reach the RPC endpoint of "${networkName}"${rpcUrl === undefined ? "" : ` (${rpcUrl})`}: ${error.message.split("\n")[0]} Check the URL and that the node is running; nothing was sent.`,
@@ -146,7 +159,9 @@ async function main(): Promise<void> {
       escrow: deployed.escrow,
     };
     await writeManifest(manifest, file);
-    process.stdout.write(`escrow ${deployed.escrow.address} deployed in block ${deployed.escrow.deployBlock}; manifest written to ${file}\n`);
+    process.stdout.write(
+      `escrow ${deployed.escrow.address} deployed in block ${deployed.escrow.deployBlock}; manifest written to ${file}\n`,
+    );
   } finally {
     await connection.close();
   }

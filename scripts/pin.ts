@@ -17,7 +17,13 @@ import { directoryFiles, isDirectory } from "./lib/ipfs/files.ts";
 import { pinnedPilot, pinnedSite, recordPin, type Pinned } from "./lib/ipfs/manifest-section.ts";
 import { serviceFromEnv, uploadAndVerify, type UploadContent } from "./lib/ipfs/upload.ts";
 import { checkReadableFile } from "./lib/p2p/seeder.ts";
-import { gatewaysFrom, IPFS_OPTIONS, IPFS_USAGE, MANIFEST_OPTION, readOptionalManifest } from "./lib/pilot/cli-options.ts";
+import {
+  gatewaysFrom,
+  IPFS_OPTIONS,
+  IPFS_USAGE,
+  MANIFEST_OPTION,
+  readOptionalManifest,
+} from "./lib/pilot/cli-options.ts";
 import { isPrepared, preparePilot, readPreparedPilot } from "./lib/pilot/prepare.ts";
 import { formatBytes, progressReporter } from "./lib/progress.ts";
 
@@ -58,7 +64,10 @@ async function main(): Promise<void> {
     ...IPFS_OPTIONS,
     ...MANIFEST_OPTION,
   });
-  if (positionals.length !== 1) throw new UserError("give exactly one file (the pilot) or directory (the built site). Run with --help for usage.");
+  if (positionals.length !== 1)
+    throw new UserError(
+      "give exactly one file (the pilot) or directory (the built site). Run with --help for usage.",
+    );
   const target = resolve(positionals[0]);
   const directory = await isDirectory(target).catch(() => false);
   if (!directory) await checkReadableFile(target, "file to pin");
@@ -81,7 +90,10 @@ async function main(): Promise<void> {
     const total = files.reduce((sum, item) => sum + item.size, 0);
     const cars = carFileWriter(carDir);
     const encodeOptions: EncodeOptions = {
-      onProgress: ((report) => (bytes: number) => report(bytes, total))(progressReporter("encoding")),
+      onProgress: (
+        (report) => (bytes: number) =>
+          report(bytes, total)
+      )(progressReporter("encoding")),
       ...(values.offline ? { onShard: cars.onShard } : {}),
     };
     encoded = await encodeDirectory(files, encodeOptions);
@@ -91,15 +103,23 @@ async function main(): Promise<void> {
   } else {
     let prepared = await readPreparedPilot(target, { carDir });
     if (isPrepared(prepared)) {
-      progress(`${basename(target)} was prepared (npm run prepare-pilot): its CAR shards in ${carDir} are used as they are, without reading the pilot again`);
+      progress(
+        `${basename(target)} was prepared (npm run prepare-pilot): its CAR shards in ${carDir} are used as they are, without reading the pilot again`,
+      );
     } else {
-      progress(`no usable pilot pass for ${basename(target)}: ${prepared.reason}. Preparing it now (one read: torrent pieces, root CID and CAR shards into ${carDir})`);
+      progress(
+        `no usable pilot pass for ${basename(target)}: ${prepared.reason}. Preparing it now (one read: torrent pieces, root CID and CAR shards into ${carDir})`,
+      );
       prepared = await preparePilot(target, { carDir, onProgress: progressReporter("reading") });
     }
     encoded = prepared.encoded;
     carPaths = prepared.carPaths;
     name = prepared.torrent.name;
-    content = { kind: "cars", car: await carFilesAsOne(carPaths, encoded.root), single: encoded.bytes < SHARD_SIZE };
+    content = {
+      kind: "cars",
+      car: await carFilesAsOne(carPaths, encoded.root),
+      single: encoded.bytes < SHARD_SIZE,
+    };
   }
   progress(`root CID ${encoded.root}, ${encoded.shards.length} CAR shard(s)`);
 
@@ -112,7 +132,9 @@ async function main(): Promise<void> {
       onShardStored(index, count, cid, bytes) {
         uploaded += bytes;
         const speed = uploaded / Math.max((performance.now() - started) / 1000, 0.001);
-        progress(`shard ${index}/${count} stored: ${cid} (${formatBytes(bytes)}), ${formatBytes(uploaded)} at ${formatBytes(speed)}/s`);
+        progress(
+          `shard ${index}/${count} stored: ${cid} (${formatBytes(bytes)}), ${formatBytes(uploaded)} at ${formatBytes(speed)}/s`,
+        );
       },
       onRetry: (line) => progress(`retrying: ${line}`),
     });
@@ -120,7 +142,9 @@ async function main(): Promise<void> {
   }
 
   const pinned: Pinned =
-    content.kind === "directory" ? { site: pinnedSite(encoded, gateways) } : { pilot: pinnedPilot(encoded, name, gateways) };
+    content.kind === "directory"
+      ? { site: pinnedSite(encoded, gateways) }
+      : { pilot: pinnedPilot(encoded, name, gateways) };
   const urls = "site" in pinned ? pinned.site.urls : pinned.pilot.urls;
   const lines = [
     `root     ${encoded.root}`,
@@ -129,9 +153,14 @@ async function main(): Promise<void> {
     ...urls.map((url) => `url      ${url}`),
   ];
   if (values.offline) {
-    lines.push("offline  nothing was uploaded: pin these CAR files (storacha up --car <file>), or run again without --offline");
+    lines.push(
+      "offline  nothing was uploaded: pin these CAR files (storacha up --car <file>), or run again without --offline",
+    );
   } else {
-    const readBack = serviceChecked.length > 0 ? `; read back with ${serviceChecked.join(" and ")}` : "; upload/get is not delegated, so the service's record was not read back";
+    const readBack =
+      serviceChecked.length > 0
+        ? `; read back with ${serviceChecked.join(" and ")}`
+        : "; upload/get is not delegated, so the service's record was not read back";
     lines.push(`verified the upload stored exactly these CIDs${readBack}`);
   }
   if (manifest === undefined) {
@@ -140,10 +169,15 @@ async function main(): Promise<void> {
     const { manifest: next, webSeedsUpdated, warning } = await recordPin(manifest, file, gateways, pinned);
     await writeManifest(next, file);
     if (warning !== undefined) lines.push(`note     ${warning}`);
-    const what = "site" in pinned ? "ipfs.site" : `ipfs.pilot${webSeedsUpdated ? " and the torrent's web seeds (manifest and .torrent)" : ""}`;
+    const what =
+      "site" in pinned
+        ? "ipfs.site"
+        : `ipfs.pilot${webSeedsUpdated ? " and the torrent's web seeds (manifest and .torrent)" : ""}`;
     lines.push(`manifest ${file} (${what} written)`);
     if ("pilot" in pinned && !webSeedsUpdated && manifest.torrent !== undefined) {
-      lines.push(`note     the manifest's torrent is ${manifest.torrent.name} (${manifest.torrent.length} bytes), not this file: its web seeds were left as they were`);
+      lines.push(
+        `note     the manifest's torrent is ${manifest.torrent.name} (${manifest.torrent.length} bytes), not this file: its web seeds were left as they were`,
+      );
     }
   }
   process.stdout.write(`${lines.join("\n")}\n`);

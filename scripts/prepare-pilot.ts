@@ -50,8 +50,13 @@ Exit codes: 0 prepared, 1 the pass failed, 2 bad input (nothing was written).
 `;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseCli(USAGE, { ...TORRENT_OPTIONS, ...IPFS_OPTIONS, ...MANIFEST_OPTION });
-  if (positionals.length !== 1) throw new UserError("give exactly one pilot file. Run with --help for usage.");
+  const { values, positionals } = parseCli(USAGE, {
+    ...TORRENT_OPTIONS,
+    ...IPFS_OPTIONS,
+    ...MANIFEST_OPTION,
+  });
+  if (positionals.length !== 1)
+    throw new UserError("give exactly one pilot file. Run with --help for usage.");
   const pilotFile = resolve(positionals[0]);
   await checkReadableFile(pilotFile, "pilot file");
   await checkTorrentFiles(values);
@@ -65,11 +70,16 @@ async function main(): Promise<void> {
   const gateways = gatewaysFrom(values.gateway, manifest);
   // Checked before the pass, so that a bad path costs no read of the pilot.
   if (fileInside(dirname(file), settings.torrentPath) === undefined) {
-    throw new UserError(`the .torrent must be written inside the manifest's folder ${dirname(file)} (the site publishes only files there), not ${settings.torrentPath}.`);
+    throw new UserError(
+      `the .torrent must be written inside the manifest's folder ${dirname(file)} (the site publishes only files there), not ${settings.torrentPath}.`,
+    );
   }
 
   const started = performance.now();
-  const prepared = await preparePilot(pilotFile, { carDir: values["car-dir"], onProgress: progressReporter("reading") }).catch((error: Error) => {
+  const prepared = await preparePilot(pilotFile, {
+    carDir: values["car-dir"],
+    onProgress: progressReporter("reading"),
+  }).catch((error: Error) => {
     throw new UserError(`could not prepare ${pilotFile}: ${error.message}`, EXIT.failure);
   });
   const seconds = (performance.now() - started) / 1000;
@@ -84,7 +94,8 @@ async function main(): Promise<void> {
     file,
     { ...settings, webSeeds },
   );
-  if (existing !== undefined) await writeManifest({ ...existing, torrent: section, ipfs: { ...existing.ipfs, gateways, pilot } }, file);
+  if (existing !== undefined)
+    await writeManifest({ ...existing, torrent: section, ipfs: { ...existing.ipfs, gateways, pilot } }, file);
 
   process.stdout.write(
     [
@@ -93,7 +104,9 @@ async function main(): Promise<void> {
       `magnet     ${magnet}`,
       `torrent    ${settings.torrentPath} (${prepared.torrent.pieceLength / 1024} KiB pieces)`,
       `root       ${prepared.encoded.root}`,
-      ...prepared.encoded.shards.map((shard, index) => `car        ${prepared.carPaths[index]} (${formatBytes(shard.size)})`),
+      ...prepared.encoded.shards.map(
+        (shard, index) => `car        ${prepared.carPaths[index]} (${formatBytes(shard.size)})`,
+      ),
       ...pilot.urls.map((url) => `url        ${url}`),
       existing === undefined
         ? `manifest   ${file} does not exist yet: nothing recorded (after npm run deploy, npm run pin and npm run seed record both sections from this pass)`

@@ -14,7 +14,14 @@ import { launchChromium } from "../test/helpers/browser.ts";
 import { parseCli, progress, runCli } from "./lib/cli.ts";
 import { devAccount } from "./lib/dev-accounts.ts";
 import { startLocalStack, type LocalStack } from "./lib/local-stack.ts";
-import { connectButton, openBackPageWithWallet, waitForConfirmation, waitForConnected, waitForProgressFigures, waitForVerdict } from "./bench/pages.ts";
+import {
+  connectButton,
+  openBackPageWithWallet,
+  waitForConfirmation,
+  waitForConnected,
+  waitForProgressFigures,
+  waitForVerdict,
+} from "./bench/pages.ts";
 
 const USAGE = `
 Usage: npm run screenshots [-- options]
@@ -39,7 +46,6 @@ const VIEWPORTS: Record<string, BrowserContextOptions> = {
   mobile: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
 };
 
-
 /** Writes `page` as a PNG: the whole page, or only what the first screen shows (`fullPage: false`). */
 async function shoot(page: Page, file: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: file, fullPage, animations: "disabled", caret: "hide" });
@@ -49,9 +55,16 @@ async function shoot(page: Page, file: string, fullPage = true): Promise<void> {
 
 /** Resolves once every recent-backers feed on the page has read the escrow's pledges to the end. */
 async function waitForRecentBackers(page: Page): Promise<void> {
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>("pp-recent-backers")].every((feed) => feed.dataset.state === "complete"), null, {
-    timeout: 30_000,
-  });
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLElement>("pp-recent-backers")].every(
+        (feed) => feed.dataset.state === "complete",
+      ),
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
 }
 
 async function screenshots(browser: Browser, stack: LocalStack, out: string): Promise<void> {
@@ -101,7 +114,10 @@ async function screenshots(browser: Browser, stack: LocalStack, out: string): Pr
       await waitForVerdict(page);
       // The README shows the local escrow verified: any other verdict is a broken page, not a picture.
       const verdict = await page.locator("pp-verify").getAttribute("data-verdict");
-      if (verdict !== "exact-match") throw new Error(`The verify page says ${verdict ?? "nothing"}, not exact-match, for the local escrow: fix the page before taking its picture.`);
+      if (verdict !== "exact-match")
+        throw new Error(
+          `The verify page says ${verdict ?? "nothing"}, not exact-match, for the local escrow: fix the page before taking its picture.`,
+        );
       // The first screen: the verdict and the first checks (the whole table is several screens tall).
       await shoot(page, join(out, `verify-${width}.png`), false);
     } finally {

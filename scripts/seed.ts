@@ -9,7 +9,13 @@ import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { isPinnedPilot, webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
 import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
-import { checkTorrentFiles, MANIFEST_OPTION, TORRENT_OPTIONS, TORRENT_USAGE, torrentSettings } from "./lib/pilot/cli-options.ts";
+import {
+  checkTorrentFiles,
+  MANIFEST_OPTION,
+  TORRENT_OPTIONS,
+  TORRENT_USAGE,
+  torrentSettings,
+} from "./lib/pilot/cli-options.ts";
 import { isPrepared, readPreparedPilot } from "./lib/pilot/prepare.ts";
 import { progressReporter } from "./lib/progress.ts";
 
@@ -39,12 +45,14 @@ async function main(): Promise<void> {
     recheck: { type: "boolean", default: false },
     ...MANIFEST_OPTION,
   });
-  if (positionals.length !== 1) throw new UserError("give exactly one video file. Run with --help for usage.");
+  if (positionals.length !== 1)
+    throw new UserError("give exactly one video file. Run with --help for usage.");
   const video = resolve(positionals[0]);
   const length = await checkReadableFile(video);
   await checkTorrentFiles(values);
   const port = Number(values.port);
-  if (!/^[0-9]+$/.test(values.port) || port > 65_535) throw new UserError(`--port "${values.port}" is not a port number.`);
+  if (!/^[0-9]+$/.test(values.port) || port > 65_535)
+    throw new UserError(`--port "${values.port}" is not a port number.`);
 
   const file = resolve(values.manifest ?? manifestPath());
   const manifest = await readManifest(file);
@@ -52,13 +60,19 @@ async function main(): Promise<void> {
   // A pilot pinned to IPFS (npm run pin) is served by its gateways: they are web seeds too.
   const pinned = manifest.ipfs?.pilot;
   const pinnedUrls = isPinnedPilot(pinned, { name: basename(video), length }) ? pinned.urls : [];
-  const webSeeds = settings.webSeedsGiven ? settings.webSeeds : webSeedsWithPilot(settings.webSeeds, [], pinnedUrls);
+  const webSeeds = settings.webSeedsGiven
+    ? settings.webSeeds
+    : webSeedsWithPilot(settings.webSeeds, [], pinnedUrls);
 
   const prepared = await readPreparedPilot(video);
   if (isPrepared(prepared)) {
-    progress(`${basename(video)} was prepared (npm run prepare-pilot): seeding its pieces from that pass${values.recheck ? ", after re-checking every piece (--recheck: one read)" : " without reading it again"}`);
+    progress(
+      `${basename(video)} was prepared (npm run prepare-pilot): seeding its pieces from that pass${values.recheck ? ", after re-checking every piece (--recheck: one read)" : " without reading it again"}`,
+    );
   } else {
-    progress(`no usable pilot pass for ${basename(video)}: ${prepared.reason}. Hashing its pieces now (one read).`);
+    progress(
+      `no usable pilot pass for ${basename(video)}: ${prepared.reason}. Hashing its pieces now (one read).`,
+    );
   }
   const seeder = await startSeeder({
     file: video,

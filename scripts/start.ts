@@ -34,7 +34,8 @@ const DEV_ETH = 10_000;
 
 function parsePort(value: string, flag: string): number {
   const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65_535) throw new UserError(`${flag} "${value}" is not a port number (0-65535).`);
+  if (!/^[0-9]+$/.test(value) || port > 65_535)
+    throw new UserError(`${flag} "${value}" is not a port number (0-65535).`);
   return port;
 }
 
@@ -89,8 +90,11 @@ async function main(): Promise<void> {
     deadline: { type: "string", default: "+6w" },
     dir: { type: "string", default: ".peerpilot/local" },
   });
-  const gatewayPorts = values["gateway-ports"].split(",").map((port) => parsePort(port.trim(), "--gateway-ports"));
-  if (gatewayPorts.length !== 2) throw new UserError(`--gateway-ports "${values["gateway-ports"]}": give two ports, e.g. 8080,8081.`);
+  const gatewayPorts = values["gateway-ports"]
+    .split(",")
+    .map((port) => parsePort(port.trim(), "--gateway-ports"));
+  if (gatewayPorts.length !== 2)
+    throw new UserError(`--gateway-ports "${values["gateway-ports"]}": give two ports, e.g. 8080,8081.`);
 
   const stack = await startLocalStack({
     dir: values.dir,

@@ -28,7 +28,8 @@ runCli(async () => {
   const vitestArgs = split === -1 ? [] : process.argv.slice(split + 1);
   const { values } = parseCli(USAGE, { "no-checks": { type: "boolean" }, only: { type: "string" } }, own);
   const only = values.only;
-  if (only !== undefined && only !== "solidity" && only !== "vitest") throw new UserError(`--only "${only}": expected solidity or vitest.`);
+  if (only !== undefined && only !== "solidity" && only !== "vitest")
+    throw new UserError(`--only "${only}": expected solidity or vitest.`);
   const counts = await runAllTests({
     checks: values["no-checks"] !== true,
     solidity: only === undefined || only === "solidity",

@@ -37,10 +37,14 @@ async function main(): Promise<void> {
     "rpc-url": { type: "string", multiple: true },
     artifact: { type: "string" },
   });
-  if (positionals.length > 0) throw new UserError(`unexpected argument "${positionals[0]}". Run with --help for usage.`);
+  if (positionals.length > 0)
+    throw new UserError(`unexpected argument "${positionals[0]}". Run with --help for usage.`);
   const rpcUrls = values["rpc-url"] ?? [];
   for (const url of rpcUrls) {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UserError(`--rpc-url: that is not an http(s) URL. Give the RPC's address, e.g. https://rpc.example.org.`);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new UserError(
+        `--rpc-url: that is not an http(s) URL. Give the RPC's address, e.g. https://rpc.example.org.`,
+      );
   }
   const manifestFile = resolve(values.manifest ?? manifestPath());
   const manifest = await readManifest(manifestFile);
@@ -54,7 +58,13 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  process.exitCode = await verifyFromTerminal({ manifest, manifestFile, loadFile, rpcUrls, write: (line) => process.stdout.write(`${line}\n`) });
+  process.exitCode = await verifyFromTerminal({
+    manifest,
+    manifestFile,
+    loadFile,
+    rpcUrls,
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
 }
 
 runCli(main);

@@ -52,7 +52,11 @@ export async function measureGas(): Promise<GasSamples> {
     // RestrictedStablecoin extends TestStablecoin: drive both through TestStablecoin's ABI.
     const token = await ethers.getContractAt("TestStablecoin", deployed, deployer);
     const deadline = BigInt(await networkHelpers.time.latest()) + 4n * WEEK;
-    const escrow = await ethers.deployContract("CampaignEscrow", [token, beneficiary, goal, MIN, deadline], deployer);
+    const escrow = await ethers.deployContract(
+      "CampaignEscrow",
+      [token, beneficiary, goal, MIN, deadline],
+      deployer,
+    );
     return { token, escrow, deadline, escrowAddress: (await escrow.getAddress()) as Address };
   };
 
@@ -62,7 +66,11 @@ export async function measureGas(): Promise<GasSamples> {
   const { token, escrow } = reference;
   const { chainId } = await ethers.provider.getNetwork();
   const tokenAddress = (await token.getAddress()) as Address;
-  const domain = await readPermitDomain(new Contract(tokenAddress, TOKEN_ABI, ethers.provider), chainId, tokenAddress);
+  const domain = await readPermitDomain(
+    new Contract(tokenAddress, TOKEN_ABI, ethers.provider),
+    chainId,
+    tokenAddress,
+  );
   if (domain === undefined) throw new Error("the test token has no permit domain");
   const signPermit = async (owner: Backer, value: bigint, deadline: bigint) => {
     const nonce = await token.nonces(owner.address);
@@ -74,7 +82,9 @@ export async function measureGas(): Promise<GasSamples> {
       nonce,
       deadline,
     });
-    return splitSignature((await owner.key.signTypedData(typedData.domain, typedData.types, typedData.message)) as Address);
+    return splitSignature(
+      (await owner.key.signTypedData(typedData.domain, typedData.types, typedData.message)) as Address,
+    );
   };
   const backers: Backer[] = [];
   // Backer 1 is not sampled: the first pledge ever also fills the escrow's empty balance slot.
@@ -101,7 +111,10 @@ export async function measureGas(): Promise<GasSamples> {
     const backer = await newBacker(token, 10n * MIN);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
     const { v, r, s } = await signPermit(backer, MIN, deadline);
-    await record("pledgeWithPermit (new backer)", escrow.connect(backer.signer).pledgeWithPermit(MIN, deadline, v, r, s));
+    await record(
+      "pledgeWithPermit (new backer)",
+      escrow.connect(backer.signer).pledgeWithPermit(MIN, deadline, v, r, s),
+    );
   }
   for (const backer of backers.slice(0, SAMPLES / 2)) {
     await record("cancel", escrow.connect(backer.signer).cancel());
@@ -163,7 +176,15 @@ export function gasTable(samples: GasSamples, prices: GasPrices): string {
     ];
   });
   return markdownTable(
-    ["function", "calls", "min gas", "median gas", "max gas", `L1 @ ${prices.l1Gwei} gwei`, `L2 @ ${prices.l2Gwei} gwei`],
+    [
+      "function",
+      "calls",
+      "min gas",
+      "median gas",
+      "max gas",
+      `L1 @ ${prices.l1Gwei} gwei`,
+      `L2 @ ${prices.l2Gwei} gwei`,
+    ],
     rows,
   );
 }

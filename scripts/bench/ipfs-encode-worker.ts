@@ -11,7 +11,11 @@ import { pieceLengthFor } from "../lib/p2p/piece-length.ts";
 import { runPass } from "../lib/pilot/pass.ts";
 
 const [mode, file, carDir] = process.argv.slice(2);
-if (file === undefined || (mode !== "pass" && mode !== "client") || (mode === "pass" && carDir === undefined)) {
+if (
+  file === undefined ||
+  (mode !== "pass" && mode !== "client") ||
+  (mode === "pass" && carDir === undefined)
+) {
   throw new Error("usage: ipfs-encode-worker pass <file> <car dir> | client <file> [car dir]");
 }
 const started = performance.now();
@@ -20,7 +24,10 @@ if (mode === "pass") {
   const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
   encoded = (await runPass({ file, carDir: carDir as string, pieceLength: pieceLengthFor(size) })).encoded;
 } else {
-  encoded = await encodeFile(await fileFromPath(file), carDir === undefined ? {} : { onShard: carFileWriter(carDir).onShard });
+  encoded = await encodeFile(
+    await fileFromPath(file),
+    carDir === undefined ? {} : { onShard: carFileWriter(carDir).onShard },
+  );
 }
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(

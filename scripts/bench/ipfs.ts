@@ -27,7 +27,11 @@ interface Encoding {
 
 async function encodeInChild(mode: "pass" | "client", file: string, carDir?: string): Promise<Encoding> {
   const worker = resolve("scripts/bench/ipfs-encode-worker.ts");
-  const { stdout } = await run(resolve("node_modules/.bin/tsx"), [worker, mode, file, ...(carDir === undefined ? [] : [carDir])], { maxBuffer: MIB });
+  const { stdout } = await run(
+    resolve("node_modules/.bin/tsx"),
+    [worker, mode, file, ...(carDir === undefined ? [] : [carDir])],
+    { maxBuffer: MIB },
+  );
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Encoding;
 }
 
@@ -61,7 +65,8 @@ export async function measureIpfs(): Promise<IpfsFigures> {
     await rm(join(dir, "car-pass"), { recursive: true, force: true });
     progress("ipfs: the client's encoder (root CID and CAR shards on disk)…");
     const client = await encodeInChild("client", file, join(dir, "car-client"));
-    if (pass.root !== client.root) throw new Error(`the pass and the client's encoder gave ${pass.root} and ${client.root}`);
+    if (pass.root !== client.root)
+      throw new Error(`the pass and the client's encoder gave ${pass.root} and ${client.root}`);
     return { fileMiB: FILE_MIB, sha256Seconds, sha1Seconds, pass, client };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -71,13 +76,34 @@ export async function measureIpfs(): Promise<IpfsFigures> {
 export function ipfsTable(figures: IpfsFigures): string {
   const speed = (seconds: number) => `${(figures.fileMiB / seconds).toFixed(0)} MiB/s`;
   const ratio = (seconds: number) => `${(seconds / figures.sha256Seconds).toFixed(2)}×`;
-  const row = (what: string, encoding: Encoding) => [what, `${encoding.seconds.toFixed(2)} s`, speed(encoding.seconds), ratio(encoding.seconds), `${(encoding.maxRssBytes / MIB).toFixed(0)} MiB`];
+  const row = (what: string, encoding: Encoding) => [
+    what,
+    `${encoding.seconds.toFixed(2)} s`,
+    speed(encoding.seconds),
+    ratio(encoding.seconds),
+    `${(encoding.maxRssBytes / MIB).toFixed(0)} MiB`,
+  ];
   return markdownTable(
     [`${figures.fileMiB} MiB file`, "time", "speed", "vs openssl sha256", "peak memory (RSS)"],
     [
-      ["openssl dgst -sha256", `${figures.sha256Seconds.toFixed(2)} s`, speed(figures.sha256Seconds), "1.00×", "–"],
-      ["openssl dgst -sha1", `${figures.sha1Seconds.toFixed(2)} s`, speed(figures.sha1Seconds), ratio(figures.sha1Seconds), "–"],
-      row(`pilot pass: torrent + root CID + ${figures.pass.shards} CAR shards written (target ≤ 2.00×, ≤ 256 MiB)`, figures.pass),
+      [
+        "openssl dgst -sha256",
+        `${figures.sha256Seconds.toFixed(2)} s`,
+        speed(figures.sha256Seconds),
+        "1.00×",
+        "–",
+      ],
+      [
+        "openssl dgst -sha1",
+        `${figures.sha1Seconds.toFixed(2)} s`,
+        speed(figures.sha1Seconds),
+        ratio(figures.sha1Seconds),
+        "–",
+      ],
+      row(
+        `pilot pass: torrent + root CID + ${figures.pass.shards} CAR shards written (target ≤ 2.00×, ≤ 256 MiB)`,
+        figures.pass,
+      ),
       row(`the client's encoder: root CID + ${figures.client.shards} CAR shards written`, figures.client),
     ],
   );

@@ -71,7 +71,9 @@ function auditItems(details: unknown): string[] {
     const row = item as Record<string, unknown>;
     const node = row.node as { snippet?: string; nodeLabel?: string } | undefined;
     const where = row.url ?? (row.sourceLocation as { url?: string } | undefined)?.url;
-    const parts = [row.description ?? node?.snippet ?? node?.nodeLabel, where].filter((value): value is string => typeof value === "string" && value !== "");
+    const parts = [row.description ?? node?.snippet ?? node?.nodeLabel, where].filter(
+      (value): value is string => typeof value === "string" && value !== "",
+    );
     const text = parts.join(" ");
     return text === "" ? [] : [text.length > 240 ? `${text.slice(0, 240)}…` : text];
   });
@@ -115,16 +117,31 @@ export async function runLighthouse(
         progress(`pages: Lighthouse on ${page.name} (${preset})…`);
         const result = await lighthouse(
           page.url,
-          { port: chrome.port, output: "json", logLevel: "error", onlyCategories: [...LIGHTHOUSE_CATEGORIES] },
+          {
+            port: chrome.port,
+            output: "json",
+            logLevel: "error",
+            onlyCategories: [...LIGHTHOUSE_CATEGORIES],
+          },
           PRESETS[preset],
         );
         if (result === undefined) throw new Error(`Lighthouse returned no result for ${page.url}.`);
         const { lhr } = result;
-        if (lhr.runtimeError !== undefined) throw new Error(`Lighthouse could not measure ${page.url}: ${lhr.runtimeError.message}`);
+        if (lhr.runtimeError !== undefined)
+          throw new Error(`Lighthouse could not measure ${page.url}: ${lhr.runtimeError.message}`);
         const scores = Object.fromEntries(
-          LIGHTHOUSE_CATEGORIES.map((category) => [category, Math.round((lhr.categories[category]?.score ?? 0) * 100)]),
+          LIGHTHOUSE_CATEGORIES.map((category) => [
+            category,
+            Math.round((lhr.categories[category]?.score ?? 0) * 100),
+          ]),
         ) as Record<LighthouseCategory, number>;
-        runs.push({ page: page.name, url: page.url, preset, scores, failing: LIGHTHOUSE_CATEGORIES.flatMap((c) => failingAudits(lhr, c)) });
+        runs.push({
+          page: page.name,
+          url: page.url,
+          preset,
+          scores,
+          failing: LIGHTHOUSE_CATEGORIES.flatMap((c) => failingAudits(lhr, c)),
+        });
       }
     }
   } finally {
@@ -138,12 +155,25 @@ export function lighthouseTable(runs: readonly LighthouseRun[]): string {
   const cell = (run: LighthouseRun, category: LighthouseCategory) =>
     `${run.scores[category]}${run.scores[category] < LIGHTHOUSE_TARGETS[category] ? " ✗" : ""}`;
   return markdownTable(
-    ["page", "preset", `performance (≥ ${LIGHTHOUSE_TARGETS.performance})`, `accessibility (${LIGHTHOUSE_TARGETS.accessibility})`, `best practices (${LIGHTHOUSE_TARGETS["best-practices"]})`],
-    runs.map((run) => [run.page, run.preset, ...LIGHTHOUSE_CATEGORIES.map((category) => cell(run, category))]),
+    [
+      "page",
+      "preset",
+      `performance (≥ ${LIGHTHOUSE_TARGETS.performance})`,
+      `accessibility (${LIGHTHOUSE_TARGETS.accessibility})`,
+      `best practices (${LIGHTHOUSE_TARGETS["best-practices"]})`,
+    ],
+    runs.map((run) => [
+      run.page,
+      run.preset,
+      ...LIGHTHOUSE_CATEGORIES.map((category) => cell(run, category)),
+    ]),
   );
 }
 
-/** The audits under 1, one line each, e.g. `back.html (mobile) performance: unused-javascript 0.5 (weight 0) — 20 KiB`. */
+/**
+ * The audits under 1, one line each, e.g. `back.html (mobile) performance: unused-javascript 0.5 (weight 0) —
+ * 20 KiB`.
+ */
 export function failingAuditLines(runs: readonly LighthouseRun[]): string[] {
   return runs.flatMap((run) =>
     run.failing.map(

@@ -34,36 +34,60 @@ function gzipBytes(body: Uint8Array | string): number {
  * an idle callback run (what the page defers to idle time has started), `options.ready` resolved,
  * and the network quiet again.
  */
-export async function javascriptFetched(page: Page, url: string, options: JavascriptFetchedOptions = {}): Promise<JavascriptFetched> {
+export async function javascriptFetched(
+  page: Page,
+  url: string,
+  options: JavascriptFetchedOptions = {},
+): Promise<JavascriptFetched> {
   const timeout = options.timeoutMs ?? 30_000;
   const reads: Promise<ScriptWeight | undefined>[] = [];
   const onFinished = (request: Request) => {
     if (request.resourceType() !== "script") return;
     reads.push(
-      request.response().then(async (response) => (response === null ? undefined : { url: request.url(), gzipBytes: gzipBytes(await response.body()) })),
+      request
+        .response()
+        .then(async (response) =>
+          response === null ? undefined : { url: request.url(), gzipBytes: gzipBytes(await response.body()) },
+        ),
     );
   };
   page.on("requestfinished", onFinished);
   try {
     await page.goto(url, { waitUntil: "networkidle", timeout });
     await page.evaluate(
-      (ms) => new Promise<void>((done) => ("requestIdleCallback" in window ? requestIdleCallback(() => done(), { timeout: ms }) : setTimeout(done, 0))),
+      (ms) =>
+        new Promise<void>((done) =>
+          "requestIdleCallback" in window
+            ? requestIdleCallback(() => done(), { timeout: ms })
+            : setTimeout(done, 0),
+        ),
       timeout,
     );
     await options.ready?.(page);
     // Whatever started in the idle callback or on the way to `ready` finishes loading first.
     await page.waitForLoadState("networkidle", { timeout });
-    await page.waitForFunction(() => performance.getEntriesByType("resource").every((entry) => (entry as PerformanceResourceTiming).responseEnd > 0), undefined, { timeout });
+    await page.waitForFunction(
+      () =>
+        performance
+          .getEntriesByType("resource")
+          .every((entry) => (entry as PerformanceResourceTiming).responseEnd > 0),
+      undefined,
+      { timeout },
+    );
   } finally {
     page.off("requestfinished", onFinished);
   }
   const fetched = (await Promise.all(reads)).filter((file): file is ScriptWeight => file !== undefined);
   const inline = await page.$$eval("script:not([src])", (scripts) =>
-    (scripts as HTMLScriptElement[]).filter((script) => ["", "module", "text/javascript"].includes(script.type)).map((script) => script.textContent ?? ""),
+    (scripts as HTMLScriptElement[])
+      .filter((script) => ["", "module", "text/javascript"].includes(script.type))
+      .map((script) => script.textContent ?? ""),
   );
   const files = [
     ...fetched,
-    ...inline.filter((code) => code.trim() !== "").map((code, index) => ({ url: `${url}#inline-script-${index + 1}`, gzipBytes: gzipBytes(code) })),
+    ...inline
+      .filter((code) => code.trim() !== "")
+      .map((code, index) => ({ url: `${url}#inline-script-${index + 1}`, gzipBytes: gzipBytes(code) })),
   ];
   return { files, totalGzip: files.reduce((sum, file) => sum + file.gzipBytes, 0) };
 }

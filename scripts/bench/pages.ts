@@ -15,7 +15,13 @@ import { installBrowserWallet, type WalletInfo } from "../lib/browser-wallet.ts"
 import { progress } from "../lib/cli.ts";
 import { startLocalStack, type LocalStack } from "../lib/local-stack.ts";
 import { VERDICT_MARK } from "../../site/lib/verify-live.ts";
-import { failingAuditLines, LIGHTHOUSE_PAGES, lighthouseTable, runLighthouse, type LighthouseRun } from "./lighthouse.ts";
+import {
+  failingAuditLines,
+  LIGHTHOUSE_PAGES,
+  lighthouseTable,
+  runLighthouse,
+  type LighthouseRun,
+} from "./lighthouse.ts";
 import { javascriptFetched, type ScriptWeight } from "./page-weight.ts";
 import { formatInt, markdownTable, median } from "./stats.ts";
 
@@ -51,17 +57,25 @@ export async function waitForProgressFigures(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const panels = [...document.querySelectorAll("[data-progress]")];
-      return panels.length > 0 && panels.every((panel) => /\d/.test(panel.querySelector('[data-field="backers"]')?.textContent ?? ""));
+      return (
+        panels.length > 0 &&
+        panels.every((panel) => /\d/.test(panel.querySelector('[data-field="backers"]')?.textContent ?? ""))
+      );
     },
     null,
     { timeout: PAGE_TIMEOUT_MS },
   );
 }
 
-/** Resolves once the back page says it is connected and the Pledge button can be pressed (balances read, checks passed). */
+/**
+ * Resolves once the back page says it is connected and the Pledge button can be pressed (balances read,
+ * checks passed).
+ */
 export async function waitForConnected(page: Page): Promise<void> {
   await page.getByText(`Connected to ${DEV_WALLET.name} as`).waitFor({ timeout: PAGE_TIMEOUT_MS });
-  const pledge = await page.getByRole("button", { name: "Pledge", exact: true }).elementHandle({ timeout: PAGE_TIMEOUT_MS });
+  const pledge = await page
+    .getByRole("button", { name: "Pledge", exact: true })
+    .elementHandle({ timeout: PAGE_TIMEOUT_MS });
   await pledge?.waitForElementState("enabled", { timeout: PAGE_TIMEOUT_MS });
 }
 
@@ -75,9 +89,21 @@ export async function waitForConfirmation(page: Page): Promise<void> {
   );
 }
 
-/** The dev wallet of `privateKey` on the stack's chain, announced through EIP-6963 and as `window.ethereum`, in every page of `context`. */
-export async function installDevWallet(context: BrowserContext, stack: LocalStack, privateKey: string): Promise<void> {
-  await installBrowserWallet(context, { rpcUrl: stack.chain.url, privateKey, info: DEV_WALLET, announce: { eip6963: true, windowEthereum: true } });
+/**
+ * The dev wallet of `privateKey` on the stack's chain, announced through EIP-6963 and as `window.ethereum`,
+ * in every page of `context`.
+ */
+export async function installDevWallet(
+  context: BrowserContext,
+  stack: LocalStack,
+  privateKey: string,
+): Promise<void> {
+  await installBrowserWallet(context, {
+    rpcUrl: stack.chain.url,
+    privateKey,
+    info: DEV_WALLET,
+    announce: { eip6963: true, windowEthereum: true },
+  });
 }
 
 /** A new context with the dev wallet of `privateKey` installed, on the back page. */
@@ -123,7 +149,12 @@ export async function measurePages(): Promise<PagesFigures> {
     const weights = await measureWeights(stack);
     const verdict = await measureVerdict(stack);
     // The watch page as a visitor reaches it: at the site's root.
-    const lighthouse = await runLighthouse(LIGHTHOUSE_PAGES.map((name) => ({ name, url: new URL(name === "index.html" ? "./" : name, stack.siteUrl).href })));
+    const lighthouse = await runLighthouse(
+      LIGHTHOUSE_PAGES.map((name) => ({
+        name,
+        url: new URL(name === "index.html" ? "./" : name, stack.siteUrl).href,
+      })),
+    );
     return { weights, verdict, lighthouse };
   } finally {
     await stack.close();
@@ -136,11 +167,19 @@ async function measureWeights(stack: LocalStack): Promise<PageWeight[]> {
   const backPage = new URL("back.html", stack.siteUrl).href;
   const browser = await launchChromium();
   /** Weighs `url` in a new context (nothing cached), with the dev wallet when `wallet` is set. */
-  const weigh = async (what: string, url: string, options: { wallet?: boolean; ready?: (page: Page) => Promise<void> } = {}) => {
+  const weigh = async (
+    what: string,
+    url: string,
+    options: { wallet?: boolean; ready?: (page: Page) => Promise<void> } = {},
+  ) => {
     const context = await browser.newContext();
     try {
       if (options.wallet === true) await installDevWallet(context, stack, stack.backer.privateKey);
-      const fetched = await javascriptFetched(await context.newPage(), url, options.ready ? { ready: options.ready } : {});
+      const fetched = await javascriptFetched(
+        await context.newPage(),
+        url,
+        options.ready ? { ready: options.ready } : {},
+      );
       return { what, bytes: fetched.totalGzip, files: fetched.files };
     } finally {
       await context.close();
@@ -159,14 +198,21 @@ async function measureWeights(stack: LocalStack): Promise<PageWeight[]> {
         },
       }),
       // It runs its checks on load: everything it fetches for them counts.
-      await weigh("verify page (verify.html), until its verdict", new URL("verify.html", stack.siteUrl).href, { ready: waitForVerdict }),
+      await weigh(
+        "verify page (verify.html), until its verdict",
+        new URL("verify.html", stack.siteUrl).href,
+        { ready: waitForVerdict },
+      ),
     ];
   } finally {
     await browser.close();
   }
 }
 
-/** The verify page's verdict times over {@link VERIFY_LOADS} loads, each in a new context (nothing cached, as a first visit). */
+/**
+ * The verify page's verdict times over {@link VERIFY_LOADS} loads, each in a new context (nothing cached, as
+ * a first visit).
+ */
 async function measureVerdict(stack: LocalStack): Promise<VerdictTiming[]> {
   progress(`pages: time to the verify page's verdict (${VERIFY_LOADS} loads)…`);
   const url = new URL("verify.html", stack.siteUrl).href;
@@ -182,9 +228,14 @@ async function measureVerdict(stack: LocalStack): Promise<VerdictTiming[]> {
         const timing = await page.waitForFunction(
           (mark) => {
             const verdict = performance.getEntriesByName(mark, "mark")[0];
-            const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-            if (verdict === undefined || navigation === undefined || navigation.loadEventStart === 0) return undefined;
-            return { fromNavigation: verdict.startTime, fromLoad: verdict.startTime - navigation.loadEventStart };
+            const navigation = performance.getEntriesByType("navigation")[0] as
+              PerformanceNavigationTiming | undefined;
+            if (verdict === undefined || navigation === undefined || navigation.loadEventStart === 0)
+              return undefined;
+            return {
+              fromNavigation: verdict.startTime,
+              fromLoad: verdict.startTime - navigation.loadEventStart,
+            };
           },
           VERDICT_MARK,
           { timeout: PAGE_TIMEOUT_MS },
@@ -216,7 +267,8 @@ export function pagesTable(figures: PagesFigures): string {
         .map((file) => `  ${formatInt(file.gzipBytes).padStart(7)} B  ${scriptName(file.url)}`)
         .join("\n"),
   );
-  const ms = (values: readonly number[]) => `${median(values).toFixed(0)} ms (${values.map((value) => value.toFixed(0)).join(", ")})`;
+  const ms = (values: readonly number[]) =>
+    `${median(values).toFixed(0)} ms (${values.map((value) => value.toFixed(0)).join(", ")})`;
   const verdict = markdownTable(
     [`verify.html, time to the verdict (${figures.verdict.length} fresh loads)`, "median (each load)"],
     [
@@ -234,7 +286,9 @@ export function pagesTable(figures: PagesFigures): string {
     "",
     lighthouseTable(figures.lighthouse),
     "",
-    failing.length === 0 ? "Every scored audit passes." : `Audits under 1:\n${failing.map((line) => `- ${line}`).join("\n")}`,
+    failing.length === 0
+      ? "Every scored audit passes."
+      : `Audits under 1:\n${failing.map((line) => `- ${line}`).join("\n")}`,
   ].join("\n");
 }
 

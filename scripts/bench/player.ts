@@ -33,10 +33,22 @@ interface BenchPilot {
 async function benchPilot(): Promise<BenchPilot> {
   if (process.env.PEERPILOT_PLAYER_PILOT === "sample") {
     const file = "media/sample-pilot.mp4";
-    return { file, captions: "media/sample-pilot.vtt", length: (await stat(file)).size, duration: 180, label: "the 3-minute sample" };
+    return {
+      file,
+      captions: "media/sample-pilot.vtt",
+      length: (await stat(file)).size,
+      duration: 180,
+      label: "the 3-minute sample",
+    };
   }
   const full = await fullPilot();
-  return { file: full.video, captions: full.captions, length: full.length, duration: full.duration, label: "the one-hour pilot" };
+  return {
+    file: full.video,
+    captions: full.captions,
+    length: full.length,
+    duration: full.duration,
+    label: "the one-hour pilot",
+  };
 }
 
 /** Where the benchmark seeks: 45:00 (or halfway, in the sample) and the last minute. */
@@ -56,7 +68,9 @@ async function webSeedAlone(
   const seeks: SeekResult[][] = [];
   const marks: Record<string, number>[] = [];
   try {
-    site = await buildPilotSite([tracker.wsAnnounce], [webSeed.fileUrl], { pilot: { file: pilot.file, captions: pilot.captions } });
+    site = await buildPilotSite([tracker.wsAnnounce], [webSeed.fileUrl], {
+      pilot: { file: pilot.file, captions: pilot.captions },
+    });
     const server = await startStaticServer(site.outDir, 0);
     const browser = await launchChromium(["--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]);
     try {
@@ -66,9 +80,14 @@ async function webSeedAlone(
         await page.goto(`${server.url}/`);
         const clicked = performance.now();
         await page.getByRole("button", { name: /watch the pilot/i }).click();
-        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, { timeout: 30_000, polling: "raf" });
+        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, {
+          timeout: 30_000,
+          polling: "raf",
+        });
         firstFrameMs.push(performance.now() - clicked);
-        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, { timeout: 30_000 });
+        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, {
+          timeout: 30_000,
+        });
         const runSeeks: SeekResult[] = [];
         for (const to of seekTargets(pilot.duration)) runSeeks.push({ to, ms: await seekToFrame(page, to) });
         seeks.push(runSeeks);
@@ -93,7 +112,9 @@ export interface PlayerFigures {
   pilotMiB: number;
   peerFirstFrameMs: number;
   webSeedFirstFrameMs: number;
-  /** Seek target (s) → median ms to the first frame there, with a seeding peer and with the web seed alone. */
+  /**
+   * Seek target (s) → median ms to the first frame there, with a seeding peer and with the web seed alone.
+   */
   peerSeekMs: [number, number][];
   webSeedSeekMs: [number, number][];
   peerShare: number;
@@ -107,11 +128,17 @@ export interface PlayerFigures {
   date: string;
 }
 
-/** "step +ms, …": the median of each of the player's marks over the runs, in time order (where the first frame's time goes). */
+/**
+ * "step +ms, …": the median of each of the player's marks over the runs, in time order (where the first
+ * frame's time goes).
+ */
 function markMedians(runs: Record<string, number>[]): string {
   const steps = [...new Set(runs.flatMap((marks) => Object.keys(marks)))];
   return steps
-    .map((step): [string, number] => [step, median(runs.map((marks) => marks[step]).filter((ms): ms is number => ms !== undefined))])
+    .map((step): [string, number] => [
+      step,
+      median(runs.map((marks) => marks[step]).filter((ms): ms is number => ms !== undefined)),
+    ])
     .sort((a, b) => a[1] - b[1])
     .map(([step, ms]) => `${step} +${ms.toFixed(0)} ms`)
     .join(", ");
@@ -120,17 +147,31 @@ function markMedians(runs: Record<string, number>[]): string {
 /** Median time per seek target over the runs; a seek that never showed a frame counts as infinite. */
 function seekMedians(runs: SeekResult[][]): [number, number][] {
   const targets = runs[0]?.map((seek) => seek.to) ?? [];
-  return targets.map((to, index) => [to, median(runs.map((run) => (run[index]?.ms ?? -1) < 0 ? Infinity : (run[index] as SeekResult).ms))]);
+  return targets.map((to, index) => [
+    to,
+    median(runs.map((run) => ((run[index]?.ms ?? -1) < 0 ? Infinity : (run[index] as SeekResult).ms))),
+  ]);
 }
 
 export async function measurePlayer(runs = 5): Promise<PlayerFigures> {
   const pilot = await benchPilot();
   progress(`player: ${pilot.label}, ${runs} runs with a seeding peer over WebRTC (network namespace)…`);
-  const site = await buildPilotSite([NAMESPACE_URLS.tracker], [namespaceWebSeedUrl(pilot.file)], { pilot: { file: pilot.file, captions: pilot.captions } });
+  const site = await buildPilotSite([NAMESPACE_URLS.tracker], [namespaceWebSeedUrl(pilot.file)], {
+    pilot: { file: pilot.file, captions: pilot.captions },
+  });
   let results: DriverResults;
   try {
-    const options: DriveOptions = { pilot: pilot.file, waitComplete: false, seeks: seekTargets(pilot.duration), wholeFile: true };
-    const output = await runInNamespace("test/browser/webrtc-driver.ts", [site.outDir, String(runs), JSON.stringify(options)], 90_000 * runs + 20 * 60_000);
+    const options: DriveOptions = {
+      pilot: pilot.file,
+      waitComplete: false,
+      seeks: seekTargets(pilot.duration),
+      wholeFile: true,
+    };
+    const output = await runInNamespace(
+      "test/browser/webrtc-driver.ts",
+      [site.outDir, String(runs), JSON.stringify(options)],
+      90_000 * runs + 20 * 60_000,
+    );
     results = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as DriverResults;
   } finally {
     await rm(site.dir, { recursive: true, force: true });
@@ -138,7 +179,8 @@ export async function measurePlayer(runs = 5): Promise<PlayerFigures> {
   const failed = [...results.peersOnly, ...results.peerAndWebSeed].filter((run) => !run.played);
   if (failed.length > 0) throw new Error(`player runs failed: ${failed.map((run) => run.error).join("; ")}`);
   const whole = results.wholeFile;
-  if (whole === undefined || whole.completeMs < 0) throw new Error(`the whole pilot did not arrive over WebRTC: ${whole?.error ?? "no result"}`);
+  if (whole === undefined || whole.completeMs < 0)
+    throw new Error(`the whole pilot did not arrive over WebRTC: ${whole?.error ?? "no result"}`);
   progress(`player: ${runs} runs with the web seed alone…`);
   const alone = await webSeedAlone(pilot, runs);
   progress(`player: marks with a seeding peer: ${markMedians(results.peersOnly.map((run) => run.marks))}`);
@@ -170,18 +212,36 @@ function clock(seconds: number): string {
 
 export function playerTable(figures: PlayerFigures): string {
   const seekRows = (label: string, seeks: [number, number][]) =>
-    seeks.map(([to, ms]): [string, string] => [`seek to ${clock(to)} → frame shown, ${label}`, Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : "no frame"]);
+    seeks.map(([to, ms]): [string, string] => [
+      `seek to ${clock(to)} → frame shown, ${label}`,
+      Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : "no frame",
+    ]);
   return markdownTable(
-    ["measure", `value (median of ${figures.runs}; ${figures.pilot}, ${figures.pilotMiB.toFixed(0)} MiB; ${figures.date})`],
+    [
+      "measure",
+      `value (median of ${figures.runs}; ${figures.pilot}, ${figures.pilotMiB.toFixed(0)} MiB; ${figures.date})`,
+    ],
     [
       ["click → first frame, a seeding peer over WebRTC", `${figures.peerFirstFrameMs.toFixed(0)} ms`],
       ["click → first frame, web seed alone", `${figures.webSeedFirstFrameMs.toFixed(0)} ms`],
       ...seekRows("a seeding peer", figures.peerSeekMs),
       ...seekRows("web seed alone", figures.webSeedSeekMs),
-      ["bytes from peers, peer and web seed both available (first seconds and seeks)", `${figures.peerShare.toFixed(1)}%`],
-      ["Node seeder → Chromium over WebRTC, the whole pilot from the click (one run)", `${figures.nodeToBrowserMiBs.toFixed(1)} MiB/s`],
-      ["Chromium's peak memory meanwhile, all processes: sum of RSS (sum of PSS)", `${figures.peakRssMB.toFixed(0)} MB (${figures.peakPssMB.toFixed(0)} MB)`],
-      ["the same with the page loaded, before the click", `${figures.beforeRssMB.toFixed(0)} MB (${figures.beforePssMB.toFixed(0)} MB)`],
+      [
+        "bytes from peers, peer and web seed both available (first seconds and seeks)",
+        `${figures.peerShare.toFixed(1)}%`,
+      ],
+      [
+        "Node seeder → Chromium over WebRTC, the whole pilot from the click (one run)",
+        `${figures.nodeToBrowserMiBs.toFixed(1)} MiB/s`,
+      ],
+      [
+        "Chromium's peak memory meanwhile, all processes: sum of RSS (sum of PSS)",
+        `${figures.peakRssMB.toFixed(0)} MB (${figures.peakPssMB.toFixed(0)} MB)`,
+      ],
+      [
+        "the same with the page loaded, before the click",
+        `${figures.beforeRssMB.toFixed(0)} MB (${figures.beforePssMB.toFixed(0)} MB)`,
+      ],
     ],
   );
 }

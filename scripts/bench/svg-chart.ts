@@ -29,7 +29,10 @@ const INK = "#1f2328";
 const GRID = "#d0d7de";
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
+  );
 }
 
 /** A round step giving about `count` ticks from 0 to `max` (1, 2 or 5 times a power of ten). */
@@ -52,11 +55,17 @@ export function tickLabel(value: number, step: number): string {
 export function stackedAreaChart(chart: StackedChart): string {
   const width = chart.width ?? 800;
   const height = chart.height ?? 420;
-  const plot = { x: MARGIN.left, y: MARGIN.top, w: width - MARGIN.left - MARGIN.right, h: height - MARGIN.top - MARGIN.bottom };
+  const plot = {
+    x: MARGIN.left,
+    y: MARGIN.top,
+    w: width - MARGIN.left - MARGIN.right,
+    h: height - MARGIN.top - MARGIN.bottom,
+  };
   const xs = chart.x;
   if (xs.length === 0) throw new Error("a chart needs at least one sample");
   for (const series of chart.series) {
-    if (series.values.length !== xs.length) throw new Error(`series "${series.label}" has ${series.values.length} values for ${xs.length} samples`);
+    if (series.values.length !== xs.length)
+      throw new Error(`series "${series.label}" has ${series.values.length} values for ${xs.length} samples`);
   }
   // Both axes start at 0 (time since the start, bytes delivered).
   const xMin = Math.min(0, xs[0]!);
@@ -88,7 +97,9 @@ export function stackedAreaChart(chart: StackedChart): string {
     const top = base.map((value, i) => value + series.values[i]!);
     const upper = xs.map((x, i) => `${px(x)},${py(top[i]!)}`);
     const lower = xs.map((x, i) => `${px(x)},${py(base[i]!)}`).reverse();
-    parts.push(`<polygon points="${[...upper, ...lower].join(" ")}" fill="${series.color}" fill-opacity="0.85"/>`);
+    parts.push(
+      `<polygon points="${[...upper, ...lower].join(" ")}" fill="${series.color}" fill-opacity="0.85"/>`,
+    );
     top.forEach((value, i) => (base[i] = value));
   }
   // Axes and x ticks.

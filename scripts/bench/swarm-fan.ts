@@ -20,7 +20,9 @@ const TICK_MS = 250;
 /** The Node fans' "first frame": the first 10 MB of the file held. */
 export const FIRST_BYTES = 10_000_000;
 
-/** The parts of WebTorrent's Torrent a streaming reader uses (lib/file-iterator.js), untyped in site/types. */
+/**
+ * The parts of WebTorrent's Torrent a streaming reader uses (lib/file-iterator.js), untyped in site/types.
+ */
 type StreamingTorrent = Torrent & {
   bitfield?: { get(index: number): boolean };
   _select(start: number, end: number, priority: number, notify: null, isStreamSelection: true): void;
@@ -93,7 +95,11 @@ export class NodeFan {
       playedSeconds: 0,
     };
     // Web seeds only through the policy, as in the browser player.
-    this.client = createNodeClient({ uploadLimit: options.uploadLimit, downloadLimit: options.downloadLimit, webSeeds: false });
+    this.client = createNodeClient({
+      uploadLimit: options.uploadLimit,
+      downloadLimit: options.downloadLimit,
+      webSeeds: false,
+    });
     this.torrent = <StreamingTorrent>this.client.add(options.torrentFile, {
       announce: options.announce,
       store: verifiedPiecesStore(options.original) as never,
@@ -104,7 +110,8 @@ export class NodeFan {
     this.torrent.on("wire", (wire: Wire) => {
       wire.on("download", (bytes: number) => {
         if (wire.type === "webSeed") this.result.fromWebSeed += bytes;
-        else if ((wire as Wire & { peerId?: string }).peerId === options.seederPeerId) this.result.fromSeeder += bytes;
+        else if ((wire as Wire & { peerId?: string }).peerId === options.seederPeerId)
+          this.result.fromSeeder += bytes;
         else this.result.fromFans += bytes;
       });
       wire.on("upload", (bytes: unknown) => (this.result.uploaded += Number(bytes)));
@@ -127,7 +134,9 @@ export class NodeFan {
     this.torrent.once("ready", () => {
       this.policy.ready();
       // As the browser player does: a tracker saying nobody else is here brings the web seed at once.
-      this.torrent.discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) => this.policy.trackerAnswered(complete + incomplete - 1));
+      this.torrent.discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) =>
+        this.policy.trackerAnswered(complete + incomplete - 1),
+      );
       this.#lastTick = performance.now();
       this.#timer = setInterval(() => this.#tick(), TICK_MS);
       this.#tick();
@@ -146,7 +155,11 @@ export class NodeFan {
     const pieceLength = torrent.pieceLength;
     const lastPiece = torrent.pieces.length - 1;
     if (this.result.firstMs < 0 && this.#holdsFirstBytes()) this.result.firstMs = this.options.now();
-    if (this.#playing) this.#playhead = Math.min(torrent.length - 1, this.#playhead + elapsed * this.options.playbackBytesPerSecond);
+    if (this.#playing)
+      this.#playhead = Math.min(
+        torrent.length - 1,
+        this.#playhead + elapsed * this.options.playbackBytesPerSecond,
+      );
     const piece = Math.min(lastPiece, Math.floor(this.#playhead / pieceLength));
     const present = this.#has(piece);
     if (this.#playing && !present) {

@@ -1,8 +1,8 @@
 /**
  * A child process of the swarm driver (test/browser/swarm-driver.ts) holding some of the Node fans,
  * so that their JavaScript runs on both of the machine's cores instead of one event loop. It
- * speaks over the IPC channel of `fork`: it says `ready` once loaded, then takes `init` (what every fan needs), `join` (start fan i),
- * `poll` (reply with every fan's figures and this process's CPU), `close`.
+ * speaks over the IPC channel of `fork`: it says `ready` once loaded, then takes `init` (what every fan
+ * needs), `join` (start fan i), `poll` (reply with every fan's figures and this process's CPU), `close`.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -22,7 +22,11 @@ export interface FansInit {
   runStartEpochMs: number;
 }
 
-export type FansRequest = { type: "init"; init: FansInit } | { type: "join"; index: number } | { type: "poll"; id: number } | { type: "close" };
+export type FansRequest =
+  | { type: "init"; init: FansInit }
+  | { type: "join"; index: number }
+  | { type: "poll"; id: number }
+  | { type: "close" };
 
 export interface FansPoll {
   type: "poll";
@@ -40,7 +44,9 @@ export type FansReply = FansPoll | { type: "ready" } | { type: "closed" };
 export async function answerOnlyOverWebRtc(): Promise<void> {
   // bittorrent-tracker's WebSocket announcer (untyped): the one WebTorrent's clients use here.
   const websocketTracker: string = "bittorrent-tracker/websocket-tracker";
-  const { default: WebSocketTracker } = (await import(websocketTracker)) as { default: { prototype: unknown } };
+  const { default: WebSocketTracker } = (await import(websocketTracker)) as {
+    default: { prototype: unknown };
+  };
   const prototype = WebSocketTracker.prototype as { announce(opts: Record<string, unknown>): void };
   const announce = prototype.announce;
   prototype.announce = function (this: unknown, opts: Record<string, unknown>) {

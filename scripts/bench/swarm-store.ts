@@ -44,17 +44,25 @@ export class VerifiedPiecesStore {
   put(index: number, buffer: Uint8Array, callback: Callback = () => undefined): void {
     if (this.#closed) return queueMicrotask(() => callback(new Error("the store is closed")));
     if (buffer.length !== this.#chunkSize(index)) {
-      return queueMicrotask(() => callback(new Error(`piece ${index} has ${buffer.length} bytes, not ${this.#chunkSize(index)}`)));
+      return queueMicrotask(() =>
+        callback(new Error(`piece ${index} has ${buffer.length} bytes, not ${this.#chunkSize(index)}`)),
+      );
     }
     this.#held.add(index);
     queueMicrotask(() => callback(null));
   }
 
-  get(index: number, options: { offset?: number; length?: number } | null | Callback<Uint8Array>, callback?: Callback<Uint8Array>): void {
+  get(
+    index: number,
+    options: { offset?: number; length?: number } | null | Callback<Uint8Array>,
+    callback?: Callback<Uint8Array>,
+  ): void {
     const done = (typeof options === "function" ? options : callback) ?? (() => undefined);
     const opts = typeof options === "function" || options === null ? {} : options;
-    if (this.#closed || this.#fd === undefined) return queueMicrotask(() => done(new Error("the store is closed")));
-    if (!this.#held.has(index)) return queueMicrotask(() => done(new Error(`piece ${index} is not held yet`)));
+    if (this.#closed || this.#fd === undefined)
+      return queueMicrotask(() => done(new Error("the store is closed")));
+    if (!this.#held.has(index))
+      return queueMicrotask(() => done(new Error(`piece ${index} is not held yet`)));
     const offset = opts.offset ?? 0;
     const length = opts.length ?? this.#chunkSize(index) - offset;
     const buffer = Buffer.alloc(length);
@@ -78,7 +86,9 @@ export class VerifiedPiecesStore {
 }
 
 /** The class WebTorrent instantiates (`new Store(chunkLength, opts)`), bound to one original file. */
-export function verifiedPiecesStore(original: string): new (chunkLength: number, options: { length: number }) => VerifiedPiecesStore {
+export function verifiedPiecesStore(
+  original: string,
+): new (chunkLength: number, options: { length: number }) => VerifiedPiecesStore {
   return class extends VerifiedPiecesStore {
     constructor(chunkLength: number, options: { length: number }) {
       super(chunkLength, { length: options.length, original });

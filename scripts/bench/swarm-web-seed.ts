@@ -10,7 +10,14 @@ import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { basename, resolve } from "node:path";
 import { pipeline, Transform } from "node:stream";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, sendRanged, sendText } from "../lib/http.ts";
+import {
+  answerCors,
+  closeServer,
+  contentTypeFor,
+  listenOnLoopback,
+  sendRanged,
+  sendText,
+} from "../lib/http.ts";
 
 export const UNNAMED = "";
 
@@ -50,12 +57,18 @@ export async function startCountingWebSeed(file: string, port = 0): Promise<Coun
           done(null, chunk);
         },
       });
-    sendRanged(req, res, size, { "Content-Type": contentTypeFor(name), "Cache-Control": "no-cache" }, (start, end) => {
-      // The file stream is destroyed with the counter when the client goes away.
-      const counter = count();
-      pipeline(createReadStream(path, { start, end }), counter, () => undefined);
-      return counter;
-    });
+    sendRanged(
+      req,
+      res,
+      size,
+      { "Content-Type": contentTypeFor(name), "Cache-Control": "no-cache" },
+      (start, end) => {
+        // The file stream is destroyed with the counter when the client goes away.
+        const counter = count();
+        pipeline(createReadStream(path, { start, end }), counter, () => undefined);
+        return counter;
+      },
+    );
   });
   const actual = await listenOnLoopback(server, port);
   return {

@@ -56,7 +56,15 @@ export interface SwarmFigures {
 }
 
 async function durationOf(video: string): Promise<number> {
-  const { stdout } = await promisify(execFile)("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", video]);
+  const { stdout } = await promisify(execFile)("ffprobe", [
+    "-v",
+    "error",
+    "-show_entries",
+    "format=duration",
+    "-of",
+    "csv=p=0",
+    video,
+  ]);
   return Number(stdout.trim());
 }
 
@@ -71,14 +79,22 @@ export async function measureSwarm(options: SwarmOptions = {}): Promise<SwarmFig
     limitMinutes: options.limitMinutes ?? SWARM_DEFAULTS.limitMinutes,
   };
   const pilot = options.sample
-    ? { video: "media/sample-pilot.mp4", captions: "media/sample-pilot.vtt", duration: await durationOf("media/sample-pilot.mp4") }
+    ? {
+        video: "media/sample-pilot.mp4",
+        captions: "media/sample-pilot.vtt",
+        duration: await durationOf("media/sample-pilot.mp4"),
+      }
     : await fullPilot();
   const chart = options.chart ?? (options.sample ? ".peerpilot/swarm-sample.svg" : "docs/swarm.svg");
   const ports = NAMESPACE_PORTS;
   progress(`swarm: building the site for ${basename(pilot.video)} (hashes it once)…`);
-  const site = await buildPilotSite([`ws://127.0.0.1:${ports.tracker}`], [`http://127.0.0.1:${ports.webSeed}/${encodeURIComponent(basename(pilot.video))}`], {
-    pilot: { file: pilot.video, captions: pilot.captions },
-  });
+  const site = await buildPilotSite(
+    [`ws://127.0.0.1:${ports.tracker}`],
+    [`http://127.0.0.1:${ports.webSeed}/${encodeURIComponent(basename(pilot.video))}`],
+    {
+      pilot: { file: pilot.video, captions: pilot.captions },
+    },
+  );
   const config: SwarmConfig = {
     siteDir: site.outDir,
     video: pilot.video,
@@ -102,14 +118,21 @@ export async function measureSwarm(options: SwarmOptions = {}): Promise<SwarmFig
   let results: SwarmResults;
   try {
     // The seeder hashes the pilot first; Chromium and teardown take a little more: 4 min of slack.
-    const ran = await runInNamespace("test/browser/swarm-driver.ts", [JSON.stringify(config)], config.limitMs + 240_000).then(
+    const ran = await runInNamespace(
+      "test/browser/swarm-driver.ts",
+      [JSON.stringify(config)],
+      config.limitMs + 240_000,
+    ).then(
       () => undefined,
       (error: Error) => error,
     );
     // The driver writes its results before it tears the swarm down: a stuck teardown loses nothing.
     const written = await readFile(config.resultsFile, "utf8").catch(() => undefined);
     if (written === undefined) throw ran ?? new Error("the swarm driver wrote no results");
-    if (ran !== undefined) progress(`swarm: the driver did not exit cleanly after writing its results (${ran.message.split("\n")[0]})`);
+    if (ran !== undefined)
+      progress(
+        `swarm: the driver did not exit cleanly after writing its results (${ran.message.split("\n")[0]})`,
+      );
     results = JSON.parse(written) as SwarmResults;
   } finally {
     await rm(site.dir, { recursive: true, force: true });
@@ -118,7 +141,10 @@ export async function measureSwarm(options: SwarmOptions = {}): Promise<SwarmFig
   await writeFile(chart, swarmChart(results, basename(pilot.video)));
   // The raw samples and per-fan figures, for a second look (the cache folder is ignored by git).
   await mkdir(".peerpilot", { recursive: true });
-  await writeFile(options.sample ? ".peerpilot/swarm-sample.json" : ".peerpilot/swarm-results.json", `${JSON.stringify({ settings, results }, null, 1)}\n`);
+  await writeFile(
+    options.sample ? ".peerpilot/swarm-sample.json" : ".peerpilot/swarm-results.json",
+    `${JSON.stringify({ settings, results }, null, 1)}\n`,
+  );
   return { pilot: basename(pilot.video), settings, results, chart };
 }
 
@@ -129,7 +155,12 @@ function cumulative(values: number[]): number[] {
 }
 
 /** Delivered bytes by source at each sample, cumulative; `t` in seconds. */
-export function deliveredBySource(results: SwarmResults): { t: number[]; seeder: number[]; fans: number[]; webSeed: number[] } {
+export function deliveredBySource(results: SwarmResults): {
+  t: number[];
+  seeder: number[];
+  fans: number[];
+  webSeed: number[];
+} {
   const samples = results.samples;
   return {
     t: samples.map((s) => s.t / 1000),
@@ -142,7 +173,8 @@ export function deliveredBySource(results: SwarmResults): { t: number[]; seeder:
 
 export function swarmChart(results: SwarmResults, pilot: string): string {
   const delivered = deliveredBySource(results);
-  const total = (delivered.seeder.at(-1) ?? 0) + (delivered.fans.at(-1) ?? 0) + (delivered.webSeed.at(-1) ?? 0);
+  const total =
+    (delivered.seeder.at(-1) ?? 0) + (delivered.fans.at(-1) ?? 0) + (delivered.webSeed.at(-1) ?? 0);
   const [unit, scale] = total >= 2e9 ? ["GB", 1e9] : ["MB", 1e6];
   const fans = results.fans.length;
   const chromium = results.fans.filter((fan) => fan.kind === "chromium").length;
@@ -160,7 +192,8 @@ export function swarmChart(results: SwarmResults, pilot: string): string {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const percent = (part: number, whole: number) => (whole === 0 ? "0.0%" : `${((part / whole) * 100).toFixed(1)}%`);
+const percent = (part: number, whole: number) =>
+  whole === 0 ? "0.0%" : `${((part / whole) * 100).toFixed(1)}%`;
 
 /** Ms from a fan's arrival to `at` (-1: never). */
 function since(fan: FanResult, at: number): number {
@@ -185,25 +218,38 @@ export function swarmTable(figures: SwarmFigures): string {
   const all = results.seederUploaded + fromFans + results.webSeedTotal;
   const shares = fans.map((fan) => fan.fromWebSeed / length);
   const cpu = results.samples.slice(1);
-  const average = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+  const average = (values: number[]) =>
+    values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
   const summary = markdownTable(
     ["measure", "value"],
     [
-      ["pilot", `${figures.pilot}, ${length >= 1e9 ? `${(length / 1e9).toFixed(2)} GB` : `${(length / 1e6).toFixed(1)} MB`}, ${results.pieceLength / 1024} KiB pieces`],
+      [
+        "pilot",
+        `${figures.pilot}, ${length >= 1e9 ? `${(length / 1e9).toFixed(2)} GB` : `${(length / 1e6).toFixed(1)} MB`}, ${results.pieceLength / 1024} KiB pieces`,
+      ],
       [
         "swarm",
         `${fans.length} fans (${chromium.length} Chromium, ${node.length} Node), one every ${settings.arrivalSeconds} s; ` +
           `${settings.upMiBs} MiB/s up, ${settings.downMiBs} MiB/s down per Node fan; seeder ${settings.seederUpMiBs} MiB/s up`,
       ],
-      ["run", `${seconds(results.durationMs)}, ended ${results.endedBy === "complete" ? "when every fan held the whole pilot" : `at the ${settings.limitMinutes} min limit`}`],
+      [
+        "run",
+        `${seconds(results.durationMs)}, ended ${results.endedBy === "complete" ? "when every fan held the whole pilot" : `at the ${settings.limitMinutes} min limit`}`,
+      ],
       [
         "web-seed bytes per fan, share of the file (target ≤ 10%)",
         `average ${percent(results.webSeedTotal / fans.length, length)}, max ${(Math.max(...shares) * 100).toFixed(1)}%; ` +
           `${node.filter((fan) => fan.webSeedAddedMs >= 0).length} of ${node.length} Node fans brought the web seed in`,
       ],
-      ["all bytes delivered", `${all >= 1e9 ? `${(all / 1e9).toFixed(2)} GB` : `${(all / 1e6).toFixed(1)} MB`}: other fans ${percent(fromFans, all)}, seeder ${percent(results.seederUploaded, all)}, web seed ${percent(results.webSeedTotal, all)}`],
+      [
+        "all bytes delivered",
+        `${all >= 1e9 ? `${(all / 1e9).toFixed(2)} GB` : `${(all / 1e6).toFixed(1)} MB`}: other fans ${percent(fromFans, all)}, seeder ${percent(results.seederUploaded, all)}, web seed ${percent(results.webSeedTotal, all)}`,
+      ],
       ["Chromium: arrival → first frame", spread(chromium.map((fan) => since(fan, fan.firstMs)))],
-      [`Node: arrival → first ${FIRST_BYTES / 1e6} MB held`, spread(node.map((fan) => since(fan, fan.firstMs)))],
+      [
+        `Node: arrival → first ${FIRST_BYTES / 1e6} MB held`,
+        spread(node.map((fan) => since(fan, fan.firstMs))),
+      ],
       ["arrival → whole pilot held", spread(fans.map((fan) => since(fan, fan.completeMs)))],
       ["Node fans' playback stalls (total)", String(node.reduce((sum, fan) => sum + fan.stalls, 0))],
       [
@@ -217,7 +263,16 @@ export function swarmTable(figures: SwarmFigures): string {
     ],
   );
   const perFan = markdownTable(
-    ["fan", "kind", "arrived", "first frame / 10 MB", "complete", "from web seed", "from seeder", "from other fans"],
+    [
+      "fan",
+      "kind",
+      "arrived",
+      "first frame / 10 MB",
+      "complete",
+      "from web seed",
+      "from seeder",
+      "from other fans",
+    ],
     fans.map((fan) => [
       String(fan.index + 1),
       fan.kind === "node" ? "Node" : `Chromium${fan.error === undefined ? "" : ` (${fan.error})`}`,
@@ -226,7 +281,9 @@ export function swarmTable(figures: SwarmFigures): string {
       fan.completeMs < 0 ? "—" : `+${seconds(since(fan, fan.completeMs))}`,
       percent(fan.fromWebSeed, length),
       // The player counts peers' bytes together; only Node fans tell the seeder apart.
-      ...(fan.kind === "node" ? [percent(fan.fromSeeder, length), percent(fan.fromFans, length)] : [`${percent(fan.fromPeers, length)} from peers`, `(${fan.peersMax} peers at most)`]),
+      ...(fan.kind === "node"
+        ? [percent(fan.fromSeeder, length), percent(fan.fromFans, length)]
+        : [`${percent(fan.fromPeers, length)} from peers`, `(${fan.peersMax} peers at most)`]),
     ]),
   );
   return `${summary}\n\nPer fan (shares of the file):\n\n${perFan}\n`;

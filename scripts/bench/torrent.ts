@@ -22,7 +22,8 @@ async function makeFile(path: string, mib: number): Promise<void> {
   const block = randomBytes(4 * MIB);
   const file = await open(path, "w");
   try {
-    for (let written = 0; written < mib; written += 4) await file.write(block, 0, Math.min(4, mib - written) * MIB);
+    for (let written = 0; written < mib; written += 4)
+      await file.write(block, 0, Math.min(4, mib - written) * MIB);
   } finally {
     await file.close();
   }
@@ -53,7 +54,12 @@ export async function measureTorrent(hashMiB = 1024, transferMiB = 200): Promise
     const [sha1Seconds] = await seconds(() => run("sha1sum", [big]));
     progress("torrent: hashing with the seeder…");
     const [hashSeconds, seeder] = await seconds(() =>
-      startSeeder({ file: big, trackers: [], webSeeds: ["http://127.0.0.1:9/unused"], webrtcBindAddress: "127.0.0.1" }),
+      startSeeder({
+        file: big,
+        trackers: [],
+        webSeeds: ["http://127.0.0.1:9/unused"],
+        webrtcBindAddress: "127.0.0.1",
+      }),
     );
     await seeder.close();
     await rm(big);
@@ -70,7 +76,11 @@ export async function measureTorrent(hashMiB = 1024, transferMiB = 200): Promise
     const transfer = async (mode: "tcp" | "webrtc") => {
       progress(`torrent: ${transferMiB} MiB Node to Node over ${mode}…`);
       const target = await mkdtemp(join(dir, `${mode}-`));
-      const client = createNodeClient(mode === "tcp" ? { webrtc: false, webSeeds: false } : { webSeeds: false, webrtcBindAddress: "127.0.0.1" });
+      const client = createNodeClient(
+        mode === "tcp"
+          ? { webrtc: false, webSeeds: false }
+          : { webSeeds: false, webrtcBindAddress: "127.0.0.1" },
+      );
       const torrentId =
         mode === "tcp"
           ? source.torrentFile
@@ -79,7 +89,10 @@ export async function measureTorrent(hashMiB = 1024, transferMiB = 200): Promise
         const [elapsed] = await seconds(
           () =>
             new Promise<void>((done) => {
-              const torrent = client.add(torrentId, { path: target, ...(mode === "tcp" ? { announce: [tracker.httpAnnounce] } : {}) });
+              const torrent = client.add(torrentId, {
+                path: target,
+                ...(mode === "tcp" ? { announce: [tracker.httpAnnounce] } : {}),
+              });
               torrent.once("done", () => done());
             }),
         );

@@ -22,7 +22,8 @@ function summaryOf(result: unknown): TestCounts | undefined {
   if (Array.isArray(inner.suiteResults)) {
     const counts: TestCounts = { passed: 0, failed: 0, skipped: 0 };
     for (const suite of inner.suiteResults as unknown[]) {
-      const tests = isRecord(suite) && Array.isArray(suite.testResults) ? (suite.testResults as unknown[]) : [];
+      const tests =
+        isRecord(suite) && Array.isArray(suite.testResults) ? (suite.testResults as unknown[]) : [];
       for (const test of tests) {
         const status = isRecord(test) ? test.status : undefined;
         if (status === "Success") counts.passed++;

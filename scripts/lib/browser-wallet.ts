@@ -14,7 +14,16 @@
  * For tests and `npm run screenshots` only: it approves everything it is not told to refuse.
  */
 import { randomUUID } from "node:crypto";
-import { getAddress, getBytes, isHexString, JsonRpcProvider, Network, Wallet, type TransactionRequest, type TypedDataField } from "ethers";
+import {
+  getAddress,
+  getBytes,
+  isHexString,
+  JsonRpcProvider,
+  Network,
+  Wallet,
+  type TransactionRequest,
+  type TypedDataField,
+} from "ethers";
 import type { BrowserContext, Page } from "playwright-core";
 
 /** EIP-6963 provider info. */
@@ -22,7 +31,9 @@ export interface WalletInfo {
   name: string;
   /** Reverse-DNS id, e.g. "org.peerpilot.testwallet". */
   rdns: string;
-  /** Stable for one install (default: a fresh UUIDv4); mipd drops a second announcement with the same uuid. */
+  /**
+   * Stable for one install (default: a fresh UUIDv4); mipd drops a second announcement with the same uuid.
+   */
   uuid?: string;
   /** A data: URI (EIP-6963 requires one), e.g. an SVG. */
   icon: string;
@@ -43,13 +54,17 @@ export interface BrowserWalletOptions {
   chainId?: number;
 }
 
-/** What the scripted user does. Each call of {@link BrowserWallet.setBehaviour} replaces the whole behaviour. */
+/**
+ * What the scripted user does. Each call of {@link BrowserWallet.setBehaviour} replaces the whole behaviour.
+ */
 export interface WalletBehaviour {
   /** Answer these methods with 4001 (user rejected the request). */
   reject?: (method: string) => boolean;
   /** Answer eth_signTypedData_v4 with 4200 (unsupported method), as wallets without typed data do. */
   refuseTypedData?: boolean;
-  /** Keep these requests pending until {@link BrowserWallet.releaseHeld} or {@link BrowserWallet.rejectHeld}. */
+  /**
+   * Keep these requests pending until {@link BrowserWallet.releaseHeld} or {@link BrowserWallet.rejectHeld}.
+   */
   hold?: (method: string) => boolean;
 }
 
@@ -98,7 +113,10 @@ export interface RpcErrorObject {
 type Answer = { ok: true; result: unknown } | { ok: false; error: RpcErrorObject };
 
 const USER_REJECTED: RpcErrorObject = { code: 4001, message: "User rejected the request." };
-const UNAUTHORIZED: RpcErrorObject = { code: 4100, message: "The requested account has not been authorized by the user." };
+const UNAUTHORIZED: RpcErrorObject = {
+  code: 4100,
+  message: "The requested account has not been authorized by the user.",
+};
 const UNSUPPORTED: RpcErrorObject = { code: 4200, message: "The wallet does not support this method." };
 
 function invalidParams(message: string): RpcErrorObject {
@@ -106,7 +124,12 @@ function invalidParams(message: string): RpcErrorObject {
 }
 
 function isRpcError(value: unknown): value is RpcErrorObject {
-  return typeof value === "object" && value !== null && typeof (value as RpcErrorObject).code === "number" && typeof (value as RpcErrorObject).message === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as RpcErrorObject).code === "number" &&
+    typeof (value as RpcErrorObject).message === "string"
+  );
 }
 
 /**
@@ -114,7 +137,12 @@ function isRpcError(value: unknown): value is RpcErrorObject {
  * the page sees what a wallet would forward: the node's code, message and revert data.
  */
 function rpcErrorOf(error: unknown): RpcErrorObject {
-  if (isRpcError(error)) return { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) };
+  if (isRpcError(error))
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.data !== undefined ? { data: error.data } : {}),
+    };
   const nested = (error as { info?: { error?: unknown } } | undefined)?.info?.error;
   if (isRpcError(nested)) return rpcErrorOf(nested);
   const data = (error as { data?: unknown } | undefined)?.data;
@@ -141,29 +169,55 @@ async function forward(url: string, method: string, params: unknown[]): Promise<
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
     });
   } catch {
-    return { ok: false, error: { code: -32603, message: `The wallet's RPC for this chain (${new URL(url).host}) did not answer.` } };
+    return {
+      ok: false,
+      error: {
+        code: -32603,
+        message: `The wallet's RPC for this chain (${new URL(url).host}) did not answer.`,
+      },
+    };
   }
-  const body = (await response.json().catch(() => undefined)) as { result?: unknown; error?: unknown } | undefined;
-  if (body === undefined) return { ok: false, error: { code: -32603, message: `The wallet's RPC answered HTTP ${response.status} without JSON.` } };
+  const body = (await response.json().catch(() => undefined)) as
+    { result?: unknown; error?: unknown } | undefined;
+  if (body === undefined)
+    return {
+      ok: false,
+      error: { code: -32603, message: `The wallet's RPC answered HTTP ${response.status} without JSON.` },
+    };
   if (body.error !== undefined) return { ok: false, error: rpcErrorOf(body.error) };
   return { ok: true, result: body.result ?? null };
 }
 
-/** The page side: an EIP-1193 provider bridged to the binding `binding`. Runs in every document before its scripts. */
-function pageScript(arg: { binding: string; emitter: string; info: Required<WalletInfo>; eip6963: boolean; windowEthereum: boolean }): void {
+/**
+ * The page side: an EIP-1193 provider bridged to the binding `binding`. Runs in every document before its
+ * scripts.
+ */
+function pageScript(arg: {
+  binding: string;
+  emitter: string;
+  info: Required<WalletInfo>;
+  eip6963: boolean;
+  windowEthereum: boolean;
+}): void {
   type Listener = (payload: unknown) => void;
   const listeners = new Map<string, Set<Listener>>();
   // Looked up at each call: Playwright may define the binding after this script has run.
-  const call = (request: unknown) => (window as unknown as Record<string, (request: unknown) => Promise<Answer>>)[arg.binding](request);
+  const call = (request: unknown) =>
+    (window as unknown as Record<string, (request: unknown) => Promise<Answer>>)[arg.binding](request);
   const provider = {
     async request(request: { method?: unknown; params?: unknown }): Promise<unknown> {
       if (typeof request !== "object" || request === null || typeof request.method !== "string") {
-        throw Object.assign(new Error("request() needs { method: string, params?: array }"), { code: -32600 });
+        throw Object.assign(new Error("request() needs { method: string, params?: array }"), {
+          code: -32600,
+        });
       }
       const params = request.params === undefined ? [] : request.params;
       const answer = await call({ method: request.method, params });
       if (answer.ok) return answer.result;
-      throw Object.assign(new Error(answer.error.message), { code: answer.error.code, data: answer.error.data });
+      throw Object.assign(new Error(answer.error.message), {
+        code: answer.error.code,
+        data: answer.error.data,
+      });
     },
     on(event: string, listener: Listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());
@@ -190,7 +244,8 @@ function pageScript(arg: { binding: string; emitter: string; info: Required<Wall
       }
     },
   });
-  if (arg.windowEthereum) Object.defineProperty(window, "ethereum", { value: provider, configurable: true, writable: true });
+  if (arg.windowEthereum)
+    Object.defineProperty(window, "ethereum", { value: provider, configurable: true, writable: true });
   if (arg.eip6963) {
     const detail = Object.freeze({ info: Object.freeze({ ...arg.info }), provider });
     const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));
@@ -205,12 +260,20 @@ let installed = 0;
  * Installs the wallet in `target` (a context: every page opened after; a page: its next
  * documents, so install before `goto`). Resolves once the wallet has read its chain's id.
  */
-export async function installBrowserWallet(target: BrowserContext | Page, options: BrowserWalletOptions): Promise<BrowserWallet> {
+export async function installBrowserWallet(
+  target: BrowserContext | Page,
+  options: BrowserWalletOptions,
+): Promise<BrowserWallet> {
   const providers = new Map<number, JsonRpcProvider>();
-  const startChainId = Number(((await forward(options.rpcUrl, "eth_chainId", [])) as { result?: string }).result ?? NaN);
-  if (!Number.isSafeInteger(startChainId)) throw new Error(`browser wallet: ${options.rpcUrl} does not answer eth_chainId`);
+  const startChainId = Number(
+    ((await forward(options.rpcUrl, "eth_chainId", [])) as { result?: string }).result ?? NaN,
+  );
+  if (!Number.isSafeInteger(startChainId))
+    throw new Error(`browser wallet: ${options.rpcUrl} does not answer eth_chainId`);
   const known = new Map<number, string>(
-    options.knownChains === undefined ? [[startChainId, options.rpcUrl]] : Object.entries(options.knownChains).map(([id, url]) => [Number(id), url]),
+    options.knownChains === undefined
+      ? [[startChainId, options.rpcUrl]]
+      : Object.entries(options.knownChains).map(([id, url]) => [Number(id), url]),
   );
   let chainId = options.chainId ?? startChainId;
   if (!known.has(chainId)) throw new Error(`browser wallet: chain ${chainId} is not among its known chains`);
@@ -231,7 +294,11 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
     let provider = providers.get(chain);
     if (provider === undefined) {
       // No cache (ethers' 250 ms cache gave two quick sends the same nonce) and no network probing.
-      provider = new JsonRpcProvider(known.get(chain), Network.from(chain), { cacheTimeout: -1, staticNetwork: true, batchMaxCount: 1 });
+      provider = new JsonRpcProvider(known.get(chain), Network.from(chain), {
+        cacheTimeout: -1,
+        staticNetwork: true,
+        batchMaxCount: 1,
+      });
       providers.set(chain, provider);
     }
     return provider;
@@ -245,10 +312,15 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
     await Promise.all(
       pages().map((page) =>
         page
-          .evaluate(([name, eventName, value]) => {
-            const fire = (window as unknown as Record<string, ((event: string, payload: unknown) => void) | undefined>)[name as string];
-            fire?.(eventName as string, value);
-          }, [emitter, event, payload] as const)
+          .evaluate(
+            ([name, eventName, value]) => {
+              const fire = (
+                window as unknown as Record<string, ((event: string, payload: unknown) => void) | undefined>
+              )[name as string];
+              fire?.(eventName as string, value);
+            },
+            [emitter, event, payload] as const,
+          )
           // A page closing or navigating has no listeners left to tell.
           .catch(() => undefined),
       ),
@@ -263,25 +335,56 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
 
   async function addChain(params: unknown[]): Promise<Answer> {
     const chain = params[0] as Record<string, unknown> | undefined;
-    if (typeof chain !== "object" || chain === null) return { ok: false, error: invalidParams("wallet_addEthereumChain expects [{ chainId, chainName, rpcUrls, nativeCurrency }].") };
+    if (typeof chain !== "object" || chain === null)
+      return {
+        ok: false,
+        error: invalidParams(
+          "wallet_addEthereumChain expects [{ chainId, chainName, rpcUrls, nativeCurrency }].",
+        ),
+      };
     const id = parseChainId(chain.chainId);
-    if (id === undefined) return { ok: false, error: invalidParams(`chainId must be a 0x-prefixed hex number without leading zeros, not ${JSON.stringify(chain.chainId)}.`) };
-    if (typeof chain.chainName !== "string" || chain.chainName.trim() === "") return { ok: false, error: invalidParams("chainName must be a non-empty string.") };
+    if (id === undefined)
+      return {
+        ok: false,
+        error: invalidParams(
+          `chainId must be a 0x-prefixed hex number without leading zeros, not ${JSON.stringify(chain.chainId)}.`,
+        ),
+      };
+    if (typeof chain.chainName !== "string" || chain.chainName.trim() === "")
+      return { ok: false, error: invalidParams("chainName must be a non-empty string.") };
     const rpcUrls = chain.rpcUrls;
-    if (!Array.isArray(rpcUrls) || rpcUrls.length === 0 || !rpcUrls.every((url) => typeof url === "string" && /^https?:\/\//.test(url))) {
+    if (
+      !Array.isArray(rpcUrls) ||
+      rpcUrls.length === 0 ||
+      !rpcUrls.every((url) => typeof url === "string" && /^https?:\/\//.test(url))
+    ) {
       return { ok: false, error: invalidParams("rpcUrls must be a non-empty array of http(s) URLs.") };
     }
     const currency = chain.nativeCurrency as Record<string, unknown> | undefined;
     if (
-      typeof currency !== "object" || currency === null ||
-      typeof currency.name !== "string" || currency.name === "" ||
-      typeof currency.symbol !== "string" || currency.symbol.length < 2 || currency.symbol.length > 6 ||
+      typeof currency !== "object" ||
+      currency === null ||
+      typeof currency.name !== "string" ||
+      currency.name === "" ||
+      typeof currency.symbol !== "string" ||
+      currency.symbol.length < 2 ||
+      currency.symbol.length > 6 ||
       currency.decimals !== 18
     ) {
-      return { ok: false, error: invalidParams("nativeCurrency must be { name, symbol (2-6 characters), decimals: 18 }.") };
+      return {
+        ok: false,
+        error: invalidParams("nativeCurrency must be { name, symbol (2-6 characters), decimals: 18 }."),
+      };
     }
     const explorers = chain.blockExplorerUrls;
-    if (explorers !== undefined && explorers !== null && !(Array.isArray(explorers) && explorers.every((url) => typeof url === "string" && /^https?:\/\//.test(url)))) {
+    if (
+      explorers !== undefined &&
+      explorers !== null &&
+      !(
+        Array.isArray(explorers) &&
+        explorers.every((url) => typeof url === "string" && /^https?:\/\//.test(url))
+      )
+    ) {
       return { ok: false, error: invalidParams("blockExplorerUrls must be an array of http(s) URLs.") };
     }
     // As wallets do: the RPC must serve the chain it is added for.
@@ -295,8 +398,13 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
 
   async function sendTransaction(params: unknown[]): Promise<Answer> {
     const tx = params[0] as Record<string, string | undefined> | undefined;
-    if (typeof tx !== "object" || tx === null) return { ok: false, error: invalidParams("eth_sendTransaction expects [{ from, to, data, value, gas }].") };
-    if (tx.from !== undefined && tx.from.toLowerCase() !== wallet.address.toLowerCase()) return { ok: false, error: UNAUTHORIZED };
+    if (typeof tx !== "object" || tx === null)
+      return {
+        ok: false,
+        error: invalidParams("eth_sendTransaction expects [{ from, to, data, value, gas }]."),
+      };
+    if (tx.from !== undefined && tx.from.toLowerCase() !== wallet.address.toLowerCase())
+      return { ok: false, error: UNAUTHORIZED };
     const request: TransactionRequest = { chainId };
     if (tx.to !== undefined && tx.to !== null) request.to = tx.to;
     if (tx.data !== undefined) request.data = tx.data;
@@ -321,8 +429,12 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
     const provider = providerFor(chainId);
     const original = await provider.getTransaction(hash);
     if (original === null) throw new Error(`browser wallet: no transaction ${hash} on chain ${chainId}`);
-    if (original.blockNumber !== null) throw new Error(`browser wallet: ${hash} is already mined (block ${original.blockNumber}), so it cannot be replaced`);
-    if (original.from.toLowerCase() !== wallet.address.toLowerCase()) throw new Error(`browser wallet: ${hash} was sent by ${original.from}, not by ${wallet.address}`);
+    if (original.blockNumber !== null)
+      throw new Error(
+        `browser wallet: ${hash} is already mined (block ${original.blockNumber}), so it cannot be replaced`,
+      );
+    if (original.from.toLowerCase() !== wallet.address.toLowerCase())
+      throw new Error(`browser wallet: ${hash} was sent by ${original.from}, not by ${wallet.address}`);
     const call: TransactionRequest =
       how === "speed-up"
         ? { to: original.to, data: original.data, value: original.value, gasLimit: original.gasLimit }
@@ -330,28 +442,54 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
     // Nodes take a replacement only at a higher fee (Hardhat: at least 10% more on each).
     const fees: TransactionRequest =
       original.maxFeePerGas !== null && original.maxPriorityFeePerGas !== null
-        ? { type: 2, maxFeePerGas: original.maxFeePerGas * 2n, maxPriorityFeePerGas: original.maxPriorityFeePerGas * 2n }
+        ? {
+            type: 2,
+            maxFeePerGas: original.maxFeePerGas * 2n,
+            maxPriorityFeePerGas: original.maxPriorityFeePerGas * 2n,
+          }
         : { type: original.type, gasPrice: original.gasPrice * 2n };
     const signer = wallet.connect(provider);
-    const sent = sending.then(() => signer.sendTransaction({ ...call, ...fees, nonce: original.nonce, chainId }));
+    const sent = sending.then(() =>
+      signer.sendTransaction({ ...call, ...fees, nonce: original.nonce, chainId }),
+    );
     sending = sent.catch(() => undefined);
     return (await sent).hash;
   }
 
   async function signTypedData(params: unknown[]): Promise<Answer> {
     const [account, payload] = params as [unknown, unknown];
-    if (typeof account !== "string" || account.toLowerCase() !== wallet.address.toLowerCase()) return { ok: false, error: UNAUTHORIZED };
-    let typed: { domain?: Record<string, unknown>; types?: Record<string, TypedDataField[]>; message?: Record<string, unknown>; primaryType?: string };
+    if (typeof account !== "string" || account.toLowerCase() !== wallet.address.toLowerCase())
+      return { ok: false, error: UNAUTHORIZED };
+    let typed: {
+      domain?: Record<string, unknown>;
+      types?: Record<string, TypedDataField[]>;
+      message?: Record<string, unknown>;
+      primaryType?: string;
+    };
     try {
       typed = typeof payload === "string" ? JSON.parse(payload) : (payload as typeof typed);
     } catch {
       return { ok: false, error: invalidParams("eth_signTypedData_v4 expects the typed data as JSON.") };
     }
-    if (typeof typed !== "object" || typed === null || typed.types === undefined || typed.message === undefined || typed.domain === undefined) {
-      return { ok: false, error: invalidParams("eth_signTypedData_v4 expects { types, primaryType, domain, message }.") };
+    if (
+      typeof typed !== "object" ||
+      typed === null ||
+      typed.types === undefined ||
+      typed.message === undefined ||
+      typed.domain === undefined
+    ) {
+      return {
+        ok: false,
+        error: invalidParams("eth_signTypedData_v4 expects { types, primaryType, domain, message }."),
+      };
     }
     if (typed.domain.chainId !== undefined && Number(typed.domain.chainId) !== chainId) {
-      return { ok: false, error: invalidParams(`The typed data is for chain ${Number(typed.domain.chainId)}, but the wallet is on chain ${chainId}.`) };
+      return {
+        ok: false,
+        error: invalidParams(
+          `The typed data is for chain ${Number(typed.domain.chainId)}, but the wallet is on chain ${chainId}.`,
+        ),
+      };
     }
     // ethers derives the domain's type itself and refuses EIP712Domain among the types.
     const { EIP712Domain: _domainType, ...types } = typed.types;
@@ -364,8 +502,10 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
 
   async function personalSign(params: unknown[]): Promise<Answer> {
     const [message, account] = params as [unknown, unknown];
-    if (typeof account !== "string" || account.toLowerCase() !== wallet.address.toLowerCase()) return { ok: false, error: UNAUTHORIZED };
-    if (typeof message !== "string") return { ok: false, error: invalidParams("personal_sign expects [message, address].") };
+    if (typeof account !== "string" || account.toLowerCase() !== wallet.address.toLowerCase())
+      return { ok: false, error: UNAUTHORIZED };
+    if (typeof message !== "string")
+      return { ok: false, error: invalidParams("personal_sign expects [message, address].") };
     // Hex is bytes (what dapps send); anything else is signed as UTF-8 text, as wallets do.
     return { ok: true, result: await wallet.signMessage(isHexString(message) ? getBytes(message) : message) };
   }
@@ -386,8 +526,19 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
         return { ok: true, result: String(chainId) };
       case "wallet_switchEthereumChain": {
         const target = parseChainId((params[0] as { chainId?: unknown } | undefined)?.chainId);
-        if (target === undefined) return { ok: false, error: invalidParams("wallet_switchEthereumChain expects [{ chainId: '0x…' }].") };
-        if (!known.has(target)) return { ok: false, error: { code: 4902, message: `Unrecognized chain ID ${hexQuantity(target)}. Try adding the chain using wallet_addEthereumChain first.` } };
+        if (target === undefined)
+          return {
+            ok: false,
+            error: invalidParams("wallet_switchEthereumChain expects [{ chainId: '0x…' }]."),
+          };
+        if (!known.has(target))
+          return {
+            ok: false,
+            error: {
+              code: 4902,
+              message: `Unrecognized chain ID ${hexQuantity(target)}. Try adding the chain using wallet_addEthereumChain first.`,
+            },
+          };
         await switchTo(target);
         return { ok: true, result: null };
       }
@@ -426,11 +577,21 @@ export async function installBrowserWallet(target: BrowserContext | Page, option
     }
   }
 
-  await target.exposeBinding(binding, (_source, request: { method: string; params: unknown }) => handle(request));
-  const pageArg = { binding, emitter, info, eip6963: options.announce.eip6963, windowEthereum: options.announce.windowEthereum };
+  await target.exposeBinding(binding, (_source, request: { method: string; params: unknown }) =>
+    handle(request),
+  );
+  const pageArg = {
+    binding,
+    emitter,
+    info,
+    eip6963: options.announce.eip6963,
+    windowEthereum: options.announce.windowEthereum,
+  };
   // As source text with a stand-in for esbuild's `__name` helper, which tsx (keepNames) writes
   // into functions and which does not exist in the page.
-  await target.addInitScript({ content: `(() => { const __name = (f) => f; (${pageScript.toString()})(${JSON.stringify(pageArg)}); })();` });
+  await target.addInitScript({
+    content: `(() => { const __name = (f) => f; (${pageScript.toString()})(${JSON.stringify(pageArg)}); })();`,
+  });
 
   const settle = (approved: boolean) => {
     for (const request of held.splice(0)) request.decide(approved);

@@ -11,10 +11,14 @@ const SECONDS = { m: 60, h: 3_600, d: 86_400, w: 604_800 } as const;
 
 /** A checksummed, non-zero address, or a UserError naming `what`. */
 export function parseAddress(value: string | undefined, what: string): Address {
-  if (value === undefined || value === "") throw new UserError(`${what} is required (a 0x-prefixed address).`);
-  if (!isHexAddress(value)) throw new UserError(`${what} "${value}" is not a 0x-prefixed 20-byte hex address.`);
+  if (value === undefined || value === "")
+    throw new UserError(`${what} is required (a 0x-prefixed address).`);
+  if (!isHexAddress(value))
+    throw new UserError(`${what} "${value}" is not a 0x-prefixed 20-byte hex address.`);
   if (!hasValidChecksum(value)) {
-    throw new UserError(`${what} "${value}" has a wrong EIP-55 checksum (mixed case that does not match): check for a typo.`);
+    throw new UserError(
+      `${what} "${value}" has a wrong EIP-55 checksum (mixed case that does not match): check for a typo.`,
+    );
   }
   if (/^0x0{40}$/i.test(value)) throw new UserError(`${what} must not be the zero address.`);
   return checksumAddress(value);
@@ -31,7 +35,8 @@ export function parseGoal(value: string): number {
 
 /** A human amount ("9.95") in a token with `decimals`, as smallest units; must be > 0 and exact. */
 export function parseTokenAmount(value: string, decimals: number, what = "amount"): bigint {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(value)) throw new UserError(`${what} "${value}" must be a positive decimal number like 9.95.`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value))
+    throw new UserError(`${what} "${value}" must be a positive decimal number like 9.95.`);
   const fraction = value.split(".")[1] ?? "";
   if (fraction.length > decimals) {
     throw new UserError(`${what} "${value}" has more decimals than the token's ${decimals}.`);
@@ -65,6 +70,8 @@ export function parseDeadline(value: string, now: bigint): bigint {
 export function assertDeadlineAhead(deadline: bigint, chainNow: bigint): void {
   if (deadline <= chainNow) {
     const when = (s: bigint) => new Date(Number(s) * 1000).toISOString();
-    throw new UserError(`deadline ${when(deadline)} is not in the future: the chain's latest block is at ${when(chainNow)}.`);
+    throw new UserError(
+      `deadline ${when(deadline)} is not in the future: the chain's latest block is at ${when(chainNow)}.`,
+    );
   }
 }

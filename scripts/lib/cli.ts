@@ -52,7 +52,8 @@ export function parseCli<T extends Options>(usage: string, options: T, argv = pr
 /**
  * Runs a CLI's main function and exits when it settles (Hardhat's network connections keep worker
  * handles alive after their work is done): a {@link UserError} prints its message alone and exits
- * with its code, a {@link ManifestError} (bad input) likewise with {@link EXIT.usage}; anything else prints the error and exits with {@link EXIT.failure}.
+ * with its code, a {@link ManifestError} (bad input) likewise with {@link EXIT.usage}; anything else prints
+ * the error and exits with {@link EXIT.failure}.
  */
 export function runCli(main: () => Promise<void>): void {
   redactOutput(process.stdout);
@@ -64,7 +65,9 @@ export function runCli(main: () => Promise<void>): void {
         process.stderr.write(`error: ${error.message}\n`);
         process.exit(error instanceof UserError ? error.exitCode : EXIT.usage);
       }
-      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(EXIT.failure);
     },
   );

@@ -41,10 +41,15 @@ export async function assertChain(provider: Provider, expected: number | undefin
   try {
     actual = Number((await provider.getNetwork()).chainId);
   } catch (error) {
-    throw new UserError(`cannot reach the RPC endpoint: ${(error as Error).message.split("\n")[0]}. Check the URL and your network.`, EXIT.failure);
+    throw new UserError(
+      `cannot reach the RPC endpoint: ${(error as Error).message.split("\n")[0]}. Check the URL and your network.`,
+      EXIT.failure,
+    );
   }
   if (expected !== undefined && actual !== expected) {
-    throw new UserError(`wrong chain: you asked for chain ${expected}, but the RPC endpoint serves chain ${actual}. Nothing was sent.`);
+    throw new UserError(
+      `wrong chain: you asked for chain ${expected}, but the RPC endpoint serves chain ${actual}. Nothing was sent.`,
+    );
   }
   return actual;
 }
@@ -57,11 +62,9 @@ export async function readToken(provider: Provider, address: Address): Promise<T
   }
   const token = new Contract(address, ERC20_METADATA_ABI, provider);
   try {
-    const [name, symbol, decimals] = (await Promise.all(["name", "symbol", "decimals"].map((view) => token.getFunction(view)()))) as [
-      string,
-      string,
-      bigint,
-    ];
+    const [name, symbol, decimals] = (await Promise.all(
+      ["name", "symbol", "decimals"].map((view) => token.getFunction(view)()),
+    )) as [string, string, bigint];
     return { address, name, symbol, decimals: Number(decimals) };
   } catch {
     throw new UserError(`token ${address} does not answer name(), symbol() and decimals(): is it an ERC-20?`);

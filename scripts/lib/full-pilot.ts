@@ -44,9 +44,15 @@ const DEFAULT_DIR = resolve(".peerpilot/full-pilot");
 
 function ffmpeg(args: string[]): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], { stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     child.once("error", (error: NodeJS.ErrnoException) =>
-      fail(error.code === "ENOENT" ? new Error("ffmpeg is not installed: the full-size pilot needs it (apt install ffmpeg)") : error),
+      fail(
+        error.code === "ENOENT"
+          ? new Error("ffmpeg is not installed: the full-size pilot needs it (apt install ffmpeg)")
+          : error,
+      ),
     );
     child.once("exit", (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited with code ${code}`))));
   });
@@ -55,10 +61,17 @@ function ffmpeg(args: string[]): Promise<void> {
 /** One cue every 20 s for the whole hour, "HH:MM:SS.000". */
 export function fullPilotCaptions(seconds: number): string {
   const stamp = (s: number) =>
-    [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":") + ".000";
+    [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60]
+      .map((n) => String(n).padStart(2, "0"))
+      .join(":") + ".000";
   const cues = ["WEBVTT", ""];
   for (let start = 5, cue = 1; start + 8 <= seconds; start += 20, cue++) {
-    cues.push(String(cue), `${stamp(start)} --> ${stamp(start + 8)}`, `[Minute ${Math.floor(start / 60)}] The survey ship Meridian drifts on.`, "");
+    cues.push(
+      String(cue),
+      `${stamp(start)} --> ${stamp(start + 8)}`,
+      `[Minute ${Math.floor(start / 60)}] The survey ship Meridian drifts on.`,
+      "",
+    );
   }
   return cues.join("\n");
 }
@@ -66,7 +79,11 @@ export function fullPilotCaptions(seconds: number): string {
 /** The full-size pilot, made first if it is not cached yet (about 2 minutes on 2 cores). */
 export async function fullPilot(dir = DEFAULT_DIR): Promise<FullPilot> {
   const recipe = FULL_PILOT_RECIPE;
-  const files = { video: join(dir, "pilot-1h.mp4"), captions: join(dir, "pilot-1h.vtt"), poster: join(dir, "pilot-1h.jpg") };
+  const files = {
+    video: join(dir, "pilot-1h.mp4"),
+    captions: join(dir, "pilot-1h.vtt"),
+    poster: join(dir, "pilot-1h.jpg"),
+  };
   const stampFile = join(dir, "recipe.json");
   const stamp = JSON.stringify(recipe);
   const duration = recipe.segmentSeconds * recipe.copies;
@@ -77,18 +94,47 @@ export async function fullPilot(dir = DEFAULT_DIR): Promise<FullPilot> {
     const segment = join(dir, "segment.mp4");
     progress(`full-size pilot: encoding ${recipe.segmentSeconds} s of ${recipe.height}p with ffmpeg…`);
     await ffmpeg([
-      ...["-f", "lavfi", "-i", `testsrc2=size=${recipe.width}x${recipe.height}:rate=${recipe.fps}:duration=${recipe.segmentSeconds},noise=alls=12:allf=t`],
+      ...[
+        "-f",
+        "lavfi",
+        "-i",
+        `testsrc2=size=${recipe.width}x${recipe.height}:rate=${recipe.fps}:duration=${recipe.segmentSeconds},noise=alls=12:allf=t`,
+      ],
       ...["-f", "lavfi", "-i", `sine=frequency=330:sample_rate=48000:duration=${recipe.segmentSeconds}`],
       ...["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p"],
-      ...["-b:v", `${recipe.videoKbps}k`, "-maxrate", `${Math.round(recipe.videoKbps * 1.1)}k`, "-bufsize", `${recipe.videoKbps * 2}k`],
+      ...[
+        "-b:v",
+        `${recipe.videoKbps}k`,
+        "-maxrate",
+        `${Math.round(recipe.videoKbps * 1.1)}k`,
+        "-bufsize",
+        `${recipe.videoKbps * 2}k`,
+      ],
       ...["-g", String(recipe.gop), "-keyint_min", String(recipe.gop), "-sc_threshold", "0"],
       ...["-c:a", "aac", "-b:a", `${recipe.audioKbps}k`, segment],
     ]);
     progress(`full-size pilot: concatenating ${recipe.copies} copies (stream copy, faststart)…`);
     const list = join(dir, "segments.txt");
-    await writeFile(list, `${Array.from({ length: recipe.copies }, () => "file 'segment.mp4'").join("\n")}\n`);
+    await writeFile(
+      list,
+      `${Array.from({ length: recipe.copies }, () => "file 'segment.mp4'").join("\n")}\n`,
+    );
     const partial = `${files.video}.partial.mp4`;
-    await ffmpeg(["-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-movflags", "+faststart", "-metadata", `title=${recipe.title}`, partial]);
+    await ffmpeg([
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      "-i",
+      list,
+      "-c",
+      "copy",
+      "-movflags",
+      "+faststart",
+      "-metadata",
+      `title=${recipe.title}`,
+      partial,
+    ]);
     await ffmpeg(["-ss", "12", "-i", segment, "-frames:v", "1", "-q:v", "4", files.poster]);
     await writeFile(files.captions, fullPilotCaptions(duration));
     await rm(segment);

@@ -15,8 +15,15 @@ import { EXIT, UserError } from "./cli.ts";
 export const NO_SNIFF = { "X-Content-Type-Options": "nosniff" } as const;
 
 /** Answers with `status` and a one-line plain-text body (our own words), plus `headers`. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...NO_SNIFF, ...headers }).end(`${text}\n`);
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...NO_SNIFF, ...headers })
+    .end(`${text}\n`);
 }
 
 /** The Content-Type of a file, by its name's extension (`application/octet-stream` if unknown). */
@@ -111,7 +118,10 @@ export async function listenOnLoopback(server: Server, port: number): Promise<nu
     server.once("error", (error: NodeJS.ErrnoException) =>
       fail(
         error.code === "EADDRINUSE"
-          ? new UserError(`port ${port} on 127.0.0.1 is already in use: stop the other process or choose another port.`, EXIT.failure)
+          ? new UserError(
+              `port ${port} on 127.0.0.1 is already in use: stop the other process or choose another port.`,
+              EXIT.failure,
+            )
           : error,
       ),
     );

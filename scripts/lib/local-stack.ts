@@ -54,7 +54,10 @@ export interface LocalStackOptions {
   trackerPort?: number;
   webSeedPort?: number;
   gatewayPorts?: readonly [number, number];
-  /** The video to seed (default {@link SAMPLE_PILOT}); `<name>.vtt` and `<name>.jpg` beside it become the captions and the poster. */
+  /**
+   * The video to seed (default {@link SAMPLE_PILOT}); `<name>.vtt` and `<name>.jpg` beside it become the
+   * captions and the poster.
+   */
   pilot?: string;
   /** Goal in backers (default the reference 250,000). */
   goalBackers?: number;
@@ -95,7 +98,10 @@ export interface LocalStack {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Starts the local campaign; on any failure, whatever had started is stopped before the error is thrown. */
@@ -118,7 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deploymentPrefix = `${LOCAL_DEPLOYMENT_PREFIX}${new URL(chain.url).port}-`;
   const stops: (() => Promise<void>)[] = [
     async () => {
-      for (const id of ["stablecoin", "campaign"]) await rm(join(deploymentsDir, `${deploymentPrefix}${id}`), { recursive: true, force: true });
+      for (const id of ["stablecoin", "campaign"])
+        await rm(join(deploymentsDir, `${deploymentPrefix}${id}`), { recursive: true, force: true });
     },
     chain.close,
   ];
@@ -129,7 +136,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     })());
   try {
     const { connection } = chain;
-    const deadline = parseDeadline(options.deadline ?? "+6w", await latestBlockTime(connection.ethers.provider));
+    const deadline = parseDeadline(
+      options.deadline ?? "+6w",
+      await latestBlockTime(connection.ethers.provider),
+    );
 
     onProgress("Deploying the test stablecoin (tUSD) and the escrow with Ignition…");
     const deployer = devAccount(DEV_ROLES.deployer);
@@ -146,7 +156,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
 
     onProgress(`Funding ${DEV_ACCOUNT_COUNT} dev accounts with ${DEV_FUNDING} tUSD each…`);
-    const coin = await connection.ethers.getContractAt("TestStablecoin", token, await connection.ethers.getSigner(deployer.address));
+    const coin = await connection.ethers.getContractAt(
+      "TestStablecoin",
+      token,
+      await connection.ethers.getSigner(deployer.address),
+    );
     const funding = parseUnits(DEV_FUNDING, LOCAL_TOKEN_DECIMALS);
     for (let index = 0; index < DEV_ACCOUNT_COUNT; index++) {
       await (await coin.mint(devAccount(index).address, funding)).wait();
@@ -159,7 +173,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(webSeed.close);
     const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
 
-    onProgress("Reading the pilot once (torrent pieces, IPFS CID and CAR shards) and starting two local gateways…");
+    onProgress(
+      "Reading the pilot once (torrent pieces, IPFS CID and CAR shards) and starting two local gateways…",
+    );
     const blocks = new CarBlockstore();
     const gateways: TrustlessGateway[] = [];
     for (const port of gatewayPorts) {
@@ -169,18 +185,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const gatewayOrigins = gateways.map((gateway) => gateway.origin);
     // One read of the pilot for its pieces, CID and CARs; the gateways serve the CARs from disk.
-    const prepared = await preparePilot(pilot, { carDir: resolve(dir, "car"), preparedDir: resolve(dir, "prepared") });
+    const prepared = await preparePilot(pilot, {
+      carDir: resolve(dir, "car"),
+      preparedDir: resolve(dir, "prepared"),
+    });
     for (const car of prepared.carPaths) await blocks.add(car);
     const ipfsPilot = pinnedPilot(prepared.encoded, basename(pilot), gatewayOrigins);
     const webSeeds = [webSeed.fileUrl, ...ipfsPilot.urls];
-    const seeder = await startSeeder({ file: pilot, trackers, webSeeds, torrentPort: 0, pieces: prepared.torrent.pieces });
+    const seeder = await startSeeder({
+      file: pilot,
+      trackers,
+      webSeeds,
+      torrentPort: 0,
+      pieces: prepared.torrent.pieces,
+    });
     stops.push(seeder.close);
     await mkdir(dir, { recursive: true });
     const torrent = await torrentSection(seeder, resolve(dir, "pilot.torrent"), manifestFile, {
       trackers,
       webSeeds,
       iceServers: [],
-      ...((await exists(captionsFile)) ? { captions: { file: captionsFile, srclang: "en", label: "English" } } : {}),
+      ...((await exists(captionsFile))
+        ? { captions: { file: captionsFile, srclang: "en", label: "English" } }
+        : {}),
       ...((await exists(posterFile)) ? { poster: posterFile } : {}),
     });
 
@@ -203,18 +230,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const siteCars = await directoryCars(await directoryFiles(siteDir));
     for (const car of siteCars.cars) await blocks.add(car);
     const ipfsSite = pinnedSite(siteCars, gatewayOrigins);
-    const written = await writeManifest({ ...manifest, ipfs: { gateways: gatewayOrigins, pilot: ipfsPilot, site: ipfsSite } }, manifestFile);
+    const written = await writeManifest(
+      { ...manifest, ipfs: { gateways: gatewayOrigins, pilot: ipfsPilot, site: ipfsSite } },
+      manifestFile,
+    );
 
     return {
       siteUrl: `${site.url}/`,
-      chain: { url: chain.url, chainId: chain.chainId, name: written.chain.name, nativeCurrency: written.chain.nativeCurrency },
+      chain: {
+        url: chain.url,
+        chainId: chain.chainId,
+        name: written.chain.name,
+        nativeCurrency: written.chain.nativeCurrency,
+      },
       escrow: deployed.escrow.address,
       token,
       deadline,
       tracker: { wsAnnounce: tracker.wsAnnounce, httpAnnounce: tracker.httpAnnounce },
       webSeeds,
       gateways: gatewayOrigins,
-      pilot: { name: seeder.name, infoHash: seeder.infoHash, magnet: seeder.magnet, torrentPort: seeder.torrentPort, ipfsCid: ipfsPilot.cid },
+      pilot: {
+        name: seeder.name,
+        infoHash: seeder.infoHash,
+        magnet: seeder.magnet,
+        torrentPort: seeder.torrentPort,
+        ipfsCid: ipfsPilot.cid,
+      },
       siteOnIpfs: ipfsSite.urls[0],
       manifestFile,
       manifest: written,

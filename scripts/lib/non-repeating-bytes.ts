@@ -11,7 +11,8 @@ const CHUNK = 1024 * 1024;
 export function* nonRepeatingChunks(size: number, seed: number): Generator<Uint8Array<ArrayBuffer>> {
   const cipher = createCipheriv("aes-256-ctr", Buffer.alloc(32, seed), Buffer.alloc(16, 0));
   const zeros = Buffer.alloc(CHUNK);
-  for (let left = size; left > 0; left -= CHUNK) yield new Uint8Array(cipher.update(zeros.subarray(0, Math.min(CHUNK, left))));
+  for (let left = size; left > 0; left -= CHUNK)
+    yield new Uint8Array(cipher.update(zeros.subarray(0, Math.min(CHUNK, left))));
 }
 
 /** `size` bytes for `seed`, in one array. */

@@ -17,7 +17,11 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A reporter `(done, total) => void` that prints "label 1.2 GiB / 1.5 GiB (80%), 310 MiB/s, ETA 1 s". */
-export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr, intervalMs = 250) {
+export function progressReporter(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs = 250,
+) {
   const started = performance.now();
   let last = 0;
   return (done: number, total: number) => {

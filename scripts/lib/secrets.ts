@@ -34,7 +34,8 @@ export function describeShape(value: string, prefix?: string): string {
   if (/\\/.test(value)) notes.push("it contains a backslash (an escaped copy?)");
   if (/[\r\n]/.test(value.trim())) notes.push("it spans more than one line");
   else if (/\s/.test(value.trim())) notes.push("it contains a space");
-  if (prefix !== undefined && !value.replace(/^["'`\s]+/, "").startsWith(prefix)) notes.push(`it does not begin with "${prefix}"`);
+  if (prefix !== undefined && !value.replace(/^["'`\s]+/, "").startsWith(prefix))
+    notes.push(`it does not begin with "${prefix}"`);
   return notes.join(", ");
 }
 
@@ -54,7 +55,8 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
   if (secrets.length === 0 || text.length < MIN_SECRET_RUN) return text;
   const windows = new Set<string>();
   for (const secret of secrets) {
-    for (let i = 0; i + MIN_SECRET_RUN <= secret.length; i++) windows.add(secret.slice(i, i + MIN_SECRET_RUN));
+    for (let i = 0; i + MIN_SECRET_RUN <= secret.length; i++)
+      windows.add(secret.slice(i, i + MIN_SECRET_RUN));
   }
   const hidden = new Uint8Array(text.length);
   for (let i = 0; i + MIN_SECRET_RUN <= text.length; i++) {

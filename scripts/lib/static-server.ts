@@ -14,7 +14,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, dirname, join, normalize, resolve } from "node:path";
 import send from "send";
 import { isInside } from "../../site/lib/path-inside.ts";
-import { answerCors, closeServer, contentTypeFor, listenOnLoopback, NO_SNIFF, rangeRequested, sendText } from "./http.ts";
+import {
+  answerCors,
+  closeServer,
+  contentTypeFor,
+  listenOnLoopback,
+  NO_SNIFF,
+  rangeRequested,
+  sendText,
+} from "./http.ts";
 
 export interface StaticServer {
   server: Server;
@@ -52,7 +60,13 @@ async function staysInside(realRoot: string, requested: string): Promise<boolean
  * malformed or reversed range, several ranges) is dropped first, so the whole file goes out
  * with 200: `send` itself would answer some of those with 416.
  */
-function sendFile(req: IncomingMessage, res: ServerResponse, root: string, path: string, dotfiles: "ignore" | "allow"): void {
+function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  path: string,
+  dotfiles: "ignore" | "allow",
+): void {
   res.setHeader("Cache-Control", "no-cache");
   for (const [name, value] of Object.entries(NO_SNIFF)) res.setHeader(name, value);
   send(req, encodeURI(path), { root, dotfiles, index: ["index.html"] })
@@ -65,12 +79,20 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, path:
     .on("error", (error: { status?: number; headers?: Record<string, string> }) => {
       const status = error.status ?? 500;
       for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
-      sendText(res, status, status === 404 ? "not found" : status === 416 ? "range not satisfiable" : "cannot serve this file");
+      sendText(
+        res,
+        status,
+        status === 404 ? "not found" : status === 416 ? "range not satisfiable" : "cannot serve this file",
+      );
     })
     .pipe(res);
 }
 
-function handleRequest(req: IncomingMessage, res: ServerResponse, answer: (path: string) => Promise<void>): void {
+function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: (path: string) => Promise<void>,
+): void {
   if (answerCors(req, res)) return;
   if (req.method !== "GET" && req.method !== "HEAD") {
     sendText(res, 405, "only GET and HEAD", { Allow: "GET, HEAD, OPTIONS" });
@@ -87,7 +109,10 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, answer: (path:
   });
 }
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<StaticServer> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+): Promise<StaticServer> {
   const server = createServer(handler);
   const actual = await listenOnLoopback(server, port);
   return { server, url: `http://127.0.0.1:${actual}`, close: () => closeServer(server) };

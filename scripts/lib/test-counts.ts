@@ -16,11 +16,18 @@ export interface TestCounts {
 export const COUNTS_FILE_ENV = "PEERPILOT_TEST_COUNTS";
 
 export function addCounts(...all: TestCounts[]): TestCounts {
-  return all.reduce((sum, c) => ({ passed: sum.passed + c.passed, failed: sum.failed + c.failed, skipped: sum.skipped + c.skipped }), {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  });
+  return all.reduce(
+    (sum, c) => ({
+      passed: sum.passed + c.passed,
+      failed: sum.failed + c.failed,
+      skipped: sum.skipped + c.skipped,
+    }),
+    {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    },
+  );
 }
 
 /** `N passed, N failed` (and `, N skipped` when some were). */

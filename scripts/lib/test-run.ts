@@ -33,7 +33,10 @@ export async function runCounted(command: string, args: string[]): Promise<TestC
 }
 
 export interface TestRunOptions {
-  /** Run the build and type checks first (default true); a failed check counts as one failure and stops the run. */
+  /**
+   * Run the build and type checks first (default true); a failed check counts as one failure and stops the
+   * run.
+   */
   checks?: boolean;
   /** Run the Solidity tests (default true). */
   solidity?: boolean;
@@ -63,7 +66,14 @@ export async function runAllTests(options: TestRunOptions = {}): Promise<TestCou
   }
   if (options.solidity ?? true) parts.push(await runCounted(join(BIN, "hardhat"), ["test", "solidity"]));
   if (options.vitest ?? true) {
-    parts.push(await runCounted(join(BIN, "vitest"), ["run", "--reporter=default", `--reporter=${resolve("scripts/lib/vitest-counts-reporter.ts")}`, ...(options.vitestArgs ?? [])]));
+    parts.push(
+      await runCounted(join(BIN, "vitest"), [
+        "run",
+        "--reporter=default",
+        `--reporter=${resolve("scripts/lib/vitest-counts-reporter.ts")}`,
+        ...(options.vitestArgs ?? []),
+      ]),
+    );
   }
   return addCounts(...parts);
 }

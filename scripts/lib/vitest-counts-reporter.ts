@@ -6,7 +6,10 @@
 import type { Reporter, SerializedError, TestModule } from "vitest/node";
 import { writeCounts, type TestCounts } from "./test-counts.ts";
 
-export function countModules(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): TestCounts {
+export function countModules(
+  modules: ReadonlyArray<TestModule>,
+  unhandledErrors: ReadonlyArray<SerializedError>,
+): TestCounts {
   const counts: TestCounts = { passed: 0, failed: 0, skipped: 0 };
   for (const module of modules) {
     let tests = 0;
@@ -14,7 +17,8 @@ export function countModules(modules: ReadonlyArray<TestModule>, unhandledErrors
       tests++;
       const { state } = test.result();
       if (state === "passed") counts.passed++;
-      else if (state === "skipped" && (test.options.mode === "skip" || test.options.mode === "todo")) counts.skipped++;
+      else if (state === "skipped" && (test.options.mode === "skip" || test.options.mode === "todo"))
+        counts.skipped++;
       // Failed, never finished (a crashed worker), or skipped because a hook or the parent failed.
       else counts.failed++;
     }
@@ -26,7 +30,10 @@ export function countModules(modules: ReadonlyArray<TestModule>, unhandledErrors
 }
 
 export default class CountsReporter implements Reporter {
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): Promise<void> {
+  async onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+  ): Promise<void> {
     await writeCounts(countModules(modules, unhandledErrors));
   }
 }

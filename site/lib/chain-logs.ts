@@ -46,10 +46,23 @@ const quantity = (n: bigint): Hex => `0x${n.toString(16)}`;
  * unusable (the endpoint is not speaking JSON-RPC).
  */
 function decodeLog(item: unknown): RawLog | undefined {
-  const log = (item ?? {}) as { removed?: unknown; address?: unknown; topics?: unknown; data?: unknown; blockNumber?: unknown; logIndex?: unknown; transactionHash?: unknown };
+  const log = (item ?? {}) as {
+    removed?: unknown;
+    address?: unknown;
+    topics?: unknown;
+    data?: unknown;
+    blockNumber?: unknown;
+    logIndex?: unknown;
+    transactionHash?: unknown;
+  };
   if (log.removed === true) return undefined;
   const { address, topics, data, transactionHash } = log;
-  if (typeof address !== "string" || !Array.isArray(topics) || typeof transactionHash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(transactionHash)) {
+  if (
+    typeof address !== "string" ||
+    !Array.isArray(topics) ||
+    typeof transactionHash !== "string" ||
+    !/^0x[0-9a-fA-F]{64}$/.test(transactionHash)
+  ) {
     malformed("eth_getLogs");
   }
   return {
@@ -65,13 +78,25 @@ function decodeLog(item: unknown): RawLog | undefined {
 /** The eth_getLogs request for `filter`. */
 export function logsCall(filter: LogFilter): RpcCall {
   const { address, topics, fromBlock, toBlock } = filter;
-  return { method: "eth_getLogs", params: [{ address, topics, fromBlock: quantity(fromBlock), toBlock: toBlock === "latest" ? toBlock : quantity(toBlock) }] };
+  return {
+    method: "eth_getLogs",
+    params: [
+      {
+        address,
+        topics,
+        fromBlock: quantity(fromBlock),
+        toBlock: toBlock === "latest" ? toBlock : quantity(toBlock),
+      },
+    ],
+  };
 }
 
 /** An eth_getLogs answer for `address`: removed logs and other addresses' logs dropped. */
 export function decodeLogs(address: string, logs: unknown): RawLog[] {
   const own = address.toLowerCase();
-  return Array.isArray(logs) ? logs.map(decodeLog).filter((log): log is RawLog => log?.address === own) : malformed("eth_getLogs");
+  return Array.isArray(logs)
+    ? logs.map(decodeLog).filter((log): log is RawLog => log?.address === own)
+    : malformed("eth_getLogs");
 }
 
 /**
@@ -83,7 +108,10 @@ export async function readLogs(reader: ChainReader, filter: LogFilter): Promise<
 }
 
 /** Each block's timestamp (Unix seconds), in one batch of `eth_getBlockByNumber`. */
-export async function blockTimestamps(reader: ChainReader, numbers: readonly bigint[]): Promise<Map<bigint, bigint>> {
+export async function blockTimestamps(
+  reader: ChainReader,
+  numbers: readonly bigint[],
+): Promise<Map<bigint, bigint>> {
   const unique = [...new Set(numbers)];
   if (unique.length === 0) return new Map();
   return reader.query(

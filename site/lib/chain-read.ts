@@ -77,7 +77,10 @@ export interface ChainReader {
    * `more.decode` gets their results in order, an {@link RpcError} in place of a result the
    * endpoint refused (the figures are good without it), and may throw like `query`'s.
    */
-  readCampaign<T = undefined>(escrow: string, more?: MoreCalls<T>): Promise<CampaignReading & { more: T | undefined }>;
+  readCampaign<T = undefined>(
+    escrow: string,
+    more?: MoreCalls<T>,
+  ): Promise<CampaignReading & { more: T | undefined }>;
   /**
    * Sends `calls` as one batch to each endpoint in turn until one answers them all and
    * `decode` accepts the results (in the order of `calls`); `decode` throws {@link malformed}
@@ -86,7 +89,10 @@ export interface ChainReader {
   query<T>(calls: readonly RpcCall[], decode: (results: unknown[]) => T): Promise<T>;
 }
 
-/** Calls sent along with a read of the escrow, and what to make of their results. See {@link ChainReader.readCampaign}. */
+/**
+ * Calls sent along with a read of the escrow, and what to make of their results. See {@link
+ * ChainReader.readCampaign}.
+ */
 export interface MoreCalls<T> {
   calls: readonly RpcCall[];
   decode(results: unknown[]): T;
@@ -157,7 +163,11 @@ export class NoContractError extends ChainReadError {
   /** See {@link endpointHost}. */
   declare readonly host: string;
   constructor(address: string, chainId: number, host: string) {
-    super(`No contract at the escrow ${address} on chain ${chainId} (asked ${host})`, { address, chainId, host });
+    super(`No contract at the escrow ${address} on chain ${chainId} (asked ${host})`, {
+      address,
+      chainId,
+      host,
+    });
   }
 }
 
@@ -211,19 +221,27 @@ export function decodeUint(hex: unknown, what: string, word = false): bigint {
 /** A block's number and timestamp (Unix seconds), from an `eth_getBlockByNumber` answer. */
 export function decodeBlock(block: unknown): { number: bigint; timestamp: bigint } {
   const { number, timestamp } = (block ?? {}) as { number?: unknown; timestamp?: unknown };
-  return { number: decodeUint(number, "eth_getBlockByNumber"), timestamp: decodeUint(timestamp, "eth_getBlockByNumber") };
+  return {
+    number: decodeUint(number, "eth_getBlockByNumber"),
+    timestamp: decodeUint(timestamp, "eth_getBlockByNumber"),
+  };
 }
 
-/** Why `fetch` failed, in our words: not the error's own message (browsers say only "Failed to fetch", some messages quote the full URL). */
+/**
+ * Why `fetch` failed, in our words: not the error's own message (browsers say only "Failed to fetch", some
+ * messages quote the full URL).
+ */
 function fetchFailure(error: unknown): string {
   // Only Node names the cause; a browser says nothing more than that the request failed.
-  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "ECONNREFUSED" ? "connection refused" : "cannot connect";
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "ECONNREFUSED"
+    ? "connection refused"
+    : "cannot connect";
 }
 
 /** Creates a reader for the given endpoints. See {@link ChainReader.readCampaign}. */
 export function createChainReader(options: ChainReaderOptions): ChainReader {
   const { chainId } = options;
-    const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
+  const rpcUrls = endpointOrder(options.rpcUrls, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   /** Endpoints that reported the right chain id, and `${url} ${address}` pairs known to hold code. */
@@ -250,9 +268,14 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
     }).catch((error: unknown) => unusable(fetchFailure(error))());
     // The status number only: the reason phrase (`statusText`) is the endpoint's own text.
     if (!response.ok) {
-      // A `Retry-After` in whole seconds, read as a number and nothing else (the HTTP-date form, anything malformed and 0 are ignored).
-      const seconds = Number(/^\d{1,9}$/.exec(response.headers.get("retry-after")?.trim() ?? "")?.[0]) || undefined;
-      throw new EndpointUnusable(`HTTP ${response.status}${response.status === 429 ? ", rate limited" : ""}`, seconds);
+      // A `Retry-After` in whole seconds, read as a number and nothing else (the HTTP-date form, anything
+      // malformed and 0 are ignored).
+      const seconds =
+        Number(/^\d{1,9}$/.exec(response.headers.get("retry-after")?.trim() ?? "")?.[0]) || undefined;
+      throw new EndpointUnusable(
+        `HTTP ${response.status}${response.status === 429 ? ", rate limited" : ""}`,
+        seconds,
+      );
     }
     const payload: unknown = await response.json().catch(unusable("not JSON"));
     if (!Array.isArray(payload)) {
@@ -262,9 +285,13 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
       throw new EndpointUnusable(`refused the batch (JSON-RPC code ${code ?? "missing"})`);
     }
     const results = sent.map((call, i) => {
-      const item = (payload as ({ id?: unknown; result?: unknown; error?: unknown } | null)[]).find((answer) => answer?.id === i + 1);
+      const item = (payload as ({ id?: unknown; result?: unknown; error?: unknown } | null)[]).find(
+        (answer) => answer?.id === i + 1,
+      );
       if (!item) throw new EndpointUnusable(`no answer to ${call.method}`);
-      return item.error == null ? item.result : new RpcError(endpointHost(url), call.method, rpcCode(item.error));
+      return item.error == null
+        ? item.result
+        : new RpcError(endpointHost(url), call.method, rpcCode(item.error));
     });
     if (checkChain) {
       const actual = decodeUint(refused(results.shift()), "eth_chainId");
@@ -289,7 +316,11 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
         if (!(error instanceof EndpointUnusable || error instanceof ChainReadError)) throw error;
         if (error instanceof ChainReadError) answered ??= error;
         const seconds = error instanceof EndpointUnusable ? error.retryAfterSeconds : undefined;
-        failures.push({ host: endpointHost(url), reason: error.message, ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }) });
+        failures.push({
+          host: endpointHost(url),
+          reason: error.message,
+          ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+        });
       }
     }
     throw answered ?? new RpcUnreachableError(failures);
@@ -307,7 +338,10 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
           ...(checkCode ? [{ method: "eth_getCode", params: [escrow, "latest"] }] : []),
           { method: "eth_getBlockByNumber", params: ["latest", false] },
           // state(), backers(), totalPledged(), in SELECTORS' order.
-          ...Object.values(SELECTORS).map((data) => ({ method: "eth_call", params: [{ to: escrow, data }, "latest"] })),
+          ...Object.values(SELECTORS).map((data) => ({
+            method: "eth_call",
+            params: [{ to: escrow, data }, "latest"],
+          })),
         ];
         const all = await batch(url, [...own, ...(more?.calls ?? [])]);
         const results = answered(all.slice(0, own.length));

@@ -12,17 +12,32 @@ import type { Manifest } from "./manifest.ts";
 export type CspManifest = Pick<Manifest, "chain" | "torrent" | "ipfs">;
 
 /** The directives this policy sets (all of them valid in a `<meta>` policy). */
-export type CspDirectiveName = "default-src" | "connect-src" | "media-src" | "img-src" | "worker-src" | "object-src" | "base-uri" | "form-action";
+export type CspDirectiveName =
+  | "default-src"
+  | "connect-src"
+  | "media-src"
+  | "img-src"
+  | "worker-src"
+  | "object-src"
+  | "base-uri"
+  | "form-action";
 /** One directive with its sources, e.g. `img-src 'self' data:`. */
 export type CspDirective = `${CspDirectiveName} ${string}`;
 
-/** What a source expression may look like here: a scheme, a host (a leading `*.` wildcard at most) and a port. */
+/**
+ * What a source expression may look like here: a scheme, a host (a leading `*.` wildcard at most) and a port.
+ */
 const HOST_SOURCE = /^[a-z][a-z0-9+.-]*:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]+)?$/;
 
-/** A manifest value the policy cannot name as a source (the build stops rather than ship a policy that says something else). */
+/**
+ * A manifest value the policy cannot name as a source (the build stops rather than ship a policy that says
+ * something else).
+ */
 export class CspSourceError extends Error {
   constructor(field: string, value: string) {
-    super(`${field}: "${value}" cannot be written as a Content-Security-Policy source (a plain host name or IPv4 address is needed).`);
+    super(
+      `${field}: "${value}" cannot be written as a Content-Security-Policy source (a plain host name or IPv4 address is needed).`,
+    );
     this.name = "CspSourceError";
   }
 }
@@ -52,7 +67,11 @@ export function gatewaySource(gateway: string): string {
   if (cidLabel === -1) return originSource(url.href, field);
   const rest = labels.slice(cidLabel + 1);
   if (rest.length === 0) throw new CspSourceError(field, gateway);
-  return checked(`${url.protocol}//*.${rest.join(".")}${url.port === "" ? "" : `:${url.port}`}`, field, gateway);
+  return checked(
+    `${url.protocol}//*.${rest.join(".")}${url.port === "" ? "" : `:${url.port}`}`,
+    field,
+    gateway,
+  );
 }
 
 function unique(sources: readonly string[]): string[] {
@@ -80,7 +99,8 @@ export function cspDirectives(manifest: CspManifest): CspDirective[] {
     .map((url) => originSource(url, "torrent.trackers"));
   const webSeeds = (manifest.torrent?.webSeeds ?? []).map((url) => originSource(url, "torrent.webSeeds"));
   const gateways = (manifest.ipfs?.gateways ?? []).map(gatewaySource);
-  const list = (name: CspDirectiveName, sources: readonly string[]): CspDirective => `${name} ${unique(sources).join(" ")}`;
+  const list = (name: CspDirectiveName, sources: readonly string[]): CspDirective =>
+    `${name} ${unique(sources).join(" ")}`;
   return [
     "default-src 'none'",
     list("connect-src", ["'self'", ...rpcs, ...trackers, ...webSeeds, ...gateways]),

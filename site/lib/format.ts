@@ -28,13 +28,20 @@ export function formatInteger(value: bigint | number): string {
 }
 
 export interface FormatUnitsOptions {
-  /** Show at most this many fraction digits, cutting (never rounding) the rest. Default: every significant digit. */
+  /**
+   * Show at most this many fraction digits, cutting (never rounding) the rest. Default: every significant
+   * digit.
+   */
   maxFractionDigits?: number;
 }
 
-/** A token amount given in its smallest unit, in whole tokens: (9950000n, 6) → "9.95", (2487500000000n, 6) → "2,487,500". */
+/**
+ * A token amount given in its smallest unit, in whole tokens: (9950000n, 6) → "9.95", (2487500000000n, 6) →
+ * "2,487,500".
+ */
 export function formatUnits(value: bigint, decimals: number, options: FormatUnitsOptions = {}): string {
-  if (!Number.isInteger(decimals) || decimals < 0) throw new RangeError(`not a number of decimals: ${decimals}`);
+  if (!Number.isInteger(decimals) || decimals < 0)
+    throw new RangeError(`not a number of decimals: ${decimals}`);
   return decimal(value, decimals, options.maxFractionDigits);
 }
 

@@ -8,7 +8,11 @@
  * Used when the producer names none: run by two independent operators (Storacha, the pinning
  * service itself, and the IPFS Foundation's public gateways), so one outage loses nothing.
  */
-export const DEFAULT_GATEWAYS: readonly string[] = ["https://storacha.link", "https://ipfs.io", "https://dweb.link"];
+export const DEFAULT_GATEWAYS: readonly string[] = [
+  "https://storacha.link",
+  "https://ipfs.io",
+  "https://dweb.link",
+];
 
 export interface GatewayUrlOptions {
   /** A file's name, sent as `?filename=` so the gateway names the download and its type. */

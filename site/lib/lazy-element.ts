@@ -15,7 +15,10 @@ export interface LazyElementOptions {
   failed: (root: HTMLElement, error: unknown) => void;
 }
 
-/** Defines `<tag>`: loads and starts its code on connect (see {@link LazyElementOptions}), stops it on disconnect. */
+/**
+ * Defines `<tag>`: loads and starts its code on connect (see {@link LazyElementOptions}), stops it on
+ * disconnect.
+ */
 export function defineLazyElement(tag: string, { load, failed }: LazyElementOptions): void {
   if (customElements.get(tag) !== undefined) return;
   customElements.define(

@@ -12,7 +12,9 @@ import { INITIAL_POLL_STATE, nextPoll, POLL_MS } from "./poll-schedule.ts";
 /** Fired on `document` when something on the page changed the chain: live parts read again. */
 export const REFRESH_EVENT = "peerpilot:refresh";
 
-/** Sets `element`'s text only when it differs (an identical write in a live region would still be announced). */
+/**
+ * Sets `element`'s text only when it differs (an identical write in a live region would still be announced).
+ */
 export function setText(element: Element | null, text: string): void {
   if (element !== null && element.textContent !== text) element.textContent = text;
 }
@@ -47,7 +49,11 @@ export function startLivePoll({ read, failed }: LivePollOptions): () => void {
     } catch (error) {
       // 0 when no endpoint asked for a pause: nextPoll ignores it.
       const seconds = error instanceof RpcUnreachableError ? (error.retryAfterSeconds ?? 0) : 0;
-      ({ delayMs, state: pollState } = nextPoll(pollState, { ok: false, retryAfterMs: seconds * 1000 }, Math.random));
+      ({ delayMs, state: pollState } = nextPoll(
+        pollState,
+        { ok: false, retryAfterMs: seconds * 1000 },
+        Math.random,
+      ));
       failed(error, delayMs);
     } finally {
       inFlight = false;

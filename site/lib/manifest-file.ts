@@ -6,7 +6,13 @@ import { dirname, resolve } from "node:path";
 import parseTorrent from "parse-torrent";
 import { fileInside } from "./path-inside.ts";
 import { PILOT_ASSETS } from "./pilot-assets.ts";
-import { ManifestError, parseManifest, parseManifestJson, type Manifest, type ManifestInput } from "./manifest.ts";
+import {
+  ManifestError,
+  parseManifest,
+  parseManifestJson,
+  type Manifest,
+  type ManifestInput,
+} from "./manifest.ts";
 
 /** The environment variable that names the manifest file; defaults to `campaign.json`. */
 export const MANIFEST_ENV = "PEERPILOT_MANIFEST";
@@ -52,16 +58,23 @@ export async function publishedFilePath(manifestFile: string, path: string, fiel
   const folder = await realpath(dirname(resolve(manifestFile)));
   const target = await realpath(resolve(folder, path)).catch((error: NodeJS.ErrnoException) => {
     throw new ManifestError(manifestFile, [
-      error.code === "ENOENT" ? `${field}: file not found: ${path} (relative to the manifest's folder ${folder})` : `${field}: cannot read ${path}: ${error.code ?? error.message}`,
+      error.code === "ENOENT"
+        ? `${field}: file not found: ${path} (relative to the manifest's folder ${folder})`
+        : `${field}: cannot read ${path}: ${error.code ?? error.message}`,
     ]);
   });
   if (fileInside(folder, target) === undefined) {
-    throw new ManifestError(manifestFile, [`${field}: ${path} leads to ${target}, outside the manifest's folder ${folder} (a symlink?): the site publishes only files inside it`]);
+    throw new ManifestError(manifestFile, [
+      `${field}: ${path} leads to ${target}, outside the manifest's folder ${folder} (a symlink?): the site publishes only files inside it`,
+    ]);
   }
   return target;
 }
 
-/** The BitTorrent v1 info hash of a .torrent's bytes (40 lowercase hex digits), or `undefined` if it is not a torrent. */
+/**
+ * The BitTorrent v1 info hash of a .torrent's bytes (40 lowercase hex digits), or `undefined` if it is not a
+ * torrent.
+ */
 export async function torrentInfoHash(bytes: Uint8Array): Promise<string | undefined> {
   try {
     return (await parseTorrent(bytes)).infoHash;
@@ -80,7 +93,10 @@ export function isWebVtt(bytes: Uint8Array): boolean {
 }
 
 /** The manifest's .torrent, read and checked to be the torrent `torrent.infoHash` names. */
-export async function readTorrentFile(manifestFile: string, torrent: NonNullable<Manifest["torrent"]>): Promise<Buffer<ArrayBuffer>> {
+export async function readTorrentFile(
+  manifestFile: string,
+  torrent: NonNullable<Manifest["torrent"]>,
+): Promise<Buffer<ArrayBuffer>> {
   const path = await publishedFilePath(manifestFile, torrent.torrentFile, "torrent.torrentFile");
   const bytes = await readFile(path);
   const found = await torrentInfoHash(bytes);
@@ -95,10 +111,15 @@ export async function readTorrentFile(manifestFile: string, torrent: NonNullable
 }
 
 /** The manifest's captions, read and checked to be WebVTT. */
-export async function readCaptionsFile(manifestFile: string, captions: NonNullable<NonNullable<Manifest["torrent"]>["captions"]>): Promise<Buffer<ArrayBuffer>> {
+export async function readCaptionsFile(
+  manifestFile: string,
+  captions: NonNullable<NonNullable<Manifest["torrent"]>["captions"]>,
+): Promise<Buffer<ArrayBuffer>> {
   const bytes = await readFile(await publishedFilePath(manifestFile, captions.file, "torrent.captions.file"));
   if (!isWebVtt(bytes)) {
-    throw new ManifestError(manifestFile, [`torrent.captions.file: ${captions.file} is not a WebVTT file (it must begin with "WEBVTT")`]);
+    throw new ManifestError(manifestFile, [
+      `torrent.captions.file: ${captions.file} is not a WebVTT file (it must begin with "WEBVTT")`,
+    ]);
   }
   return bytes;
 }
@@ -127,7 +148,8 @@ export const POSTER_TYPES: Readonly<Record<PosterType, { mime: string; extension
 export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  const sized = (type: PosterType, width: number, height: number) => (width > 0 && height > 0 ? { type, width, height } : undefined);
+  const sized = (type: PosterType, width: number, height: number) =>
+    width > 0 && height > 0 ? { type, width, height } : undefined;
   // PNG: the 8-byte signature, then the IHDR chunk with width and height (big-endian).
   if (bytes.length >= 24 && ascii(1, 4) === "PNG" && bytes[0] === 0x89 && ascii(12, 16) === "IHDR") {
     return sized("png", view.getUint32(16), view.getUint32(20));
@@ -171,14 +193,20 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
   return undefined;
 }
 
-/** The manifest's poster, read and checked to be a JPEG, PNG or WebP image; with the name the site publishes it under. */
+/**
+ * The manifest's poster, read and checked to be a JPEG, PNG or WebP image; with the name the site publishes
+ * it under.
+ */
 export interface PosterFile extends ImageInfo {
   bytes: Buffer<ArrayBuffer>;
   /** `poster.jpg`, `poster.png` or `poster.webp`, after the image's real type. */
   asset: string;
 }
 
-/** Reads the manifest's `torrent.poster` (inside the manifest's folder, like every published file) and checks its type by its bytes. */
+/**
+ * Reads the manifest's `torrent.poster` (inside the manifest's folder, like every published file) and checks
+ * its type by its bytes.
+ */
 export async function readPosterFile(manifestFile: string, poster: string): Promise<PosterFile> {
   const bytes = await readFile(await publishedFilePath(manifestFile, poster, "torrent.poster"));
   const info = imageInfo(bytes);

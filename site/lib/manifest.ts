@@ -24,9 +24,10 @@ const nonZeroAddress = address.refine((value) => !/^0x0{40}$/i.test(value), {
   message: "must not be the zero address",
 });
 
-const uintString = z
-  .string()
-  .regex(/^(0|[1-9][0-9]*)$/, { message: "expected a whole number as a decimal string (smallest token units)", abort: true });
+const uintString = z.string().regex(/^(0|[1-9][0-9]*)$/, {
+  message: "expected a whole number as a decimal string (smallest token units)",
+  abort: true,
+});
 
 /**
  * Whether `path` names a file inside the manifest's folder: relative, with no `..` segment, not
@@ -58,10 +59,16 @@ export const escrowSchema = z.strictObject({
   /** Block the escrow was deployed in: where event scans start. */
   deployBlock: z.int().min(0),
   /** Hash of the deployment transaction, when known. */
-  deployTx: z.string().regex(/^0x[0-9a-fA-F]{64}$/, { message: "expected a 32-byte hex transaction hash" }).optional(),
+  deployTx: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, { message: "expected a 32-byte hex transaction hash" })
+    .optional(),
   token: tokenSchema,
   beneficiary: nonZeroAddress,
-  goalBackers: z.int().min(1).max(2 ** 32 - 1),
+  goalBackers: z
+    .int()
+    .min(1)
+    .max(2 ** 32 - 1),
   /** Smallest first pledge in the token's smallest unit, as a decimal string (it can exceed 2^53). */
   minPledge: uintString.refine((value) => BigInt(value) > 0n, { message: "must be greater than zero" }),
   /** Unix time in seconds. */
@@ -85,7 +92,10 @@ export const chainSchema = z.strictObject({
     .default({ name: "Ether", symbol: "ETH", decimals: 18 }),
 });
 
-const trackerUrl = z.url({ protocol: /^(wss?|https?|udp)$/, error: "expected a ws(s)://, http(s):// or udp:// tracker URL" });
+const trackerUrl = z.url({
+  protocol: /^(wss?|https?|udp)$/,
+  error: "expected a ws(s)://, http(s):// or udp:// tracker URL",
+});
 
 /** A STUN or TURN server for browsers' WebRTC (RTCIceServer). */
 export const iceServerSchema = z.strictObject({
@@ -105,14 +115,20 @@ export const torrentSchema = z.strictObject({
   /** File size in bytes. */
   length: z.int().min(1),
   /** Piece length in bytes (a power of two). */
-  pieceLength: z.int().min(16_384).refine((n) => (n & (n - 1)) === 0, { message: "must be a power of two" }),
+  pieceLength: z
+    .int()
+    .min(16_384)
+    .refine((n) => (n & (n - 1)) === 0, { message: "must be a power of two" }),
   /** Announce URLs: ws(s):// for browsers, http(s)/udp for desktop clients. */
   trackers: z.array(trackerUrl).min(1),
   /** BEP 19 web seeds (url-list): HTTP(S) URLs of the same file, e.g. IPFS gateway URLs. */
   webSeeds: z.array(httpUrl),
   /** STUN/TURN servers the browser player uses for WebRTC. Empty: host candidates only. */
   iceServers: z.array(iceServerSchema).default([]),
-  /** The poster frame (JPEG, PNG or WebP) the player shows before play, relative to the manifest file; the site build publishes it. */
+  /**
+   * The poster frame (JPEG, PNG or WebP) the player shows before play, relative to the manifest file; the
+   * site build publishes it.
+   */
   poster: publishedFile.optional(),
   /** WebVTT captions, relative to the manifest file; the site build publishes them. */
   captions: z
@@ -125,15 +141,24 @@ export const torrentSchema = z.strictObject({
 });
 
 /** A CIDv1 in base32 (`bafy…` for content, `bafk…` for a raw block, `bag…` for a CAR shard). */
-const cidString = z.string().regex(/^b[a-z2-7]{58,}$/, { message: "expected a CIDv1 in base32 (bafy…, bafk…, bag…)" });
+const cidString = z
+  .string()
+  .regex(/^b[a-z2-7]{58,}$/, { message: "expected a CIDv1 in base32 (bafy…, bafk…, bag…)" });
 
 /**
  * An IPFS gateway: a path gateway's origin (`https://w3s.link`, content at `/ipfs/<cid>`) or a
  * URL template with `{cid}` (a subdomain gateway, `https://{cid}.ipfs.dweb.link`).
  */
 const gateway = z
-  .url({ protocol: /^https?$/, error: "expected an http(s) gateway URL, e.g. https://w3s.link or https://{cid}.ipfs.dweb.link" })
-  .or(z.string().regex(/^https?:\/\/[^\s]*\{cid\}[^\s]*$/, { message: "expected an http(s) gateway URL or a template with {cid}" }));
+  .url({
+    protocol: /^https?$/,
+    error: "expected an http(s) gateway URL, e.g. https://w3s.link or https://{cid}.ipfs.dweb.link",
+  })
+  .or(
+    z.string().regex(/^https?:\/\/[^\s]*\{cid\}[^\s]*$/, {
+      message: "expected an http(s) gateway URL or a template with {cid}",
+    }),
+  );
 
 /** Content pinned to IPFS (written by `npm run pin`). */
 export const pinnedSchema = z.strictObject({
@@ -147,7 +172,9 @@ export const pinnedSchema = z.strictObject({
 
 export const ipfsSchema = z.strictObject({
   /** Gateways the URLs were made for: several, so one gateway going away loses nothing. */
-  gateways: z.array(gateway).min(2, { message: "list at least two gateways, so that one outage does not take the pilot offline" }),
+  gateways: z
+    .array(gateway)
+    .min(2, { message: "list at least two gateways, so that one outage does not take the pilot offline" }),
   /** The pilot as one UnixFS file. */
   pilot: pinnedSchema
     .extend({

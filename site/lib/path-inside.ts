@@ -1,4 +1,7 @@
-/** Path containment, for Node code (the site build and the scripts): one rule for every "stays inside this folder" check. Textual: resolve symlinks first where they matter. */
+/**
+ * Path containment, for Node code (the site build and the scripts): one rule for every "stays inside this
+ * folder" check. Textual: resolve symlinks first where they matter.
+ */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
 /** `path` relative to `folder` when it is `folder` itself (`""`) or lies inside it, else `undefined`. */
@@ -12,7 +15,10 @@ export function isInside(folder: string, path: string): boolean {
   return relativeInside(folder, path) !== undefined;
 }
 
-/** `path` relative to `folder` when it names something inside `folder` (not `folder` itself), else `undefined`. */
+/**
+ * `path` relative to `folder` when it names something inside `folder` (not `folder` itself), else
+ * `undefined`.
+ */
 export function fileInside(folder: string, path: string): string | undefined {
   const rel = relativeInside(folder, path);
   return rel === "" ? undefined : rel;

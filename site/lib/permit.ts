@@ -3,7 +3,14 @@
  * signature split into the (v, r, s) the contract takes. Used by the tests and benchmarks now,
  * and by the wallet code of the site.
  */
-import { isError, Signature, TypedDataEncoder, ZeroAddress, type Contract, type TypedDataDomain } from "ethers";
+import {
+  isError,
+  Signature,
+  TypedDataEncoder,
+  ZeroAddress,
+  type Contract,
+  type TypedDataDomain,
+} from "ethers";
 import type { Address, Hex } from "./address.ts";
 import { isRevert } from "./back/errors.ts";
 
@@ -37,7 +44,13 @@ export function permitTypedData(request: PermitRequest) {
     // A fresh, mutable copy: ethers takes `Record<string, TypedDataField[]>`.
     types: { Permit: PERMIT_TYPES.Permit.map((field) => ({ ...field })) },
     primaryType: "Permit" as const,
-    message: { owner: request.owner, spender: request.spender, value: request.value, nonce: request.nonce, deadline: request.deadline },
+    message: {
+      owner: request.owner,
+      spender: request.spender,
+      value: request.value,
+      nonce: request.nonce,
+      deadline: request.deadline,
+    },
   };
 }
 
@@ -58,10 +71,17 @@ const DOMAIN_FIELDS = ["name", "version", "chainId", "verifyingContract", "salt"
  * taken for a missing permit.
  * @param token A contract over site/lib/back/escrow-abi.ts's TOKEN_ABI.
  */
-export async function readPermitDomain(token: Contract, chainId: number | bigint, address: Address): Promise<TypedDataDomain | undefined> {
+export async function readPermitDomain(
+  token: Contract,
+  chainId: number | bigint,
+  address: Address,
+): Promise<TypedDataDomain | undefined> {
   let separator: string;
   try {
-    [separator] = await Promise.all([token.getFunction("DOMAIN_SEPARATOR").staticCall(), token.getFunction("nonces").staticCall(ZeroAddress)]);
+    [separator] = await Promise.all([
+      token.getFunction("DOMAIN_SEPARATOR").staticCall(),
+      token.getFunction("nonces").staticCall(ZeroAddress),
+    ]);
   } catch (error) {
     if (isMissingFunction(error)) return undefined;
     throw error;
@@ -69,27 +89,29 @@ export async function readPermitDomain(token: Contract, chainId: number | bigint
   let domain: TypedDataDomain | undefined;
   // A narrower ABI without these functions is read through the fallbacks.
   const has = (name: string) => token.interface.getFunction(name) !== null;
-  if (has("eip712Domain")) try {
-    const result: unknown[] = await token.getFunction("eip712Domain").staticCall();
-    // Extensions (result[6]) change the domain in ways EIP-5267 leaves to each extension: unsupported.
-    if ((result[6] as unknown[]).length > 0) return undefined;
-    const fields = Number(result[0]);
-    const read: Record<string, unknown> = {};
-    DOMAIN_FIELDS.forEach((field, i) => {
-      if (fields & (1 << i)) read[field] = field === "chainId" ? Number(result[i + 1]) : result[i + 1];
-    });
-    domain = read as TypedDataDomain;
-  } catch (error) {
-    if (!isMissingFunction(error)) throw error;
-  }
-  if (domain === undefined) {
-    const name: string = await token.getFunction("name").staticCall();
-    let version = "1";
-    if (has("version")) try {
-      version = await token.getFunction("version").staticCall();
+  if (has("eip712Domain"))
+    try {
+      const result: unknown[] = await token.getFunction("eip712Domain").staticCall();
+      // Extensions (result[6]) change the domain in ways EIP-5267 leaves to each extension: unsupported.
+      if ((result[6] as unknown[]).length > 0) return undefined;
+      const fields = Number(result[0]);
+      const read: Record<string, unknown> = {};
+      DOMAIN_FIELDS.forEach((field, i) => {
+        if (fields & (1 << i)) read[field] = field === "chainId" ? Number(result[i + 1]) : result[i + 1];
+      });
+      domain = read as TypedDataDomain;
     } catch (error) {
       if (!isMissingFunction(error)) throw error;
     }
+  if (domain === undefined) {
+    const name: string = await token.getFunction("name").staticCall();
+    let version = "1";
+    if (has("version"))
+      try {
+        version = await token.getFunction("version").staticCall();
+      } catch (error) {
+        if (!isMissingFunction(error)) throw error;
+      }
     domain = { name, version, chainId: Number(chainId), verifyingContract: address };
   }
   return TypedDataEncoder.hashDomain(domain) === separator ? domain : undefined;

@@ -22,7 +22,10 @@ export type PlayerRoute =
   /** `reason`: why streaming cannot run here, one sentence for the status line. */
   | { kind: "direct"; reason: string };
 
-/** Pages served from a shared IPFS path gateway (`/ipfs/<cid>/…`) share one origin with every other site there. */
+/**
+ * Pages served from a shared IPFS path gateway (`/ipfs/<cid>/…`) share one origin with every other site
+ * there.
+ */
 export function onSharedGateway(path: string): boolean {
   return pathGatewayPrefix(path) !== undefined;
 }
@@ -57,7 +60,10 @@ export interface PageLocation {
  * page, so it is the likeliest to answer for the pilot too), then the pilot on the gateways the
  * manifest lists, then the torrent's web seeds. Elsewhere the web seeds come first.
  */
-export function directPlayUrls(config: Pick<PlayerConfig, "webSeeds" | "ipfsPilot">, page: PageLocation): string[] {
+export function directPlayUrls(
+  config: Pick<PlayerConfig, "webSeeds" | "ipfsPilot">,
+  page: PageLocation,
+): string[] {
   const { webSeeds, ipfsPilot } = config;
   const pinned = ipfsPilot?.urls ?? [];
   const urls =
@@ -163,7 +169,9 @@ export class WebSeedPolicy {
   waiting(): void {
     if (this.#added || this.#stopped) return;
     clearTimeout(this.#stallTimer);
-    const grace = this.#started ? STALL_GRACE_MS : Math.max(0, (this.#readyAt || Date.now()) + START_GRACE_MS - Date.now());
+    const grace = this.#started
+      ? STALL_GRACE_MS
+      : Math.max(0, (this.#readyAt || Date.now()) + START_GRACE_MS - Date.now());
     this.#stallTimer = setTimeout(() => this.#add(), grace);
   }
 

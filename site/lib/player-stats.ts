@@ -36,7 +36,9 @@ export function formatSpeed(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond)} B/s`;
 }
 
-/** A byte count in binary units, one decimal from MiB up: 0 → "0 bytes", 1536 → "2 KiB", 3.5 GiB → "3.5 GiB". */
+/**
+ * A byte count in binary units, one decimal from MiB up: 0 → "0 bytes", 1536 → "2 KiB", 3.5 GiB → "3.5 GiB".
+ */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -60,7 +62,9 @@ export function sourcesInWords(share: number, received: boolean): string {
   if (share === 100) return "all of the video so far from other fans";
   if (share === 0) return "all of the video so far from the web seeds";
   if (share === 50) return "half of the video so far from other fans, half from the web seeds";
-  return share > 50 ? "most of the video so far from other fans, the rest from the web seeds" : "most of the video so far from the web seeds, the rest from other fans";
+  return share > 50
+    ? "most of the video so far from other fans, the rest from the web seeds"
+    : "most of the video so far from the web seeds, the rest from other fans";
 }
 
 export function viewStats(sample: PlayerSample): PlayerStatsView {

@@ -52,7 +52,8 @@ function elements(root: HTMLElement): Elements {
 function bufferedAhead(video: HTMLVideoElement): number {
   const { buffered, currentTime } = video;
   for (let range = 0; range < buffered.length; range++) {
-    if (buffered.start(range) <= currentTime && currentTime <= buffered.end(range)) return buffered.end(range) - currentTime;
+    if (buffered.start(range) <= currentTime && currentTime <= buffered.end(range))
+      return buffered.end(range) - currentTime;
   }
   return 0;
 }
@@ -130,7 +131,10 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
   );
   mark("loaded");
   // Web seeds are added by the WebSeedPolicy, not as soon as the torrent is ready.
-  const client: WebTorrent = new WebTorrentClient({ tracker: { rtcConfig: { iceServers: config.iceServers } }, webSeeds: false });
+  const client: WebTorrent = new WebTorrentClient({
+    tracker: { rtcConfig: { iceServers: config.iceServers } },
+    webSeeds: false,
+  });
   client.on("error", () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
   let policy: WebSeedPolicy | undefined;
@@ -233,7 +237,10 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     timer = setInterval(render, STATS_INTERVAL_MS);
     render();
     file.streamTo(ui.video);
-    await Promise.all([ui.video.play().catch(() => undefined), playbackStarts(ui.video, config.stallTimeoutMs)]);
+    await Promise.all([
+      ui.video.play().catch(() => undefined),
+      playbackStarts(ui.video, config.stallTimeoutMs),
+    ]);
     ui.root.dataset.route = "webtorrent";
     return stop;
   } catch (error) {
@@ -253,9 +260,14 @@ async function playDirect(config: PlayerConfig, ui: Elements, reason: string): P
     ui.video.src = url;
     try {
       const failed = new Promise<never>((_, reject) =>
-        ui.video.addEventListener("error", () => reject(new Error(`${url} could not be played`)), { once: true }),
+        ui.video.addEventListener("error", () => reject(new Error(`${url} could not be played`)), {
+          once: true,
+        }),
       );
-      await Promise.race([Promise.all([ui.video.play(), playbackStarts(ui.video, config.stallTimeoutMs)]), failed]);
+      await Promise.race([
+        Promise.all([ui.video.play(), playbackStarts(ui.video, config.stallTimeoutMs)]),
+        failed,
+      ]);
       ui.root.dataset.route = "direct";
       return;
     } catch (error) {

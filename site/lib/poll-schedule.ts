@@ -61,9 +61,11 @@ export function nextPoll(state: PollState, outcome: PollOutcome, random: () => n
     return { delayMs: Math.min(IDLE_MAX_MS, POLL_MS * 2 ** unchanged), state: { failures: 0, unchanged } };
   }
   const failures = Math.min(state.failures + 1, MAX_COUNT);
-  let delayMs = failures === 1 ? POLL_MS : wholeSeconds(unit(random) * Math.min(BACKOFF_MAX_MS, POLL_MS * 2 ** failures));
+  let delayMs =
+    failures === 1 ? POLL_MS : wholeSeconds(unit(random) * Math.min(BACKOFF_MAX_MS, POLL_MS * 2 ** failures));
   const retryAfterMs = outcome.retryAfterMs;
-  if (retryAfterMs !== undefined && retryAfterMs > 0) delayMs = Math.max(delayMs, wholeSeconds(Math.min(BACKOFF_MAX_MS, retryAfterMs)));
+  if (retryAfterMs !== undefined && retryAfterMs > 0)
+    delayMs = Math.max(delayMs, wholeSeconds(Math.min(BACKOFF_MAX_MS, retryAfterMs)));
   return { delayMs, state: { failures, unchanged: 0 } };
 }
 

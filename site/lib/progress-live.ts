@@ -8,7 +8,15 @@
  */
 import { createChainReader, type CampaignReading, type ChainReader, type MoreCalls } from "./chain-read.ts";
 import { setText, startLivePoll } from "./live-poll.ts";
-import { errorText, NOT_READ, OPEN_STATE, parseProgressConfig, readingView, timeLeftView, type ProgressConfig } from "./progress-view.ts";
+import {
+  errorText,
+  NOT_READ,
+  OPEN_STATE,
+  parseProgressConfig,
+  readingView,
+  timeLeftView,
+  type ProgressConfig,
+} from "./progress-view.ts";
 
 /** A part of the page that reads along with the figures, in the same batch and the same loop. */
 export interface Rider<T> {
@@ -24,11 +32,19 @@ const TICK_MS = 1_000;
 
 /** Whether a reading's figures differ from the previous one's (the block's clock aside). */
 function changed(before: CampaignReading | undefined, after: CampaignReading): boolean {
-  return before === undefined || before.state !== after.state || before.backers !== after.backers || before.totalPledged !== after.totalPledged;
+  return (
+    before === undefined ||
+    before.state !== after.state ||
+    before.backers !== after.backers ||
+    before.totalPledged !== after.totalPledged
+  );
 }
 
 /** Starts updating one Progress element. Returns a function that stops it. */
-export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConfig, reader: ChainReader) => Rider<T>): () => void {
+export function startProgress<T>(
+  root: HTMLElement,
+  ride?: (config: ProgressConfig, reader: ChainReader) => Rider<T>,
+): () => void {
   const config = parseProgressConfig(root.dataset.config);
   const reader = createChainReader({ rpcUrls: config.rpcUrls, chainId: config.chainId });
   const rider = ride?.(config, reader);
@@ -41,7 +57,9 @@ export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConf
 
   /** The chain's clock now, as far as the last reading tells (the browser's before any). */
   function chainNow(): number {
-    return reading === undefined ? Date.now() / 1000 : Number(reading.blockTimestamp) + (Date.now() - readAt) / 1000;
+    return reading === undefined
+      ? Date.now() / 1000
+      : Number(reading.blockTimestamp) + (Date.now() - readAt) / 1000;
   }
 
   function tick(): void {
@@ -52,7 +70,10 @@ export function startProgress<T>(root: HTMLElement, ride?: (config: ProgressConf
     if (reading !== undefined) showOutcome(readingView(config, reading, now).outcome);
   }
 
-  /** The outcome's line: the headline once decided; while open, the state for screen readers (hidden from sight by CSS). */
+  /**
+   * The outcome's line: the headline once decided; while open, the state for screen readers (hidden from
+   * sight by CSS).
+   */
   function showOutcome(outcome: string): void {
     const headline = field("outcome");
     if (headline === null) return;

@@ -19,7 +19,9 @@ export interface ProgressConfig {
 }
 
 export interface ReadingView {
-  /** The decided outcome as a headline ("Funded", "Not funded — refunds open", "Released"); "" while funding. */
+  /**
+   * The decided outcome as a headline ("Funded", "Not funded — refunds open", "Released"); "" while funding.
+   */
   outcome: string;
   /** The backer count alone, "1,234": the page says "backers of 250,000 goal" next to it. */
   backers: string;
@@ -30,7 +32,10 @@ export interface ReadingView {
   totalPledged: string;
 }
 
-/** The headline for each decided outcome, by `state()` value: what a fan most needs to know once the deadline has passed. */
+/**
+ * The headline for each decided outcome, by `state()` value: what a fan most needs to know once the deadline
+ * has passed.
+ */
 const OUTCOME_HEADLINES: Readonly<Record<number, string>> = {
   [CampaignState.Succeeded]: "Funded",
   [CampaignState.Failed]: "Not funded — refunds open",
@@ -43,7 +48,12 @@ const OUTCOME_HEADLINES: Readonly<Record<number, string>> = {
  * by the chain's clock (no block mined since), the verdict the contract will give at the next
  * block: Funded at the goal, else Not funded. "" while the campaign is open.
  */
-export function outcomeHeadline(config: Pick<ProgressConfig, "goalBackers" | "deadline">, state: bigint, backers: bigint, nowSeconds: number): string {
+export function outcomeHeadline(
+  config: Pick<ProgressConfig, "goalBackers" | "deadline">,
+  state: bigint,
+  backers: bigint,
+  nowSeconds: number,
+): string {
   const decided =
     state === BigInt(CampaignState.Funding) && nowSeconds >= config.deadline
       ? backers >= BigInt(config.goalBackers)
@@ -76,7 +86,11 @@ export function parseProgressConfig(json: string | undefined): ProgressConfig {
  * The live figures for one reading.
  * @param nowSeconds The chain's clock now (see {@link outcomeHeadline}); default the reading's block time.
  */
-export function readingView(config: ProgressConfig, reading: CampaignReading, nowSeconds = Number(reading.blockTimestamp)): ReadingView {
+export function readingView(
+  config: ProgressConfig,
+  reading: CampaignReading,
+  nowSeconds = Number(reading.blockTimestamp),
+): ReadingView {
   const goal = BigInt(config.goalBackers);
   return {
     outcome: outcomeHeadline(config, reading.state, reading.backers, nowSeconds),
@@ -104,6 +118,7 @@ export function timeLeftView(config: ProgressConfig, nowSeconds: number): { valu
  * @param retrySeconds When the next attempt is due.
  */
 export function errorText(error: unknown, retrySeconds: number): string {
-  // Anything else is not from an endpoint: chain-read.ts throws only its own errors for what an endpoint sends.
+  // Anything else is not from an endpoint: chain-read.ts throws only its own errors for what an endpoint
+  // sends.
   return `${error instanceof ChainReadError ? error.message : `Could not read the campaign (${String(error)})`}. Retrying in ${retrySeconds} s.`;
 }

@@ -28,7 +28,9 @@ function rowElement(row: PledgeRow): HTMLLIElement {
   return item;
 }
 
-/** Starts the progress in `root` and the recent backers' list on the page. Returns a function that stops both. */
+/**
+ * Starts the progress in `root` and the recent backers' list on the page. Returns a function that stops both.
+ */
 export function startWatch(root: HTMLElement): () => void {
   // Loaded only where the page holds the list (site/components/Elements.astro).
   const list = document.querySelector<HTMLElement>("[data-recent-backers]")!;
@@ -46,7 +48,10 @@ export function startWatch(root: HTMLElement): () => void {
         items.replaceChildren(...rows.map(rowElement));
         items.hidden = rows.length === 0;
         list.dataset.state = feed.complete ? "complete" : "scanning";
-        setText(status, rows.length > 0 ? "" : feed.complete ? "No pledges yet: be the first." : "Looking for pledges…");
+        setText(
+          status,
+          rows.length > 0 ? "" : feed.complete ? "No pledges yet: be the first." : "Looking for pledges…",
+        );
         return changed;
       },
       failed() {

@@ -40,7 +40,9 @@ export const MAX_LOG_REQUESTS_PER_READ = 10;
  * Halving on a code that meant something else costs a few requests and then fails as it would
  * have: the error is reported once the range is down to one block.
  */
-export const RANGE_LIMIT_CODES: ReadonlySet<number> = new Set([-32005, -32600, -32602, -32000, -32062, -32614]);
+export const RANGE_LIMIT_CODES: ReadonlySet<number> = new Set([
+  -32005, -32600, -32602, -32000, -32062, -32614,
+]);
 
 /** Whether `error` is an endpoint refusing an eth_getLogs for its size (see {@link RANGE_LIMIT_CODES}). */
 export function isRangeLimit(error: unknown): boolean {
@@ -66,7 +68,12 @@ export interface Pledge {
  */
 export function decodePledged(log: RawLog): Pledge | undefined {
   const [topic0, topic1] = log.topics;
-  if (log.topics.length !== 2 || String(topic0).toLowerCase() !== TOPICS.Pledged || !/^0x0{24}[0-9a-fA-F]{40}$/.test(String(topic1))) return undefined;
+  if (
+    log.topics.length !== 2 ||
+    String(topic0).toLowerCase() !== TOPICS.Pledged ||
+    !/^0x0{24}[0-9a-fA-F]{40}$/.test(String(topic1))
+  )
+    return undefined;
   if (!/^0x[0-9a-fA-F]{128}$/.test(log.data)) return undefined;
   return {
     backer: `0x${topic1!.slice(26).toLowerCase()}`,
@@ -102,7 +109,10 @@ export interface PledgeFeed {
    * requests of its own, and resolves to whether there is anything new to show. Throws the
    * reader's errors; what was read before stays.
    */
-  update(reading: Pick<CampaignReading, "blockNumber" | "blockTimestamp">, fresh: RawLog[] | RpcError | undefined): Promise<boolean>;
+  update(
+    reading: Pick<CampaignReading, "blockNumber" | "blockTimestamp">,
+    fresh: RawLog[] | RpcError | undefined,
+  ): Promise<boolean>;
   /** The latest pledges, newest first, at most {@link RECENT_LIMIT}. */
   readonly pledges: readonly Pledge[];
   /** Whether the scan has gone back far enough: `limit` pledges found, or the deployment block reached. */
@@ -112,7 +122,8 @@ export interface PledgeFeed {
 }
 
 const keyOf = (p: Pledge): string => `${p.transactionHash}:${p.logIndex}`;
-const pledgesOf = (logs: readonly RawLog[]): Pledge[] => logs.flatMap((log) => decodePledged(log) ?? []).sort(newestFirst);
+const pledgesOf = (logs: readonly RawLog[]): Pledge[] =>
+  logs.flatMap((log) => decodePledged(log) ?? []).sort(newestFirst);
 
 /** The escrow's latest pledges through `reader`. See {@link PledgeFeed}. */
 export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions): PledgeFeed {
@@ -133,7 +144,11 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
    * requests, until `want` pledges are found. Returns them (newest first) and the lowest block
    * scanned.
    */
-  async function scanDown(from: bigint, to: bigint, want: number): Promise<{ found: Pledge[]; lowest: bigint }> {
+  async function scanDown(
+    from: bigint,
+    to: bigint,
+    want: number,
+  ): Promise<{ found: Pledge[]; lowest: bigint }> {
     const found: Pledge[] = [];
     let lowest = to + 1n;
     for (let left = MAX_LOG_REQUESTS_PER_READ; lowest > from && found.length < want && left > 0; left--) {
@@ -171,7 +186,10 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
       // endpoints refuse a range that starts past the latest block. Its pledges are known already.
       return top === undefined
         ? undefined
-        : { calls: [logsCall({ ...filter, fromBlock: top, toBlock: "latest" })], decode: ([logs]) => (logs instanceof RpcError ? logs : decodeLogs(options.escrow, logs)) };
+        : {
+            calls: [logsCall({ ...filter, fromBlock: top, toBlock: "latest" })],
+            decode: ([logs]) => (logs instanceof RpcError ? logs : decodeLogs(options.escrow, logs)),
+          };
     },
 
     async update({ blockNumber, blockTimestamp }, fresh) {
@@ -194,7 +212,8 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
         top = blockNumber;
         bottom = blockNumber + 1n;
       }
-      // (Else an endpoint behind the one read last, refusing a range that starts past its latest block: nothing new.)
+      // (Else an endpoint behind the one read last, refusing a range that starts past its latest block:
+      // nothing new.)
       const floor = deployBlock > 0n ? deployBlock : 0n;
       if (pledges.length < limit && bottom > floor) {
         const older = await scanDown(floor, bottom - 1n, limit - pledges.length);
@@ -218,11 +237,16 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
  */
 export interface RecentBackersConfig {
   deployBlock: number;
-  /** Block explorer base URL, without a trailing slash: backers link to `${explorerUrl}/address/<address>`. */
+  /**
+   * Block explorer base URL, without a trailing slash: backers link to `${explorerUrl}/address/<address>`.
+   */
   explorerUrl?: string;
 }
 
-/** Reads the JSON the recent backers' list carries in `data-config`: see site/lib/progress-view.ts parseProgressConfig. */
+/**
+ * Reads the JSON the recent backers' list carries in `data-config`: see site/lib/progress-view.ts
+ * parseProgressConfig.
+ */
 export function parseRecentBackersConfig(json: string | undefined): RecentBackersConfig {
   return JSON.parse(json ?? "") as RecentBackersConfig;
 }
@@ -244,7 +268,10 @@ export interface PledgeRow {
 }
 
 /** The rows for `pledges`. */
-export function pledgeRows(pledges: readonly Pledge[], config: Pick<RecentBackersConfig, "explorerUrl"> & Pick<ProgressConfig, "token">): PledgeRow[] {
+export function pledgeRows(
+  pledges: readonly Pledge[],
+  config: Pick<RecentBackersConfig, "explorerUrl"> & Pick<ProgressConfig, "token">,
+): PledgeRow[] {
   const explorer = config.explorerUrl;
   return pledges.map((p) => {
     const time = p.timestamp === undefined ? { text: "", iso: "" } : formatDeadline(p.timestamp);

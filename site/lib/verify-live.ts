@@ -6,9 +6,22 @@
  * the site's own CID from the page's address. Everything is written with textContent: a value
  * read from the chain is shown as data, never as markup.
  */
-import { VerifyInputError, verifyCampaign, type VerifyReport, type VerifyRow } from "./verify/verify-campaign.ts";
+import {
+  VerifyInputError,
+  verifyCampaign,
+  type VerifyReport,
+  type VerifyRow,
+} from "./verify/verify-campaign.ts";
 import { yieldToMain } from "./verify/yield.ts";
-import { configAsManifest, problemRows, rpcsDisagree, siteCidFromLocation, STATUS_MARKS, verdictHeadline, type VerifyConfig } from "./verify-summary.ts";
+import {
+  configAsManifest,
+  problemRows,
+  rpcsDisagree,
+  siteCidFromLocation,
+  STATUS_MARKS,
+  verdictHeadline,
+  type VerifyConfig,
+} from "./verify-summary.ts";
 
 /** The performance mark set when the first verdict is on the page (benchmarks read it). */
 export const VERDICT_MARK = "pp-verify-verdict";
@@ -20,7 +33,11 @@ async function loadFile(path: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className !== undefined) node.className = className;
@@ -72,7 +89,8 @@ function summary(report: VerifyReport): string {
   if (report.block !== undefined) parts.push(`Read at block ${report.block}.`);
   const problems = problemRows(report).filter((row) => !row.check.startsWith("rpc:"));
   if (report.verdict !== "exact-match" && problems[0] !== undefined) parts.push(problems[0].detail);
-  if (report.unreachableHosts.length > 0) parts.push(`Not reached: ${report.unreachableHosts.join(", ")} (the other RPCs were still checked).`);
+  if (report.unreachableHosts.length > 0)
+    parts.push(`Not reached: ${report.unreachableHosts.join(", ")} (the other RPCs were still checked).`);
   return parts.join(" ");
 }
 
@@ -156,7 +174,9 @@ export function startVerify(root: HTMLElement): () => void {
     const url = rpcUrl(input.value);
     if (url === undefined) {
       input.setAttribute("aria-invalid", "true");
-      if (formMessage) formMessage.textContent = "That is not an RPC URL: type an address starting with https:// or http://, such as https://rpc.example.org.";
+      if (formMessage)
+        formMessage.textContent =
+          "That is not an RPC URL: type an address starting with https:// or http://, such as https://rpc.example.org.";
       return;
     }
     input.removeAttribute("aria-invalid");

@@ -21,7 +21,12 @@ export interface VerifyConfig {
 export function verifyConfig(manifest: Manifest): VerifyConfig {
   const { chain, escrow, torrent, ipfs } = manifest;
   return {
-    chain: { id: chain.id, name: chain.name, rpcUrls: chain.rpcUrls, ...(chain.explorerUrl === undefined ? {} : { explorerUrl: chain.explorerUrl }) },
+    chain: {
+      id: chain.id,
+      name: chain.name,
+      rpcUrls: chain.rpcUrls,
+      ...(chain.explorerUrl === undefined ? {} : { explorerUrl: chain.explorerUrl }),
+    },
     escrow,
     ...(torrent === undefined ? {} : { torrent: { infoHash: torrent.infoHash } }),
     ...(ipfs?.pilot === undefined ? {} : { ipfs: { pilot: { cid: ipfs.pilot.cid } } }),

@@ -3,13 +3,20 @@
  * .torrent (checked to be the torrent `torrent.infoHash` names), the captions (checked to be
  * WebVTT) and WebTorrent's service worker (which must be served from the site itself, at the
  * scope of the pages it streams for), and the poster frame (checked to be a JPEG, PNG or WebP
- * image by its bytes, published under the extension of its real type). Only files inside the manifest's folder are published;
- * nothing is published without a torrent.
+ * image by its bytes, published under the extension of its real type). Only files inside the manifest's
+ * folder are published; nothing is published without a torrent.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { APIRoute, GetStaticPaths } from "astro";
-import { manifestPath, POSTER_TYPES, readCaptionsFile, readManifest, readPosterFile, readTorrentFile } from "../lib/manifest-file.ts";
+import {
+  manifestPath,
+  POSTER_TYPES,
+  readCaptionsFile,
+  readManifest,
+  readPosterFile,
+  readTorrentFile,
+} from "../lib/manifest-file.ts";
 import { PILOT_ASSETS } from "../lib/pilot-assets.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -35,7 +42,10 @@ export const getStaticPaths = (async () => {
     assets.push([poster.asset, poster.bytes]);
     types[poster.asset] = POSTER_TYPES[poster.type].mime;
   }
-  return assets.map(([asset, body]) => ({ params: { asset }, props: { body, type: types[asset] ?? CONTENT_TYPES[asset] } }));
+  return assets.map(([asset, body]) => ({
+    params: { asset },
+    props: { body, type: types[asset] ?? CONTENT_TYPES[asset] },
+  }));
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ props }) => {

@@ -137,10 +137,22 @@ declare module "webtorrent" {
     torrents: Torrent[];
     torrentPort: number;
     destroyed: boolean;
-    seed(input: string | Uint8Array | Blob | File, options?: SeedOptions, onSeed?: (torrent: Torrent) => void): Torrent;
-    add(torrentId: string | Uint8Array | Blob, options?: TorrentOptions, onTorrent?: (torrent: Torrent) => void): Torrent;
+    seed(
+      input: string | Uint8Array | Blob | File,
+      options?: SeedOptions,
+      onSeed?: (torrent: Torrent) => void,
+    ): Torrent;
+    add(
+      torrentId: string | Uint8Array | Blob,
+      options?: TorrentOptions,
+      onTorrent?: (torrent: Torrent) => void,
+    ): Torrent;
     get(torrentId: string | Uint8Array): Promise<Torrent | null>;
-    remove(torrentId: string | Torrent, options?: { destroyStore?: boolean }, callback?: (error?: Error) => void): Promise<void>;
+    remove(
+      torrentId: string | Torrent,
+      options?: { destroyStore?: boolean },
+      callback?: (error?: Error) => void,
+    ): Promise<void>;
     createServer(options: { controller: ServiceWorkerRegistration }): ServiceWorkerServer;
     destroy(callback?: (error?: Error) => void): void;
     on(event: "error" | "warning", listener: (error: Error | string) => void): this;
@@ -173,7 +185,10 @@ declare module "bittorrent-tracker" {
     listen(port: number, hostname: string, onListening?: () => void): void;
     close(callback?: () => void): void;
     on(event: "error" | "warning", listener: (error: Error) => void): this;
-    on(event: "listening" | "start" | "complete" | "update" | "stop", listener: (...args: unknown[]) => void): this;
+    on(
+      event: "listening" | "start" | "complete" | "update" | "stop",
+      listener: (...args: unknown[]) => void,
+    ): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 }

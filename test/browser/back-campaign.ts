@@ -19,7 +19,12 @@ import { Contract, parseUnits } from "ethers";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
 import { REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
-import { installBrowserWallet, type BrowserWallet, type BrowserWalletOptions, type WalletInfo } from "../../scripts/lib/browser-wallet.ts";
+import {
+  installBrowserWallet,
+  type BrowserWallet,
+  type BrowserWalletOptions,
+  type WalletInfo,
+} from "../../scripts/lib/browser-wallet.ts";
 import { deployEscrow, latestBlockTime } from "../../scripts/lib/deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount } from "../../scripts/lib/dev-accounts.ts";
 import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.ts";
@@ -50,9 +55,18 @@ export const SYMBOLS = { permit: "tUSD", plain: "pUSD" } as const;
 /** The accounts the tests use (dev accounts: public keys, a local chain). */
 export const ACCOUNTS = { backer: DEV_ROLES.backer, second: 3, third: 4, broke: 5 } as const;
 
-export const WALLET_ICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 2 2'%3E%3Ccircle cx='1' cy='1' r='1' fill='%23c60'/%3E%3C/svg%3E";
-export const TEST_WALLET: WalletInfo = { name: "Test Wallet", rdns: "org.peerpilot.testwallet", icon: WALLET_ICON };
-export const OTHER_WALLET: WalletInfo = { name: "Other Wallet", rdns: "org.peerpilot.otherwallet", icon: WALLET_ICON };
+export const WALLET_ICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 2 2'%3E%3Ccircle cx='1' cy='1' r='1' fill='%23c60'/%3E%3C/svg%3E";
+export const TEST_WALLET: WalletInfo = {
+  name: "Test Wallet",
+  rdns: "org.peerpilot.testwallet",
+  icon: WALLET_ICON,
+};
+export const OTHER_WALLET: WalletInfo = {
+  name: "Other Wallet",
+  rdns: "org.peerpilot.otherwallet",
+  icon: WALLET_ICON,
+};
 
 export interface BackCampaign {
   key: CampaignKey;
@@ -109,7 +123,8 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
   const closeAll = async () => {
     for (const server of servers) await server.close().catch(() => undefined);
     await chain.close().catch(() => undefined);
-    for (const id of deploymentIds) await rm(resolve("ignition/deployments", id), { recursive: true, force: true });
+    for (const id of deploymentIds)
+      await rm(resolve("ignition/deployments", id), { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -118,12 +133,19 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
     const deployer = await ethers.getSigner(devAccount(DEV_ROLES.deployer).address);
     const stablecoinId = `test-back-${port}-stablecoin`;
     deploymentIds.push(stablecoinId);
-    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, { defaultSender: deployer.address, deploymentId: stablecoinId });
+    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, {
+      defaultSender: deployer.address,
+      deploymentId: stablecoinId,
+    });
     const plain = await ethers.deployContract("PlainStablecoin", ["Plain USD", SYMBOLS.plain], deployer);
-    const tokens = { permit: (await stablecoin.getAddress()) as Address, plain: (await plain.getAddress()) as Address };
+    const tokens = {
+      permit: (await stablecoin.getAddress()) as Address,
+      plain: (await plain.getAddress()) as Address,
+    };
     for (const address of Object.values(tokens)) {
       const token = new Contract(address, TEST_TOKEN_ABI, deployer);
-      for (let index = 0; index < DEV_ACCOUNT_COUNT; index++) await (await token.getFunction("mint")(devAccount(index).address, FUNDING)).wait();
+      for (let index = 0; index < DEV_ACCOUNT_COUNT; index++)
+        await (await token.getFunction("mint")(devAccount(index).address, FUNDING)).wait();
     }
     const fixture = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")) as Manifest;
     const campaigns: Partial<Record<CampaignKey, BackCampaign>> = {};
@@ -134,14 +156,23 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
       deploymentIds.push(deploymentId);
       const deployed = await deployEscrow(
         connection,
-        { token: tokens[token], beneficiary: devAccount(DEV_ROLES.beneficiary).address, goalBackers, minPledge: REFERENCE_MIN_PLEDGE_UNITS, deadline },
+        {
+          token: tokens[token],
+          beneficiary: devAccount(DEV_ROLES.beneficiary).address,
+          goalBackers,
+          minPledge: REFERENCE_MIN_PLEDGE_UNITS,
+          deadline,
+        },
         { deploymentId },
       );
       const manifestFile = join(dir, key, "campaign.json");
       const manifest = await writeManifest(
         {
           version: MANIFEST_VERSION,
-          campaign: key === "main" ? fixture.campaign : { title: `${fixture.campaign.title} (${key})`, tagline: fixture.campaign.tagline },
+          campaign:
+            key === "main"
+              ? fixture.campaign
+              : { title: `${fixture.campaign.title} (${key})`, tagline: fixture.campaign.tagline },
           chain: { id: chain.chainId, name: fixture.chain.name, rpcUrls: [chain.url] },
           escrow: deployed.escrow,
         },
@@ -184,7 +215,9 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
       async pledgeFrom(key, account, amount = REFERENCE_MIN_PLEDGE_UNITS) {
         const { escrow, token } = campaign(key);
         const signer = await ethers.getSigner(devAccount(account).address);
-        await (await new Contract(token, TEST_TOKEN_ABI, signer).getFunction("approve")(escrow, amount)).wait();
+        await (
+          await new Contract(token, TEST_TOKEN_ABI, signer).getFunction("approve")(escrow, amount)
+        ).wait();
         await (await new Contract(escrow, ESCROW_ABI, signer).getFunction("pledge")(amount)).wait();
       },
       async read(key, address) {
@@ -198,7 +231,9 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
         return { state, backers, totalPledged, pledgeOf };
       },
       async tokenBalance(key, address) {
-        return (await new Contract(campaign(key).token, TEST_TOKEN_ABI, ethers.provider).getFunction("balanceOf")(address)) as bigint;
+        return (await new Contract(campaign(key).token, TEST_TOKEN_ABI, ethers.provider).getFunction(
+          "balanceOf",
+        )(address)) as bigint;
       },
       async setGasBalance(address, wei) {
         await rpc("hardhat_setBalance", [address, `0x${wei.toString(16)}`]);
@@ -222,12 +257,20 @@ export function useSnapshots(world: () => BackWorld): void {
   });
   afterEach(async () => {
     await world().rpc("evm_setAutomine", [true]);
-    assert.equal(await world().rpc("evm_revert", [snapshot]), true, "the chain went back to the test's start");
+    assert.equal(
+      await world().rpc("evm_revert", [snapshot]),
+      true,
+      "the chain went back to the test's start",
+    );
   });
 }
 
 /** The dev wallet for dev account `account` on the world's chain, with `overrides`. */
-export function walletFor(world: BackWorld, account: number, overrides: Partial<BrowserWalletOptions> = {}): BrowserWalletOptions {
+export function walletFor(
+  world: BackWorld,
+  account: number,
+  overrides: Partial<BrowserWalletOptions> = {},
+): BrowserWalletOptions {
   return {
     rpcUrl: world.chain.url,
     privateKey: devAccount(account).privateKey,
@@ -244,7 +287,11 @@ export interface OpenedPage {
 }
 
 /** A new context with `wallets` installed, on `url`. Close `context` when done. */
-export async function openWithWallets(browser: Browser, url: string, wallets: readonly BrowserWalletOptions[]): Promise<OpenedPage> {
+export async function openWithWallets(
+  browser: Browser,
+  url: string,
+  wallets: readonly BrowserWalletOptions[],
+): Promise<OpenedPage> {
   const context = await browser.newContext();
   const installed: BrowserWallet[] = [];
   for (const options of wallets) installed.push(await installBrowserWallet(context, options));
@@ -253,7 +300,9 @@ export async function openWithWallets(browser: Browser, url: string, wallets: re
   return { context, page, wallets: installed };
 }
 
-/** What a describe block of back-page tests shares: the world, a Chromium, and the contexts its tests open. */
+/**
+ * What a describe block of back-page tests shares: the world, a Chromium, and the contexts its tests open.
+ */
 export interface BackSuite {
   readonly world: BackWorld;
   readonly browser: Browser;
@@ -311,13 +360,18 @@ export function useBackSuite(keys: readonly CampaignKey[]): BackSuite {
 /** Fails, listing them, if axe-core finds any accessibility violation on the page as it is now. */
 export async function assertAccessible(page: Page, where: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  const found = violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  const found = violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+  );
   assert.deepEqual(found, [], `axe-core on ${where}`);
 }
 
 /** The methods a wallet was asked that would sign or send something. */
 export function signingRequests(wallet: BrowserWallet): string[] {
-  return wallet.requests.filter((method) => ["eth_sendTransaction", "eth_signTypedData_v4", "personal_sign"].includes(method));
+  return wallet.requests.filter((method) =>
+    ["eth_sendTransaction", "eth_signTypedData_v4", "personal_sign"].includes(method),
+  );
 }
 
 /** The step that ends a transaction's story in the Status list. */
@@ -350,7 +404,9 @@ export class BackPage {
   /** Presses Connect <name> and waits for "Connected to <name> as 0x…" and the balances. */
   async connect(name = TEST_WALLET.name): Promise<void> {
     await this.walletButton(name).click();
-    await this.page.getByText(new RegExp(`^Connected to ${name} as 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}`)).waitFor();
+    await this.page
+      .getByText(new RegExp(`^Connected to ${name} as 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}`))
+      .waitFor();
   }
 
   /** The text of the element a control's aria-describedby names, for each id, joined. */
@@ -365,13 +421,17 @@ export class BackPage {
   async pledgeProblems(): Promise<string[]> {
     const id = await this.amount.getAttribute("aria-describedby");
     assert.ok(id, "the amount field names its problems list");
-    return (await this.page.locator(`[id="${id}"]`).getByRole("listitem").allInnerTexts()).map((text) => text.trim());
+    return (await this.page.locator(`[id="${id}"]`).getByRole("listitem").allInnerTexts()).map((text) =>
+      text.trim(),
+    );
   }
 
   /** Waits until the problems list of the amount field has at least one sentence, and returns them. */
   async waitForPledgeProblems(): Promise<string[]> {
     let problems: string[] = [];
-    await waitFor(async () => (problems = await this.pledgeProblems()).length > 0, { what: "a problem under the amount" });
+    await waitFor(async () => (problems = await this.pledgeProblems()).length > 0, {
+      what: "a problem under the amount",
+    });
     return problems;
   }
 
@@ -379,7 +439,9 @@ export class BackPage {
     return (await this.status.getByRole("listitem").allInnerTexts()).map((text) => text.trim());
   }
 
-  /** Waits for `count` final steps (a two-transaction pledge has two) or a failure, and returns all the steps. */
+  /**
+   * Waits for `count` final steps (a two-transaction pledge has two) or a failure, and returns all the steps.
+   */
   async waitForOutcome(count = 1, timeoutMs = 30_000): Promise<string[]> {
     let steps: string[] = [];
     await waitFor(
@@ -400,7 +462,10 @@ export class BackPage {
 
   /** The progress bar's value: the backer count the page shows (capped at the goal). */
   async progressBackers(): Promise<number> {
-    return this.page.getByRole("progressbar").first().evaluate((bar) => (bar as HTMLProgressElement).value);
+    return this.page
+      .getByRole("progressbar")
+      .first()
+      .evaluate((bar) => (bar as HTMLProgressElement).value);
   }
 }
 
@@ -417,11 +482,14 @@ export async function waitForProgress(page: Page, backers: number): Promise<void
 export async function waitText(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   let last = "";
   try {
-    await waitFor(async () => pattern.test((last = (await locator.innerText({ timeout: 1_000 }).catch(() => "")).trim())), {
-      what: `text matching ${pattern}`,
-      timeoutMs,
-      intervalMs: 100,
-    });
+    await waitFor(
+      async () => pattern.test((last = (await locator.innerText({ timeout: 1_000 }).catch(() => "")).trim())),
+      {
+        what: `text matching ${pattern}`,
+        timeoutMs,
+        intervalMs: 100,
+      },
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; the last text was "${last}"`);
   }

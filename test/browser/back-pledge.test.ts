@@ -27,12 +27,17 @@ import {
 const units = (amount: string) => parseUnits(amount, 6);
 
 describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-RPC on loopback)", () => {
-
   const suite = useBackSuite(["main", "plain"]);
 
   /** Opens `key`'s back page with the backer's wallet (with `overrides`) and connects. */
-  async function connected(key: CampaignKey = "main", account: number = ACCOUNTS.backer, overrides: Partial<BrowserWalletOptions> = {}) {
-    const opened = await suite.open(suite.world.campaign(key).backUrl, [walletFor(suite.world, account, overrides)]);
+  async function connected(
+    key: CampaignKey = "main",
+    account: number = ACCOUNTS.backer,
+    overrides: Partial<BrowserWalletOptions> = {},
+  ) {
+    const opened = await suite.open(suite.world.campaign(key).backUrl, [
+      walletFor(suite.world, account, overrides),
+    ]);
     const back = new BackPage(opened.page);
     await back.connect();
     await waitText(back.fact(`Your ${suite.world.campaign(key).symbol} balance`), /\d/);
@@ -46,8 +51,14 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     await back.button("Pledge").click();
     const steps = await back.waitForOutcome();
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    assert.ok(steps.some((step) => step.startsWith("Waiting for your signature in Test Wallet…")), steps.join("\n"));
-    assert.ok(steps.some((step) => /^Sent: 0x[0-9a-f]{64}/.test(step)), steps.join("\n"));
+    assert.ok(
+      steps.some((step) => step.startsWith("Waiting for your signature in Test Wallet…")),
+      steps.join("\n"),
+    );
+    assert.ok(
+      steps.some((step) => /^Sent: 0x[0-9a-f]{64}/.test(step)),
+      steps.join("\n"),
+    );
     assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4", "eth_sendTransaction"]);
 
     const onChain = await suite.world.read("main", wallet.address);
@@ -69,7 +80,11 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     await back.button("Pledge").click();
     const steps = await back.waitForOutcome(2);
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
-    assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4", "eth_sendTransaction", "eth_sendTransaction"]);
+    assert.deepEqual(signingRequests(wallet), [
+      "eth_signTypedData_v4",
+      "eth_sendTransaction",
+      "eth_sendTransaction",
+    ]);
     assert.equal((await suite.world.read("main", wallet.address)).pledgeOf, units("9.95"));
   });
 
@@ -104,7 +119,10 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const { back, wallet } = await connected();
     await back.amount.fill("5");
     const problems = await back.waitForPledgeProblems();
-    assert.ok(problems.some((problem) => problem.includes("9.95")), problems.join("\n"));
+    assert.ok(
+      problems.some((problem) => problem.includes("9.95")),
+      problems.join("\n"),
+    );
     assert.ok(await back.button("Pledge").isDisabled());
     assert.deepEqual(signingRequests(wallet), []);
   });
@@ -113,7 +131,10 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const { back, wallet, page } = await connected();
     await back.amount.fill("1000.01");
     const problems = await back.waitForPledgeProblems();
-    assert.ok(problems.some((problem) => problem.includes("1,000") || problem.includes("1000")), problems.join("\n"));
+    assert.ok(
+      problems.some((problem) => problem.includes("1,000") || problem.includes("1000")),
+      problems.join("\n"),
+    );
     assert.ok(await back.button("Pledge").isDisabled());
     assert.deepEqual(signingRequests(wallet), []);
     await assertAccessible(page, "back.html with a problem under the amount");
@@ -123,7 +144,10 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     await suite.world.setGasBalance(devAccount(ACCOUNTS.broke).address, 0n);
     const { back, wallet } = await connected("main", ACCOUNTS.broke);
     const problems = await back.waitForPledgeProblems();
-    assert.ok(problems.some((problem) => problem.includes("ETH")), problems.join("\n"));
+    assert.ok(
+      problems.some((problem) => problem.includes("ETH")),
+      problems.join("\n"),
+    );
     assert.ok(await back.button("Pledge").isDisabled());
     assert.deepEqual(signingRequests(wallet), []);
   });

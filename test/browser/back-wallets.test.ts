@@ -7,17 +7,25 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { devAccount } from "../../scripts/lib/dev-accounts.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
-import { ACCOUNTS, assertAccessible, BackPage, OTHER_WALLET, useBackSuite, waitText, walletFor } from "./back-campaign.ts";
+import {
+  ACCOUNTS,
+  assertAccessible,
+  BackPage,
+  OTHER_WALLET,
+  useBackSuite,
+  waitText,
+  walletFor,
+} from "./back-campaign.ts";
 
 /** A chain the wallet starts on that is not the campaign's; its RPC (the discard port) never answers. */
 const OTHER_CHAIN = { 1: "http://127.0.0.1:9/" };
 
 describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-RPC on loopback)", () => {
-
   const suite = useBackSuite(["main"]);
 
   async function open(...wallets: Parameters<typeof walletFor>[2][]) {
-    const opened = await suite.open(suite.world.campaign("main").backUrl,
+    const opened = await suite.open(
+      suite.world.campaign("main").backUrl,
       wallets.map((overrides) => walletFor(suite.world, ACCOUNTS.backer, overrides)),
     );
     return { ...opened, back: new BackPage(opened.page) };
@@ -41,7 +49,10 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   });
 
   it("offers both of two announced wallets, and asks neither anything before a click", async () => {
-    const { back, wallets, page } = await open({}, { info: OTHER_WALLET, privateKey: devAccount(ACCOUNTS.second).privateKey });
+    const { back, wallets, page } = await open(
+      {},
+      { info: OTHER_WALLET, privateKey: devAccount(ACCOUNTS.second).privateKey },
+    );
     await back.walletButton("Test Wallet").waitFor();
     await back.walletButton("Other Wallet").waitFor();
     assert.equal(await back.wallets.getByRole("button").count(), 2);
@@ -50,12 +61,17 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   });
 
   it("connects to the wallet pressed, the other one untouched, and shows the balances", async () => {
-    const { back, wallets, page } = await open({}, { info: OTHER_WALLET, privateKey: devAccount(ACCOUNTS.second).privateKey });
+    const { back, wallets, page } = await open(
+      {},
+      { info: OTHER_WALLET, privateKey: devAccount(ACCOUNTS.second).privateKey },
+    );
     await back.connect("Other Wallet");
     assert.equal(wallets[0]!.requests.length, 0, "Test Wallet was not asked");
     assert.equal(wallets[1]!.requests[0], "eth_requestAccounts");
     const address = devAccount(ACCOUNTS.second).address;
-    await page.getByText(`Connected to Other Wallet as ${address.slice(0, 6)}…${address.slice(-4)}`).waitFor();
+    await page
+      .getByText(`Connected to Other Wallet as ${address.slice(0, 6)}…${address.slice(-4)}`)
+      .waitFor();
     await waitText(back.fact("Your tUSD balance"), /1,000(\.0+)? tUSD/);
     await waitText(back.fact("Your ETH balance (for gas)"), /ETH/);
     await waitText(back.fact("Your pledge"), /^(0|None|No pledge|0 tUSD)/i);
@@ -63,7 +79,10 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   });
 
   it("says a wallet on another chain is on the wrong chain and switches it to the campaign's", async () => {
-    const { back, wallets, page } = await open({ knownChains: { ...OTHER_CHAIN, 31337: suite.world.chain.url }, chainId: 1 });
+    const { back, wallets, page } = await open({
+      knownChains: { ...OTHER_CHAIN, 31337: suite.world.chain.url },
+      chainId: 1,
+    });
     await back.walletButton("Test Wallet").click();
     const name = suite.world.campaign("main").manifest.chain.name;
     await page.getByText(`Your wallet is on chain 1; this campaign is on ${name} (chain 31337).`).waitFor();

@@ -10,7 +10,11 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { JsonRpcProvider, parseEther, verifyTypedData } from "ethers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { installBrowserWallet, type BrowserWallet, type BrowserWalletOptions } from "../../scripts/lib/browser-wallet.ts";
+import {
+  installBrowserWallet,
+  type BrowserWallet,
+  type BrowserWalletOptions,
+} from "../../scripts/lib/browser-wallet.ts";
 import { devAccount } from "../../scripts/lib/dev-accounts.ts";
 import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.ts";
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
@@ -60,11 +64,19 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
     return installed;
   }
 
-  /** Runs `method` on the first announced provider (or window.ethereum) in the page; resolves to its result or its error's { code, message }. */
-  function request(method: string, params: unknown[] = [], rdns?: string): Promise<{ result?: unknown; error?: PageError }> {
+  /**
+   * Runs `method` on the first announced provider (or window.ethereum) in the page; resolves to its result or
+   * its error's { code, message }.
+   */
+  function request(
+    method: string,
+    params: unknown[] = [],
+    rdns?: string,
+  ): Promise<{ result?: unknown; error?: PageError }> {
     return page.evaluate(
       async ({ method, params, rdns }) => {
-        const found: { info: { rdns: string }; provider: { request(args: unknown): Promise<unknown> } }[] = [];
+        const found: { info: { rdns: string }; provider: { request(args: unknown): Promise<unknown> } }[] =
+          [];
         const listen = (event: Event) => found.push((event as CustomEvent).detail);
         window.addEventListener("eip6963:announceProvider", listen);
         window.dispatchEvent(new Event("eip6963:requestProvider"));
@@ -108,10 +120,21 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
   });
 
   it("announces two installed wallets through EIP-6963, each with its frozen info, again on every request", async () => {
-    await open(options(), options({ info: { name: "Second Wallet", rdns: "org.peerpilot.second", icon: ICON }, privateKey: other.privateKey }));
+    await open(
+      options(),
+      options({
+        info: { name: "Second Wallet", rdns: "org.peerpilot.second", icon: ICON },
+        privateKey: other.privateKey,
+      }),
+    );
     const seen = await page.evaluate(() => {
-      const details: { info: { name: string; rdns: string; uuid: string; icon: string }; provider: unknown }[] = [];
-      window.addEventListener("eip6963:announceProvider", (event) => details.push((event as CustomEvent).detail));
+      const details: {
+        info: { name: string; rdns: string; uuid: string; icon: string };
+        provider: unknown;
+      }[] = [];
+      window.addEventListener("eip6963:announceProvider", (event) =>
+        details.push((event as CustomEvent).detail),
+      );
       window.dispatchEvent(new Event("eip6963:requestProvider"));
       window.dispatchEvent(new Event("eip6963:requestProvider"));
       return {
@@ -140,8 +163,12 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
     await page.evaluate(() => {
       const target = window as unknown as { changed: unknown[] };
       target.changed = [];
-      window.addEventListener("eip6963:announceProvider", (event) =>
-        (event as CustomEvent).detail.provider.on("accountsChanged", (accounts: unknown) => target.changed.push(accounts)),
+      window.addEventListener(
+        "eip6963:announceProvider",
+        (event) =>
+          (event as CustomEvent).detail.provider.on("accountsChanged", (accounts: unknown) =>
+            target.changed.push(accounts),
+          ),
         { once: true },
       );
       window.dispatchEvent(new Event("eip6963:requestProvider"));
@@ -149,13 +176,17 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
     assert.deepEqual(await request("eth_requestAccounts"), { result: [backer.address] });
     assert.deepEqual(await request("eth_accounts"), { result: [backer.address] });
     await page.waitForFunction(() => (window as unknown as { changed: unknown[] }).changed.length === 1);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { changed: unknown[] }).changed), [[backer.address]]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { changed: unknown[] }).changed), [
+      [backer.address],
+    ]);
     assert.deepEqual(wallet.requests, ["eth_accounts", "eth_requestAccounts", "eth_accounts"]);
   });
 
   it("refuses to send before the page was granted the account (4100)", async () => {
     await open(options());
-    const answer = await request("eth_sendTransaction", [{ from: backer.address, to: other.address, value: "0x1" }]);
+    const answer = await request("eth_sendTransaction", [
+      { from: backer.address, to: other.address, value: "0x1" },
+    ]);
     assert.equal(answer.error?.code, 4100);
   });
 
@@ -164,7 +195,9 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
     await request("eth_requestAccounts");
     const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     const before = await provider.getBalance(other.address);
-    const sent = await request("eth_sendTransaction", [{ from: backer.address, to: other.address, value: `0x${parseEther("1.5").toString(16)}` }]);
+    const sent = await request("eth_sendTransaction", [
+      { from: backer.address, to: other.address, value: `0x${parseEther("1.5").toString(16)}` },
+    ]);
     assert.match(String(sent.result), /^0x[0-9a-f]{64}$/);
     const receipt = await provider.waitForTransaction(String(sent.result));
     assert.equal(receipt?.status, 1);
@@ -178,15 +211,31 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
   it("gives two quick transactions two nonces", async () => {
     await open(options());
     await request("eth_requestAccounts");
-    const hashes = await page.evaluate(async ({ from, to }) => {
-      const ethereum = await new Promise<{ request(args: unknown): Promise<string> }>((found) => {
-        window.addEventListener("eip6963:announceProvider", (event) => found((event as CustomEvent).detail.provider), { once: true });
-        window.dispatchEvent(new Event("eip6963:requestProvider"));
-      });
-      return Promise.all([1, 2].map((value) => ethereum.request({ method: "eth_sendTransaction", params: [{ from, to, value: `0x${value.toString(16)}` }] })));
-    }, { from: backer.address, to: other.address });
+    const hashes = await page.evaluate(
+      async ({ from, to }) => {
+        const ethereum = await new Promise<{ request(args: unknown): Promise<string> }>((found) => {
+          window.addEventListener(
+            "eip6963:announceProvider",
+            (event) => found((event as CustomEvent).detail.provider),
+            { once: true },
+          );
+          window.dispatchEvent(new Event("eip6963:requestProvider"));
+        });
+        return Promise.all(
+          [1, 2].map((value) =>
+            ethereum.request({
+              method: "eth_sendTransaction",
+              params: [{ from, to, value: `0x${value.toString(16)}` }],
+            }),
+          ),
+        );
+      },
+      { from: backer.address, to: other.address },
+    );
     const provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
-    const nonces = await Promise.all(hashes.map(async (hash) => (await provider.getTransaction(hash))?.nonce));
+    const nonces = await Promise.all(
+      hashes.map(async (hash) => (await provider.getTransaction(hash))?.nonce),
+    );
     assert.equal(new Set(nonces).size, 2, `nonces ${nonces.join(", ")}`);
     provider.destroy();
   });
@@ -201,7 +250,12 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
   it("signs eth_signTypedData_v4 (EIP712Domain among the types) with the backer's key", async () => {
     await open(options());
     await request("eth_requestAccounts");
-    const domain = { name: "Test USD", version: "1", chainId: chain.chainId, verifyingContract: other.address };
+    const domain = {
+      name: "Test USD",
+      version: "1",
+      chainId: chain.chainId,
+      verifyingContract: other.address,
+    };
     const types = {
       EIP712Domain: [
         { name: "name", type: "string" },
@@ -211,7 +265,13 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
       ],
       Permit: PERMIT_TYPES.Permit.map((field) => ({ ...field })),
     };
-    const message = { owner: backer.address, spender: other.address, value: "9950000", nonce: "0", deadline: "1900000000" };
+    const message = {
+      owner: backer.address,
+      spender: other.address,
+      value: "9950000",
+      nonce: "0",
+      deadline: "1900000000",
+    };
     const typed = JSON.stringify({ types, primaryType: "Permit", domain, message });
     const signed = await request("eth_signTypedData_v4", [backer.address, typed]);
     const { EIP712Domain: _, ...permitTypes } = types;
@@ -263,7 +323,12 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
 
   it("refuses wallet_addEthereumChain with bad parameters or an RPC of another chain (-32602)", async () => {
     await open(options({ knownChains: { 1: "http://127.0.0.1:9/" }, chainId: 1 }));
-    const good = { chainId: "0x7a69", chainName: "Local", rpcUrls: [chain.url], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } };
+    const good = {
+      chainId: "0x7a69",
+      chainName: "Local",
+      rpcUrls: [chain.url],
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    };
     for (const bad of [
       { ...good, chainId: "31337" },
       { ...good, chainId: "0x07a69" },
@@ -271,9 +336,17 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
       { ...good, nativeCurrency: { name: "Ether", symbol: "E", decimals: 18 } },
       { ...good, chainId: UNKNOWN_CHAIN },
     ]) {
-      assert.equal((await request("wallet_addEthereumChain", [bad])).error?.code, -32602, JSON.stringify(bad));
+      assert.equal(
+        (await request("wallet_addEthereumChain", [bad])).error?.code,
+        -32602,
+        JSON.stringify(bad),
+      );
     }
-    assert.equal((await request("wallet_switchEthereumChain", [{ chainId: "0x7a69" }])).error?.code, 4902, "nothing was added");
+    assert.equal(
+      (await request("wallet_switchEthereumChain", [{ chainId: "0x7a69" }])).error?.code,
+      4902,
+      "nothing was added",
+    );
   });
 
   it("adds a chain, then switches to it and emits chainChanged in the page", async () => {
@@ -282,19 +355,28 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
     await page.evaluate(() => {
       const target = window as unknown as { chains: unknown[] };
       target.chains = [];
-      window.addEventListener("eip6963:announceProvider", (event) =>
-        (event as CustomEvent).detail.provider.on("chainChanged", (id: unknown) => target.chains.push(id)),
+      window.addEventListener(
+        "eip6963:announceProvider",
+        (event) =>
+          (event as CustomEvent).detail.provider.on("chainChanged", (id: unknown) => target.chains.push(id)),
         { once: true },
       );
       window.dispatchEvent(new Event("eip6963:requestProvider"));
     });
     const added = await request("wallet_addEthereumChain", [
-      { chainId: "0x7a69", chainName: "Local", rpcUrls: [chain.url], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } },
+      {
+        chainId: "0x7a69",
+        chainName: "Local",
+        rpcUrls: [chain.url],
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      },
     ]);
     assert.deepEqual(added, { result: null });
     assert.deepEqual(await request("wallet_switchEthereumChain", [{ chainId: "0x7a69" }]), { result: null });
     await page.waitForFunction(() => (window as unknown as { chains: unknown[] }).chains.length === 1);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { chains: unknown[] }).chains), ["0x7a69"]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { chains: unknown[] }).chains), [
+      "0x7a69",
+    ]);
     assert.deepEqual(await request("eth_chainId"), { result: "0x7a69" });
     assert.equal(wallet.chainId, 31337);
     const block = await request("eth_blockNumber");

@@ -34,17 +34,23 @@ async function openWatched(browser: Browser, url: string): Promise<Watched> {
   const page = await browser.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" && /content security policy|refused to/i.test(message.text())) consoleErrors.push(message.text());
+    if (message.type() === "error" && /content security policy|refused to/i.test(message.text()))
+      consoleErrors.push(message.text());
   });
   await page.addInitScript(() => {
     const seen: string[] = [];
     (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
   });
   await page.goto(url);
   return {
     page,
-    violations: async () => [...(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)), ...consoleErrors],
+    violations: async () => [
+      ...(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)),
+      ...consoleErrors,
+    ],
   };
 }
 
@@ -53,94 +59,125 @@ async function startOtherOrigin(): Promise<{ server: Server; url: string; reques
   let requests = 0;
   const server = createServer((_request, response) => {
     requests++;
-    response.writeHead(200, { "Access-Control-Allow-Origin": "*", "Content-Type": "text/plain" }).end("not in the manifest");
+    response
+      .writeHead(200, { "Access-Control-Allow-Origin": "*", "Content-Type": "text/plain" })
+      .end("not in the manifest");
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests: () => requests };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    requests: () => requests,
+  };
 }
 
-describe.skipIf(missing(CHROMIUM))("the site under its Content-Security-Policy (Chromium, the local stack)", () => {
-  let dir: string;
-  let stack: LocalStack;
-  let browser: Browser;
+describe.skipIf(missing(CHROMIUM))(
+  "the site under its Content-Security-Policy (Chromium, the local stack)",
+  () => {
+    let dir: string;
+    let stack: LocalStack;
+    let browser: Browser;
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "peerpilot-csp-"));
-    stack = await startLocalStack({ dir, goalBackers: 2 });
-    browser = await launchChromium([NO_WEBRTC_UDP]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it("carries the policy the manifest gives, with Astro's script-src and style-src", async () => {
-    const { page } = await openWatched(browser, stack.siteUrl);
-    const policy = (await page.locator('meta[http-equiv="content-security-policy"]').getAttribute("content")) ?? "";
-    const directives = policy.split(";").map((text) => text.trim());
-    for (const directive of cspDirectives(stack.manifest)) assert.ok(directives.includes(directive), `missing: ${directive}\nin: ${policy}`);
-    assert.ok(directives.some((text) => text.startsWith("script-src 'self'")), policy);
-    assert.ok(!policy.includes("unsafe-inline"), policy);
-    await page.close();
-  });
-
-  it("reads the live progress from the local chain with no violation", async () => {
-    const { page, violations } = await openWatched(browser, stack.siteUrl);
-    const rpcAnswer = page.waitForResponse((response) => response.url().startsWith(stack.chain.url) && response.ok());
-    await rpcAnswer;
-    await page.waitForFunction(() => /funding/i.test(document.querySelector('[data-field="outcome"]')?.textContent ?? ""), null, { timeout: 30_000 });
-    assert.match((await page.locator('[data-field="backers"]').textContent()) ?? "", /^\s*0\b/);
-    assert.deepEqual(await violations(), []);
-    await page.close();
-  });
-
-  it("plays the pilot through WebTorrent and the web seed with no violation", async () => {
-    const { page, violations } = await openWatched(browser, stack.siteUrl);
-    await pressPlay(page);
-    await playsPast(page, 2);
-    assert.equal(await page.locator("[data-player]").getAttribute("data-route"), "webtorrent");
-    assert.deepEqual(await violations(), []);
-    await page.close();
-  });
-
-  it("blocks a request to an origin the manifest does not name, before it leaves the browser", async () => {
-    const other = await startOtherOrigin();
-    try {
-      const { page, violations } = await openWatched(browser, stack.siteUrl);
-      const outcome = await page.evaluate((url) => fetch(url).then(() => "answered", (error: unknown) => `refused: ${String(error)}`), other.url);
-      assert.match(outcome, /^refused: TypeError/);
-      assert.equal(other.requests(), 0);
-      assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations), [
-        `connect-src ${other.url}`,
-      ]);
-      assert.ok((await violations()).length >= 1);
-      await page.close();
-    } finally {
-      await new Promise((closed) => other.server.close(closed));
-    }
-  });
-
-  it("does not run an inline script injected into the page", async () => {
-    const { page } = await openWatched(browser, stack.siteUrl);
-    const ran = await page.evaluate(() => {
-      const script = document.createElement("script");
-      script.textContent = "globalThis.injectedScriptRan = true;";
-      document.body.append(script);
-      return (globalThis as unknown as { injectedScriptRan?: boolean }).injectedScriptRan === true;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), "peerpilot-csp-"));
+      stack = await startLocalStack({ dir, goalBackers: 2 });
+      browser = await launchChromium([NO_WEBRTC_UDP]);
     });
-    assert.equal(ran, false);
-    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations), ["script-src-elem inline"]);
-    await page.close();
-  });
 
-  it.skipIf(!BACK_PAGE)("loads the back page with no violation", async () => {
-    const { page, violations } = await openWatched(browser, new URL("back.html", stack.siteUrl).href);
-    await page.getByRole("heading", { name: "Back the season", level: 1 }).waitFor();
-    await page.getByRole("heading", { name: "No wallet found" }).waitFor();
-    await page.waitForLoadState("networkidle");
-    assert.deepEqual(await violations(), []);
-    await page.close();
-  });
-});
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("carries the policy the manifest gives, with Astro's script-src and style-src", async () => {
+      const { page } = await openWatched(browser, stack.siteUrl);
+      const policy =
+        (await page.locator('meta[http-equiv="content-security-policy"]').getAttribute("content")) ?? "";
+      const directives = policy.split(";").map((text) => text.trim());
+      for (const directive of cspDirectives(stack.manifest))
+        assert.ok(directives.includes(directive), `missing: ${directive}\nin: ${policy}`);
+      assert.ok(
+        directives.some((text) => text.startsWith("script-src 'self'")),
+        policy,
+      );
+      assert.ok(!policy.includes("unsafe-inline"), policy);
+      await page.close();
+    });
+
+    it("reads the live progress from the local chain with no violation", async () => {
+      const { page, violations } = await openWatched(browser, stack.siteUrl);
+      const rpcAnswer = page.waitForResponse(
+        (response) => response.url().startsWith(stack.chain.url) && response.ok(),
+      );
+      await rpcAnswer;
+      await page.waitForFunction(
+        () => /funding/i.test(document.querySelector('[data-field="outcome"]')?.textContent ?? ""),
+        null,
+        { timeout: 30_000 },
+      );
+      assert.match((await page.locator('[data-field="backers"]').textContent()) ?? "", /^\s*0\b/);
+      assert.deepEqual(await violations(), []);
+      await page.close();
+    });
+
+    it("plays the pilot through WebTorrent and the web seed with no violation", async () => {
+      const { page, violations } = await openWatched(browser, stack.siteUrl);
+      await pressPlay(page);
+      await playsPast(page, 2);
+      assert.equal(await page.locator("[data-player]").getAttribute("data-route"), "webtorrent");
+      assert.deepEqual(await violations(), []);
+      await page.close();
+    });
+
+    it("blocks a request to an origin the manifest does not name, before it leaves the browser", async () => {
+      const other = await startOtherOrigin();
+      try {
+        const { page, violations } = await openWatched(browser, stack.siteUrl);
+        const outcome = await page.evaluate(
+          (url) =>
+            fetch(url).then(
+              () => "answered",
+              (error: unknown) => `refused: ${String(error)}`,
+            ),
+          other.url,
+        );
+        assert.match(outcome, /^refused: TypeError/);
+        assert.equal(other.requests(), 0);
+        assert.deepEqual(
+          await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+          [`connect-src ${other.url}`],
+        );
+        assert.ok((await violations()).length >= 1);
+        await page.close();
+      } finally {
+        await new Promise((closed) => other.server.close(closed));
+      }
+    });
+
+    it("does not run an inline script injected into the page", async () => {
+      const { page } = await openWatched(browser, stack.siteUrl);
+      const ran = await page.evaluate(() => {
+        const script = document.createElement("script");
+        script.textContent = "globalThis.injectedScriptRan = true;";
+        document.body.append(script);
+        return (globalThis as unknown as { injectedScriptRan?: boolean }).injectedScriptRan === true;
+      });
+      assert.equal(ran, false);
+      assert.deepEqual(
+        await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+        ["script-src-elem inline"],
+      );
+      await page.close();
+    });
+
+    it.skipIf(!BACK_PAGE)("loads the back page with no violation", async () => {
+      const { page, violations } = await openWatched(browser, new URL("back.html", stack.siteUrl).href);
+      await page.getByRole("heading", { name: "Back the season", level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "No wallet found" }).waitFor();
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(await violations(), []);
+      await page.close();
+    });
+  },
+);

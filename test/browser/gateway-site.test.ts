@@ -46,7 +46,8 @@ async function watchTraffic(page: Page, gateways: TrustlessGateway[]): Promise<T
     },
   );
   page.on("requestfailed", (request) => {
-    if (origins.has(new URL(request.url()).origin)) traffic.failures.push(`${request.url()}: ${request.failure()?.errorText}`);
+    if (origins.has(new URL(request.url()).origin))
+      traffic.failures.push(`${request.url()}: ${request.failure()?.errorText}`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400) traffic.failures.push(`${response.url()}: HTTP ${response.status()}`);
@@ -59,7 +60,9 @@ async function linksAndAssets(page: Page): Promise<{ pages: string[]; assets: st
   // No helper functions inside: the test runner's transpiler would wrap them in a `__name` call
   // that does not exist in the page.
   return page.evaluate(() => ({
-    pages: [...document.querySelectorAll<HTMLAnchorElement>("a[href]:not([download]):not([data-gateway-link])")]
+    pages: [
+      ...document.querySelectorAll<HTMLAnchorElement>("a[href]:not([download]):not([data-gateway-link])"),
+    ]
       .map((link) => link.href)
       .filter((url) => url.startsWith(location.origin))
       .map((url) => url.split("#")[0]!),
@@ -85,11 +88,23 @@ describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium
   beforeAll(async () => {
     const pilot = await fileCars(await openAsBlob(PILOT));
     pilotCid = pilot.root;
-    [gateway, otherGateway] = await Promise.all([startTrustlessGateway({ cars: pilot.cars }), startTrustlessGateway({ cars: pilot.cars })]);
+    [gateway, otherGateway] = await Promise.all([
+      startTrustlessGateway({ cars: pilot.cars }),
+      startTrustlessGateway({ cars: pilot.cars }),
+    ]);
     const gateways = [otherGateway.origin, gateway.origin];
     const urls = gateways.map((origin) => gatewayUrl(origin, pilotCid, { filename: PILOT_NAME }));
     site = await buildPilotSite([TRACKER], urls, {
-      ipfs: { gateways, pilot: { cid: pilotCid, shards: pilot.shards.map((shard) => shard.cid), urls, name: PILOT_NAME, length: PILOT_BYTES } },
+      ipfs: {
+        gateways,
+        pilot: {
+          cid: pilotCid,
+          shards: pilot.shards.map((shard) => shard.cid),
+          urls,
+          name: PILOT_NAME,
+          length: PILOT_BYTES,
+        },
+      },
     });
     const built = await directoryCars(await directoryFiles(site.outDir));
     for (const car of built.cars) await gateway.add(car);
@@ -128,21 +143,33 @@ describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium
     }
     assert.deepEqual(traffic.failures, []);
     const rpc = new URL(fixture.chain.rpcUrls[0]!).origin;
-    assert.deepEqual(traffic.elsewhere.filter((url) => !url.startsWith(rpc)), [], "only the chain's RPC is outside the gateway");
+    assert.deepEqual(
+      traffic.elsewhere.filter((url) => !url.startsWith(rpc)),
+      [],
+      "only the chain's RPC is outside the gateway",
+    );
     await page.close();
   });
 
   it("names the pilot's CID and links to it on every gateway, so it can be fetched without the site", async () => {
     const page = await browser.newPage();
     await page.goto(siteRoot);
-    const links = await page.locator("[data-gateway-link]").evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
-    assert.deepEqual(links, [otherGateway, gateway].map((server) => gatewayUrl(server.origin, pilotCid, { filename: PILOT_NAME })));
+    const links = await page
+      .locator("[data-gateway-link]")
+      .evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    assert.deepEqual(
+      links,
+      [otherGateway, gateway].map((server) => gatewayUrl(server.origin, pilotCid, { filename: PILOT_NAME })),
+    );
     assert.match((await page.locator(".ipfs code").textContent()) ?? "", new RegExp(`^${pilotCid}$`));
     const original = await readFile(PILOT);
     for (const link of links) {
       const response = await page.request.get(link, { headers: { Range: "bytes=0-999" } });
       assert.equal(response.status(), 206, link);
-      assert.ok(Buffer.from(await response.body()).equals(original.subarray(0, 1000)), `${link} serves other bytes`);
+      assert.ok(
+        Buffer.from(await response.body()).equals(original.subarray(0, 1000)),
+        `${link} serves other bytes`,
+      );
     }
     await page.close();
   });

@@ -46,10 +46,14 @@ export function namespaceEnv(parent = tmpdir()): NodeJS.ProcessEnv & { TMPDIR: s
 export function runInNamespace(script: string, args: string[], timeoutMs: number): Promise<string> {
   const env = namespaceEnv();
   return new Promise((done, fail) => {
-    const child = spawn("unshare", ["-rn", "bash", "-c", `${SETUP} && exec "$@"`, "_", resolve("node_modules/.bin/tsx"), script, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env,
-    });
+    const child = spawn(
+      "unshare",
+      ["-rn", "bash", "-c", `${SETUP} && exec "$@"`, "_", resolve("node_modules/.bin/tsx"), script, ...args],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env,
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -34,13 +34,26 @@ export interface PilotManifest {
   infoHash: string;
 }
 
-/** Writes a manifest for a campaign whose pilot has `trackers` and `webSeeds`, with its .torrent and captions beside it. */
-export async function writePilotManifest(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotManifest> {
+/**
+ * Writes a manifest for a campaign whose pilot has `trackers` and `webSeeds`, with its .torrent and captions
+ * beside it.
+ */
+export async function writePilotManifest(
+  trackers: string[],
+  webSeeds: string[],
+  options: PilotSiteOptions = {},
+): Promise<PilotManifest> {
   const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
   const pilot = options.pilot ?? { file: PILOT, captions: "media/sample-pilot.vtt" };
   const { size: length } = await stat(pilot.file);
   const pieceLength = pieceLengthFor(length);
-  const { torrentFile, infoHash, name } = await makeTorrent({ file: pilot.file, length, pieceLength, announce: trackers, urlList: webSeeds });
+  const { torrentFile, infoHash, name } = await makeTorrent({
+    file: pilot.file,
+    length,
+    pieceLength,
+    announce: trackers,
+    urlList: webSeeds,
+  });
   await writeFile(join(dir, "pilot.torrent"), torrentFile);
   await copyFile(pilot.captions, join(dir, "captions.vtt"));
   const manifest = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8"));
@@ -67,7 +80,11 @@ export async function writePilotManifest(trackers: string[], webSeeds: string[],
 export { buildSite };
 
 /** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
-export async function buildPilotSite(trackers: string[], webSeeds: string[], options: PilotSiteOptions = {}): Promise<PilotSite> {
+export async function buildPilotSite(
+  trackers: string[],
+  webSeeds: string[],
+  options: PilotSiteOptions = {},
+): Promise<PilotSite> {
   const { dir, manifestFile, infoHash } = await writePilotManifest(trackers, webSeeds, options);
   const outDir = join(dir, "site");
   await buildSite(manifestFile, outDir);

@@ -4,7 +4,10 @@
  */
 import type { Page } from "playwright-core";
 
-/** What the player shows: its route, the bytes by source, the video's time and source, stats, status and alert. */
+/**
+ * What the player shows: its route, the bytes by source, the video's time and source, stats, status and
+ * alert.
+ */
 export async function playerState(page: Page) {
   return page.evaluate(() => {
     const root = document.querySelector<HTMLElement>("[data-player]");
@@ -29,7 +32,9 @@ export async function pressPlay(page: Page): Promise<void> {
 
 /** Waits until the video has played past `seconds`. */
 export async function playsPast(page: Page, seconds: number): Promise<void> {
-  await page.waitForFunction((t) => (document.querySelector("video")?.currentTime ?? 0) > t, seconds, { timeout: 30_000 });
+  await page.waitForFunction((t) => (document.querySelector("video")?.currentTime ?? 0) > t, seconds, {
+    timeout: 30_000,
+  });
 }
 
 /**
@@ -51,11 +56,16 @@ export async function seekToFrame(page: Page, seconds: number, timeoutMs = 30_00
         await seeked;
         // A keyframe every 2 s in the test pilots: the first frame shown may be up to 2 s early.
         for (;;) {
-          const frame = await new Promise<VideoFrameCallbackMetadata>((resolve) => video.requestVideoFrameCallback((_now, metadata) => resolve(metadata)));
+          const frame = await new Promise<VideoFrameCallbackMetadata>((resolve) =>
+            video.requestVideoFrameCallback((_now, metadata) => resolve(metadata)),
+          );
           if (frame.mediaTime >= target - 2.5) return performance.now() - start;
         }
       })();
-      return Promise.race([frameThere, new Promise<number>((resolve) => setTimeout(() => resolve(-1), timeout))]);
+      return Promise.race([
+        frameThere,
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), timeout)),
+      ]);
     },
     [seconds, timeoutMs] as const,
   );
@@ -70,11 +80,13 @@ export function watchForProblems(page: Page, ignoreOrigins: string[] = []): { li
   const list: string[] = [];
   const ignored = (url: string) => ignoreOrigins.some((origin) => url.startsWith(origin));
   page.on("console", (message) => {
-    if (message.type() === "error" && !ignored(message.location().url)) list.push(`console: ${message.text()} (${message.location().url})`);
+    if (message.type() === "error" && !ignored(message.location().url))
+      list.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => list.push(`uncaught: ${error.message}`));
   page.on("response", (response) => {
-    if (response.status() >= 400 && !ignored(response.url())) list.push(`HTTP ${response.status()}: ${response.url()}`);
+    if (response.status() >= 400 && !ignored(response.url()))
+      list.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   page.on("requestfailed", (request) => {
     const failure = request.failure()?.errorText ?? "failed";
@@ -93,7 +105,8 @@ export function playerMarks(): Record<string, number> {
   const marks = performance.getEntriesByType("mark").filter((entry) => entry.name.startsWith("peerpilot:"));
   const start = marks.find((entry) => entry.name === "peerpilot:start")?.startTime ?? 0;
   const first: Record<string, number> = {};
-  for (const entry of marks) first[entry.name.slice("peerpilot:".length)] ??= Math.round(entry.startTime - start);
+  for (const entry of marks)
+    first[entry.name.slice("peerpilot:".length)] ??= Math.round(entry.startTime - start);
   return first;
 }
 

@@ -51,7 +51,10 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await page.goto(`${server.url}/`);
     await page.waitForLoadState("networkidle");
     assert.ok(scripts.length > 0, "the page loaded no script at all");
-    assert.deepEqual(scripts.filter((url) => /webtorrent|\/player\./.test(url)), []);
+    assert.deepEqual(
+      scripts.filter((url) => /webtorrent|\/player\./.test(url)),
+      [],
+    );
     await pressPlay(page);
     await page.waitForRequest(/webtorrent/);
     await page.close();
@@ -62,7 +65,9 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await page.goto(`${server.url}/`);
     await pressPlay(page);
     await playsPast(page, 2);
-    await page.waitForFunction(() => document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"));
+    await page.waitForFunction(() =>
+      document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"),
+    );
     const state = await playerState(page);
     assert.equal(state.route, "webtorrent");
     assert.ok(state.fromWebSeeds > 0);
@@ -77,11 +82,14 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await page.goto(`${server.url}/`);
     await pressPlay(page);
     await playsPast(page, 1);
-    await page.waitForFunction(() => document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"));
+    await page.waitForFunction(() =>
+      document.querySelector("[data-player-stats]")?.textContent?.includes("from web seeds"),
+    );
     const told = toldFigures(await playerState(page));
     assert.equal(told.statsPeers, "0");
     assert.equal(told.statusPeers, told.statsPeers);
-    if (told.statusShare !== undefined) assert.equal(told.statusShare, sourcesInWords(Number(told.statsShare), true));
+    if (told.statusShare !== undefined)
+      assert.equal(told.statusShare, sourcesInWords(Number(told.statsShare), true));
     await page.close();
   });
 
@@ -89,9 +97,16 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await pressPlay(page);
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.seeding === "true", null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>("[data-player]")?.dataset.seeding === "true",
+      null,
+      { timeout: 60_000 },
+    );
     const state = await playerState(page);
-    assert.equal(state.status, "The whole pilot is here, and this page keeps sharing it with other fans while it stays open (0 peers connected; Shared says how much).");
+    assert.equal(
+      state.status,
+      "The whole pilot is here, and this page keeps sharing it with other fans while it stays open (0 peers connected; Shared says how much).",
+    );
     assert.match(state.stats, /Shared\s*[\d.]+ (bytes?|KiB|MiB|GiB), still sharing/);
     await page.close();
   });
@@ -104,7 +119,9 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await pressPlay(page);
     await playsPast(page, 2);
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.stopped === "true");
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>("[data-player]")?.dataset.stopped === "true",
+    );
     // A reload starts the player's page afresh under the same (already active) service worker.
     await page.reload();
     await pressPlay(page);
@@ -133,7 +150,10 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await page.close();
   });
 
-  /** Opens the page with `disable` run first, presses play, and checks it plays the web seed directly, saying `reason` and that the bytes are unchecked. */
+  /**
+   * Opens the page with `disable` run first, presses play, and checks it plays the web seed directly, saying
+   * `reason` and that the bytes are unchecked.
+   */
   async function assertPlaysDirectly(disable: () => void, reason: string): Promise<void> {
     const page = await browser.newPage();
     await page.addInitScript(disable);
@@ -169,9 +189,15 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
     await pressPlay(page);
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 60_000 });
-    assert.match(await alert.textContent() ?? "", /could not be reached/);
-    assert.equal(await page.getByRole("link", { name: /download the \.torrent/i }).getAttribute("href"), "./pilot.torrent");
-    assert.match((await page.getByRole("link", { name: /magnet link/i }).getAttribute("href")) ?? "", /^magnet:\?xt=urn:btih:/);
+    assert.match((await alert.textContent()) ?? "", /could not be reached/);
+    assert.equal(
+      await page.getByRole("link", { name: /download the \.torrent/i }).getAttribute("href"),
+      "./pilot.torrent",
+    );
+    assert.match(
+      (await page.getByRole("link", { name: /magnet link/i }).getAttribute("href")) ?? "",
+      /^magnet:\?xt=urn:btih:/,
+    );
     await page.close();
   });
 });

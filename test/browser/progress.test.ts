@@ -17,49 +17,56 @@ import { CHROMIUM, missing } from "../helpers/requirements.ts";
 const TRACKER = "ws://127.0.0.1:9/announce";
 const MESSAGE = '[data-progress] [data-field="message"]';
 
-describe.skipIf(missing(CHROMIUM))("the progress panel against an RPC endpoint that answers with phishing text (Chromium, loopback)", () => {
-  let rpc: HostileRpc;
-  let site: PilotSite;
-  let server: StaticServer;
-  let browser: Browser;
+describe.skipIf(missing(CHROMIUM))(
+  "the progress panel against an RPC endpoint that answers with phishing text (Chromium, loopback)",
+  () => {
+    let rpc: HostileRpc;
+    let site: PilotSite;
+    let server: StaticServer;
+    let browser: Browser;
 
-  beforeAll(async () => {
-    rpc = await startHostileRpc();
-    site = await buildPilotSite([TRACKER], [], { rpcUrls: [rpc.url("rpc-error")] });
-    server = await startStaticServer(site.outDir, 0);
-    browser = await launchChromium();
-  });
+    beforeAll(async () => {
+      rpc = await startHostileRpc();
+      site = await buildPilotSite([TRACKER], [], { rpcUrls: [rpc.url("rpc-error")] });
+      server = await startStaticServer(site.outDir, 0);
+      browser = await launchChromium();
+    });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rpc?.close();
-    if (site) await rm(site.dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await rpc?.close();
+      if (site) await rm(site.dir, { recursive: true, force: true });
+    });
 
-  /** Opens the page and waits until the panel has reported its first failed read. */
-  async function openAfterFailedRead(): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
-    await page.waitForFunction((selector) => (document.querySelector(selector)?.textContent ?? "") !== "", MESSAGE, { timeout: 30_000 });
-    return page;
-  }
+    /** Opens the page and waits until the panel has reported its first failed read. */
+    async function openAfterFailedRead(): Promise<Page> {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(
+        (selector) => (document.querySelector(selector)?.textContent ?? "") !== "",
+        MESSAGE,
+        { timeout: 30_000 },
+      );
+      return page;
+    }
 
-  it("says in its own words that the RPC answered with an error, naming the RPC's host and the error code", async () => {
-    const page = await openAfterFailedRead();
-    assert.equal(
-      await page.locator(MESSAGE).textContent(),
-      `The RPC ${rpc.host} refused eth_chainId (JSON-RPC code -32000). Retrying in 15 s.`,
-    );
-    await page.close();
-  });
+    it("says in its own words that the RPC answered with an error, naming the RPC's host and the error code", async () => {
+      const page = await openAfterFailedRead();
+      assert.equal(
+        await page.locator(MESSAGE).textContent(),
+        `The RPC ${rpc.host} refused eth_chainId (JSON-RPC code -32000). Retrying in 15 s.`,
+      );
+      await page.close();
+    });
 
-  it("never shows the RPC's error message: neither the plea nor the address", async () => {
-    const page = await openAfterFailedRead();
-    const panel = (await page.locator("[data-progress]").textContent()) ?? "";
-    assert.ok(panel.includes(rpc.host), `the panel reports the failed read: ${panel}`);
-    assert.ok(!carriesPhishing(panel), panel);
-    assert.ok(!carriesPhishing(await page.locator("body").innerText()), "nowhere on the page");
-    await page.close();
-  });
-});
+    it("never shows the RPC's error message: neither the plea nor the address", async () => {
+      const page = await openAfterFailedRead();
+      const panel = (await page.locator("[data-progress]").textContent()) ?? "";
+      assert.ok(panel.includes(rpc.host), `the panel reports the failed read: ${panel}`);
+      assert.ok(!carriesPhishing(panel), panel);
+      assert.ok(!carriesPhishing(await page.locator("body").innerText()), "nowhere on the page");
+      await page.close();
+    });
+  },
+);

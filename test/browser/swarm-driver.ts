@@ -126,10 +126,24 @@ class ChromiumFan {
   #page: Page | undefined;
 
   constructor(index: number, now: number) {
-    this.result = { index, kind: "chromium", joinedMs: now, firstMs: -1, completeMs: -1, fromPeers: 0, fromWebSeed: 0, peersMax: 0 };
+    this.result = {
+      index,
+      kind: "chromium",
+      joinedMs: now,
+      firstMs: -1,
+      completeMs: -1,
+      fromPeers: 0,
+      fromWebSeed: 0,
+      peersMax: 0,
+    };
   }
 
-  async start(browser: Browser, siteUrl: string, now: () => number, caps: { upBytes: number; downBytes: number }): Promise<void> {
+  async start(
+    browser: Browser,
+    siteUrl: string,
+    now: () => number,
+    caps: { upBytes: number; downBytes: number },
+  ): Promise<void> {
     try {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -139,11 +153,19 @@ class ChromiumFan {
       // upload caps bound what the page receives from them.
       const cdp = await context.newCDPSession(page);
       await cdp.send("Network.enable");
-      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: caps.downBytes, uploadThroughput: caps.upBytes });
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: caps.downBytes,
+        uploadThroughput: caps.upBytes,
+      });
       await page.goto(`${siteUrl}/`);
       this.result.joinedMs = now();
       await page.getByRole("button", { name: /watch the pilot/i }).click();
-      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, { timeout: 120_000, polling: 100 });
+      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, {
+        timeout: 120_000,
+        polling: 100,
+      });
       this.result.firstMs = now();
     } catch (error) {
       this.result.error = (error as Error).message.split("\n")[0];
@@ -159,7 +181,12 @@ class ChromiumFan {
       .evaluate(() => {
         const data = document.querySelector<HTMLElement>("[data-player]")?.dataset;
         const peers = Number.parseInt(document.querySelector('[data-stat="peers"]')?.textContent ?? "0", 10);
-        return { fromPeers: Number(data?.fromPeers ?? 0), fromWebSeeds: Number(data?.fromWebSeeds ?? 0), progress: data?.progress, peers };
+        return {
+          fromPeers: Number(data?.fromPeers ?? 0),
+          fromWebSeeds: Number(data?.fromWebSeeds ?? 0),
+          progress: data?.progress,
+          peers,
+        };
       })
       .catch(() => undefined);
     const state = await Promise.race([reading, late]);
@@ -189,9 +216,16 @@ class FanProcesses {
   constructor(count: number) {
     this.#children = Array.from({ length: count }, () =>
       // tsx's loader flags come with process.execArgv; stdout stays this driver's JSON line alone.
-      fork(resolve("scripts/bench/swarm-fans-process.ts"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] }),
+      fork(resolve("scripts/bench/swarm-fans-process.ts"), [], {
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      }),
     );
-    this.#ready = this.#children.map((child) => new Promise((done) => child.on("message", (message: FansReply) => message.type === "ready" && done(undefined))));
+    this.#ready = this.#children.map(
+      (child) =>
+        new Promise((done) =>
+          child.on("message", (message: FansReply) => message.type === "ready" && done(undefined)),
+        ),
+    );
     this.#closed = this.#children.map(
       (child) =>
         new Promise((done) => {
@@ -213,7 +247,10 @@ class FanProcesses {
   }
 
   join(index: number): void {
-    this.#children[this.#joined++ % this.#children.length]!.send({ type: "join", index } satisfies FansRequest);
+    this.#children[this.#joined++ % this.#children.length]!.send({
+      type: "join",
+      index,
+    } satisfies FansRequest);
   }
 
   /** Every child's latest figures (a child that does not answer within 5 s keeps its previous ones). */
@@ -234,7 +271,8 @@ class FanProcesses {
   }
 
   async close(): Promise<void> {
-    for (const child of this.#children) if (child.connected) child.send({ type: "close" } satisfies FansRequest);
+    for (const child of this.#children)
+      if (child.connected) child.send({ type: "close" } satisfies FansRequest);
     const timer = setTimeout(() => this.#children.forEach((child) => child.kill("SIGKILL")), 30_000);
     await Promise.all(this.#closed);
     clearTimeout(timer);
@@ -251,7 +289,8 @@ export async function drive(config: SwarmConfig): Promise<SwarmResults> {
     webSeeds: [],
     uploadLimit: config.seederUpBytes,
   });
-  if (seeder.infoHash !== config.infoHash) throw new Error(`the seeder's info hash ${seeder.infoHash} is not the site's ${config.infoHash}`);
+  if (seeder.infoHash !== config.infoHash)
+    throw new Error(`the seeder's info hash ${seeder.infoHash} is not the site's ${config.infoHash}`);
   // Chromium hides host addresses behind mDNS names by default; the Node peers cannot resolve them.
   const browser = await launchChromium(["--disable-features=WebRtcHideLocalIpsWithMdns"]);
   const processes = new FanProcesses(config.processes);
@@ -304,15 +343,22 @@ export async function drive(config: SwarmConfig): Promise<SwarmResults> {
     const wall = performance.now() - lastSample;
     lastSample = performance.now();
     const nodeFans = nodeResults();
-    const fromPeers = nodeFans.reduce((sum, fan) => sum + fan.fromSeeder + fan.fromFans, 0) + chromiumFans.reduce((sum, fan) => sum + fan.result.fromPeers, 0);
+    const fromPeers =
+      nodeFans.reduce((sum, fan) => sum + fan.fromSeeder + fan.fromFans, 0) +
+      chromiumFans.reduce((sum, fan) => sum + fan.result.fromPeers, 0);
     samples.push({
       t,
       seeder: seeder.torrent.uploaded,
       webSeed: webSeed.total(),
       fromPeers,
       fansJoined: nodeFans.length + chromiumFans.length,
-      fansComplete: nodeFans.filter((fan) => fan.completeMs >= 0).length + chromiumFans.filter((fan) => fan.complete).length,
-      machineCpu: cpuNow.total === cpuBefore.total ? 0 : (cpuNow.busy - cpuBefore.busy) / (cpuNow.total - cpuBefore.total),
+      fansComplete:
+        nodeFans.filter((fan) => fan.completeMs >= 0).length +
+        chromiumFans.filter((fan) => fan.complete).length,
+      machineCpu:
+        cpuNow.total === cpuBefore.total
+          ? 0
+          : (cpuNow.busy - cpuBefore.busy) / (cpuNow.total - cpuBefore.total),
       nodeCpu: wall <= 0 || samples.length === 0 ? 0 : (nodeNow - nodeBefore) / 1000 / wall,
     });
     cpuBefore = cpuNow;
@@ -357,7 +403,10 @@ export async function drive(config: SwarmConfig): Promise<SwarmResults> {
     webSeedTotal: webSeed.total(),
     webSeedUnnamed: webSeed.served.get(UNNAMED) ?? 0,
     samples,
-    eventLoopDelayP99Ms: Math.max(loop.percentile(99) / 1e6, ...polls.map((poll) => poll.eventLoopDelayP99Ms)),
+    eventLoopDelayP99Ms: Math.max(
+      loop.percentile(99) / 1e6,
+      ...polls.map((poll) => poll.eventLoopDelayP99Ms),
+    ),
     eventLoopDelayMaxMs: Math.max(loop.max / 1e6, ...polls.map((poll) => poll.eventLoopDelayMaxMs)),
   };
   // Written before the teardown, so a teardown that hangs on a starved machine loses nothing.
@@ -376,7 +425,9 @@ export async function drive(config: SwarmConfig): Promise<SwarmResults> {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [json] = process.argv.slice(2);
   if (json === undefined) throw new Error("usage: swarm-driver.ts '<config JSON>' (or @file)");
-  const config = JSON.parse(json.startsWith("@") ? await readFile(json.slice(1), "utf8") : json) as SwarmConfig;
+  const config = JSON.parse(
+    json.startsWith("@") ? await readFile(json.slice(1), "utf8") : json,
+  ) as SwarmConfig;
   const results = await drive(config);
   process.stdout.write(`${JSON.stringify(results)}\n`);
   process.exit(0);

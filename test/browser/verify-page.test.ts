@@ -37,36 +37,58 @@ interface VerifyPage {
   violations(): Promise<string[]>;
 }
 
-/** Opens `url` in a fresh context (axe-core needs one), recording CSP violations from the start, and waits for the verdict. */
-async function openVerify(browser: Browser, url: string, viewport?: { width: number; height: number }): Promise<VerifyPage> {
+/**
+ * Opens `url` in a fresh context (axe-core needs one), recording CSP violations from the start, and waits for
+ * the verdict.
+ */
+async function openVerify(
+  browser: Browser,
+  url: string,
+  viewport?: { width: number; height: number },
+): Promise<VerifyPage> {
   const context = await browser.newContext(viewport === undefined ? {} : { viewport });
   const page = await context.newPage();
   await page.addInitScript(() => {
     const seen: string[] = [];
     (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
   });
   await page.goto(url);
   await page.locator("pp-verify[data-verdict]").waitFor({ timeout: VERDICT_TIMEOUT_MS });
   return {
     context,
     page,
-    violations: () => page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+    violations: () =>
+      page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
   };
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  return violations.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+  );
 }
 
 /** Each row's check and status, in order. */
 function rowStatuses(page: Page): Promise<{ check: string; status: string }[]> {
-  return page.locator("pp-verify tbody tr").evaluateAll((rows) => rows.map((row) => ({ check: (row as HTMLElement).dataset.check ?? "", status: (row as HTMLElement).dataset.status ?? "" })));
+  return page.locator("pp-verify tbody tr").evaluateAll((rows) =>
+    rows.map((row) => ({
+      check: (row as HTMLElement).dataset.check ?? "",
+      status: (row as HTMLElement).dataset.status ?? "",
+    })),
+  );
 }
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await response.json()) as { result?: unknown; error?: unknown };
   assert.equal(body.error, undefined, `${method} failed`);
   return body.result;
@@ -102,20 +124,38 @@ async function startLyingRpc(target: string, escrow: string, backers: bigint): P
   const server = createServer((request, response) => {
     response.setHeader("access-control-allow-origin", "*");
     if (request.method === "OPTIONS") {
-      response.writeHead(204, { "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type" });
+      response.writeHead(204, {
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": "content-type",
+      });
       return void response.end();
     }
     void (async () => {
       const body = await text(request);
-      const calls = [JSON.parse(body) as unknown].flat() as { id?: unknown; method?: string; params?: [{ to?: string; data?: string }] }[];
-      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const calls = [JSON.parse(body) as unknown].flat() as {
+        id?: unknown;
+        method?: string;
+        params?: [{ to?: string; data?: string }];
+      }[];
+      const upstream = await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       const answers = [(await upstream.json()) as unknown].flat() as { id?: unknown; result?: unknown }[];
       const lied = new Set(
         calls
-          .filter((call) => call.method === "eth_call" && call.params?.[0]?.to?.toLowerCase() === escrow.toLowerCase() && call.params[0].data === BACKERS_CALL)
+          .filter(
+            (call) =>
+              call.method === "eth_call" &&
+              call.params?.[0]?.to?.toLowerCase() === escrow.toLowerCase() &&
+              call.params[0].data === BACKERS_CALL,
+          )
           .map((call) => call.id),
       );
-      const altered = answers.map((answer) => (lied.has(answer.id) && "result" in answer ? { ...answer, result: toBeHex(backers, 32) } : answer));
+      const altered = answers.map((answer) =>
+        lied.has(answer.id) && "result" in answer ? { ...answer, result: toBeHex(backers, 32) } : answer,
+      );
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify(Array.isArray(JSON.parse(body)) ? altered : altered[0]));
     })().catch(() => response.destroy());
@@ -159,11 +199,28 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     const { context, page, violations } = await openVerify(browser, verifyUrl);
     assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Exact match");
     const rows = await rowStatuses(page);
-    for (const check of ["code", "metadata", "compiler", "parameter:token", "parameter:beneficiary", "parameter:goalBackers", "parameter:minPledge", "parameter:deadline", "token:name", "rpcs"]) {
-      assert.ok(rows.some((row) => row.check === check), `a row for ${check}`);
+    for (const check of [
+      "code",
+      "metadata",
+      "compiler",
+      "parameter:token",
+      "parameter:beneficiary",
+      "parameter:goalBackers",
+      "parameter:minPledge",
+      "parameter:deadline",
+      "token:name",
+      "rpcs",
+    ]) {
+      assert.ok(
+        rows.some((row) => row.check === check),
+        `a row for ${check}`,
+      );
     }
     assert.ok(rows.filter((row) => row.check.startsWith("source:")).length > 1, "a row for each source");
-    assert.deepEqual(rows.filter((row) => row.status !== "ok" && row.status !== "info"), []);
+    assert.deepEqual(
+      rows.filter((row) => row.status !== "ok" && row.status !== "info"),
+      [],
+    );
     assert.equal(await page.locator('tr[data-check="parameter:goalBackers"] td').nth(2).textContent(), "3");
     assert.deepEqual(await violations(), []);
     await context.close();
@@ -184,7 +241,10 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     try {
       const { context, page, violations } = await openVerify(browser, verifyUrl);
       assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "mismatch");
-      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), `Mismatch: the code differs from byte ${offset} on`);
+      assert.equal(
+        (await page.locator('[data-field="verdict"]').textContent())?.trim(),
+        `Mismatch: the code differs from byte ${offset} on`,
+      );
       const code = page.locator('tr[data-check="code"]');
       assert.equal(await code.getAttribute("data-status"), "differs");
       assert.match((await code.textContent()) ?? "", /✗ differs/);
@@ -202,12 +262,20 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     try {
       const { context, page, violations } = await openVerify(browser, verifyUrl);
       assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "partial-match");
-      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Partial match: same code, other metadata");
+      assert.equal(
+        (await page.locator('[data-field="verdict"]').textContent())?.trim(),
+        "Partial match: same code, other metadata",
+      );
       const code = page.locator('tr[data-check="code"]');
       assert.equal(await code.getAttribute("data-status"), "differs");
-      assert.match((await code.textContent()) ?? "", /Partial match: the code at the escrow address .* commits to other metadata/);
+      assert.match(
+        (await code.textContent()) ?? "",
+        /Partial match: the code at the escrow address .* commits to other metadata/,
+      );
       assert.equal(await page.locator('tr[data-check="metadata"]').getAttribute("data-status"), "differs");
-      const parameters = await page.locator('tr[data-check^="parameter:"]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.status));
+      const parameters = await page
+        .locator('tr[data-check^="parameter:"]')
+        .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.status));
       assert.deepEqual(new Set(parameters), new Set(["ok"]), "every parameter still agrees");
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(await violations(), []);
@@ -218,7 +286,12 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
   });
 
   it("shows where two RPCs disagree, and each one's value, once the verifier adds an RPC that alters one answer", async () => {
-    const backers = BigInt((await rpc(stack.chain.url, "eth_call", [{ to: stack.escrow, data: BACKERS_CALL }, "latest"])) as string);
+    const backers = BigInt(
+      (await rpc(stack.chain.url, "eth_call", [
+        { to: stack.escrow, data: BACKERS_CALL },
+        "latest",
+      ])) as string,
+    );
     const lying = await startLyingRpc(stack.chain.url, stack.escrow, backers + 1000n);
     try {
       const { context, page, violations } = await openVerify(browser, verifyUrl);
@@ -228,11 +301,25 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
       await row.locator(".per-rpc").waitFor({ timeout: VERDICT_TIMEOUT_MS });
       assert.equal(await row.getAttribute("data-status"), "differs");
       const chainHost = new URL(stack.chain.url).host;
-      assert.deepEqual(await row.locator(".per-rpc li").allTextContents(), [`${chainHost}: ${backers}`, `${lying.host}: ${backers + 1000n}`]);
-      assert.match((await row.textContent()) ?? "", new RegExp(`The RPCs disagree on backers: ${chainHost} says ${backers}; ${lying.host} says ${backers + 1000n}\\.`));
+      assert.deepEqual(await row.locator(".per-rpc li").allTextContents(), [
+        `${chainHost}: ${backers}`,
+        `${lying.host}: ${backers + 1000n}`,
+      ]);
+      assert.match(
+        (await row.textContent()) ?? "",
+        new RegExp(
+          `The RPCs disagree on backers: ${chainHost} says ${backers}; ${lying.host} says ${backers + 1000n}\\.`,
+        ),
+      );
       assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "mismatch");
-      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Mismatch: Backers differs");
-      assert.match((await page.locator('tr[data-check="rpcs"]').textContent()) ?? "", /The RPCs disagree at block \d+ on: backers\./);
+      assert.equal(
+        (await page.locator('[data-field="verdict"]').textContent())?.trim(),
+        "Mismatch: Backers differs",
+      );
+      assert.match(
+        (await page.locator('tr[data-check="rpcs"]').textContent()) ?? "",
+        /The RPCs disagree at block \d+ on: backers\./,
+      );
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(await violations(), []);
       await context.close();
@@ -248,7 +335,10 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     // The same node by another URL: a second RPC, by its own host entry.
     await page.keyboard.type(`${stack.chain.url}/?apikey=not-shown`);
     await page.keyboard.press("Enter");
-    await page.locator('tr[data-check="rpcs"]').filter({ hasText: "The 2 RPCs that answered agree" }).waitFor({ timeout: VERDICT_TIMEOUT_MS });
+    await page
+      .locator('tr[data-check="rpcs"]')
+      .filter({ hasText: "The 2 RPCs that answered agree" })
+      .waitFor({ timeout: VERDICT_TIMEOUT_MS });
     assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Exact match");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "own-rpc");
     assert.doesNotMatch((await page.locator("pp-verify").textContent()) ?? "", /not-shown/);
@@ -260,16 +350,25 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     const manifest = parseManifestJson(await readFile(stack.manifestFile, "utf8"), stack.manifestFile);
     const cid = manifest.ipfs?.site?.cid;
     assert.ok(cid !== undefined, "the stack pinned the site");
-    const { context, page, violations } = await openVerify(browser, new URL("verify.html", stack.siteOnIpfs).href);
+    const { context, page, violations } = await openVerify(
+      browser,
+      new URL("verify.html", stack.siteOnIpfs).href,
+    );
     assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Exact match");
-    assert.match((await page.locator('[data-field="site-cid"]').textContent()) ?? "", new RegExp(`This page's IPFS CID is ${cid}\\.`));
+    assert.match(
+      (await page.locator('[data-field="site-cid"]').textContent()) ?? "",
+      new RegExp(`This page's IPFS CID is ${cid}\\.`),
+    );
     assert.deepEqual(await violations(), []);
     await context.close();
   });
 
   it("fits a 360 px wide screen: only the table scrolls, in its own region", async () => {
     const { context, page } = await openVerify(browser, verifyUrl, { width: 360, height: 740 });
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "no page-wide horizontal scroll");
+    assert.ok(
+      await page.evaluate(() => document.documentElement.scrollWidth <= 360),
+      "no page-wide horizontal scroll",
+    );
     assert.deepEqual(await axeViolations(page), []);
     await context.close();
   });
@@ -279,13 +378,19 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     assert.match(html, /<form class="rpc-form" data-rpc-form[^>]*>\s*<fieldset[^>]*\bdisabled\b/);
     assert.doesNotMatch(html, /<form[^>]*\bhidden\b/);
     const checks = /<section[^>]*data-field="checks"[^>]*>/.exec(html)?.[0];
-    assert.ok(checks !== undefined && !/\bhidden\b/.test(checks), "the checks section is shown from the start");
+    assert.ok(
+      checks !== undefined && !/\bhidden\b/.test(checks),
+      "the checks section is shown from the start",
+    );
     assert.match(html, /<tr class="placeholder"[^>]*>\s*<td colspan="4"[^>]*>Checking…<\/td>/);
   });
 
   it("says it could not reach the RPC, naming its host, when the campaign's only RPC does not answer", async () => {
-    // The same campaign, its manifest next to the stack's (its files are relative to it), with an RPC on a closed port.
-    const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as { chain: { rpcUrls: string[] } };
+    // The same campaign, its manifest next to the stack's (its files are relative to it), with an RPC on a
+    // closed port.
+    const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as {
+      chain: { rpcUrls: string[] };
+    };
     manifest.chain.rpcUrls = ["http://127.0.0.1:9/"];
     const manifestFile = join(dirname(stack.manifestFile), "campaign-unreachable.json");
     await writeFile(manifestFile, JSON.stringify(manifest));
@@ -295,7 +400,10 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     try {
       const { context, page, violations } = await openVerify(browser, `${site.url}/verify.html`);
       assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "unreachable");
-      assert.equal((await page.locator('[data-field="verdict"]').textContent())?.trim(), "Could not reach the RPC: 127.0.0.1:9");
+      assert.equal(
+        (await page.locator('[data-field="verdict"]').textContent())?.trim(),
+        "Could not reach the RPC: 127.0.0.1:9",
+      );
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(await violations(), []);
       await context.close();

@@ -29,7 +29,10 @@ const TRACKER = "ws://127.0.0.1:9/announce";
 const EXPLORER = "http://127.0.0.1:9/explorer";
 const GOAL = 5;
 const DAY = 86_400n;
-const TOKEN_ABI = ["function approve(address spender, uint256 value) returns (bool)", "function mint(address to, uint256 amount)"];
+const TOKEN_ABI = [
+  "function approve(address spender, uint256 value) returns (bool)",
+  "function mint(address to, uint256 amount)",
+];
 const ESCROW_ABI = ["function pledge(uint256 amount)"];
 /** Who pledges what, in this order (dev accounts; the last is the newest). */
 const PLEDGES = [
@@ -54,20 +57,35 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     const port = new URL(chain.url).port;
     const deployer = await ethers.getSigner(devAccount(DEV_ROLES.deployer).address);
     deploymentIds.push(`test-watch-${port}-stablecoin`, `test-watch-${port}-campaign`);
-    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, { defaultSender: deployer.address, deploymentId: deploymentIds[0] });
+    const { stablecoin } = await connection.ignition.deploy(LocalStablecoinModule, {
+      defaultSender: deployer.address,
+      deploymentId: deploymentIds[0],
+    });
     const token = (await stablecoin.getAddress()) as Address;
     deadline = (await latestBlockTime(ethers.provider)) + 28n * DAY;
     const deployed = await deployEscrow(
       connection,
-      { token, beneficiary: devAccount(DEV_ROLES.beneficiary).address, goalBackers: GOAL, minPledge: parseUnits("9.95", 6), deadline },
+      {
+        token,
+        beneficiary: devAccount(DEV_ROLES.beneficiary).address,
+        goalBackers: GOAL,
+        minPledge: parseUnits("9.95", 6),
+        deadline,
+      },
       { deploymentId: deploymentIds[1] },
     );
     for (const { account, amount } of PLEDGES) {
       const signer = await ethers.getSigner(devAccount(account).address);
       const units = parseUnits(amount, 6);
-      await (await new Contract(token, TOKEN_ABI, deployer).getFunction("mint")(signer.address, units)).wait();
-      await (await new Contract(token, TOKEN_ABI, signer).getFunction("approve")(deployed.escrow.address, units)).wait();
-      await (await new Contract(deployed.escrow.address, ESCROW_ABI, signer).getFunction("pledge")(units)).wait();
+      await (
+        await new Contract(token, TOKEN_ABI, deployer).getFunction("mint")(signer.address, units)
+      ).wait();
+      await (
+        await new Contract(token, TOKEN_ABI, signer).getFunction("approve")(deployed.escrow.address, units)
+      ).wait();
+      await (
+        await new Contract(deployed.escrow.address, ESCROW_ABI, signer).getFunction("pledge")(units)
+      ).wait();
     }
 
     const pilot = await writePilotManifest([TRACKER], [], { rpcUrls: [chain.url] });
@@ -88,7 +106,8 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     await browser?.close();
     await server?.close();
     await chain?.close();
-    for (const id of deploymentIds) await rm(resolve("ignition/deployments", id), { recursive: true, force: true });
+    for (const id of deploymentIds)
+      await rm(resolve("ignition/deployments", id), { recursive: true, force: true });
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -114,14 +133,25 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     const page = await open();
     const progress = page.locator("pp-progress");
     assert.equal(await progress.locator('[data-field="backers"]').textContent(), "3");
-    assert.equal((await progress.locator(".figure.backers").innerText()).replace(/\s+/g, " ").trim(), "3 backers of 5 goal");
+    assert.equal(
+      (await progress.locator(".figure.backers").innerText()).replace(/\s+/g, " ").trim(),
+      "3 backers of 5 goal",
+    );
     assert.equal(await progress.locator('[data-field="percent"]').textContent(), "60%");
     assert.equal(await progress.locator("progress").evaluate((bar) => (bar as HTMLProgressElement).value), 3);
     assert.equal(await progress.locator('[data-field="total"]').textContent(), "42.45 tUSD");
     assert.match((await progress.locator('[data-field="time-left"]').textContent()) ?? "", /^2[78] days/);
     const outcome = progress.locator('[data-field="outcome"]');
-    assert.equal(await outcome.textContent(), "Funding: pledges are open.", "the state, said to screen readers");
-    assert.equal(await outcome.evaluate((line) => line.getBoundingClientRect().width <= 1), true, "no headline to see while funding");
+    assert.equal(
+      await outcome.textContent(),
+      "Funding: pledges are open.",
+      "the state, said to screen readers",
+    );
+    assert.equal(
+      await outcome.evaluate((line) => line.getBoundingClientRect().width <= 1),
+      true,
+      "no headline to see while funding",
+    );
     await page.close();
   });
 
@@ -135,7 +165,12 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
       const item = items.nth(index);
       const address = devAccount(account).address.toLowerCase();
       const text = (await item.textContent()) ?? "";
-      assert.match(text, new RegExp(`^${amount.replace(".", "\\.")} tUSD from 0x${address.slice(2, 6)}…${address.slice(-4)}, \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$`));
+      assert.match(
+        text,
+        new RegExp(
+          `^${amount.replace(".", "\\.")} tUSD from 0x${address.slice(2, 6)}…${address.slice(-4)}, \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$`,
+        ),
+      );
       // The same moment, machine-readable: "2027-01-15 07:57 UTC" is <time datetime="2027-01-15T07:57:…Z">.
       const datetime = (await item.locator("time").getAttribute("datetime")) ?? "";
       assert.ok(datetime.startsWith(text.slice(-20, -4).replace(" ", "T")), `${datetime} for ${text}`);
@@ -148,7 +183,12 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     const page = await open();
     const video = page.locator("video");
     assert.deepEqual(
-      await video.evaluate((v: HTMLVideoElement) => ({ poster: v.getAttribute("poster"), width: v.width, height: v.height, started: v.currentSrc })),
+      await video.evaluate((v: HTMLVideoElement) => ({
+        poster: v.getAttribute("poster"),
+        width: v.width,
+        height: v.height,
+        started: v.currentSrc,
+      })),
       { poster: "./poster.jpg", width: 960, height: 540, started: "" },
     );
     const response = await page.request.get(`${server.url}/poster.jpg`);
@@ -162,16 +202,24 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     const page = await browser.newPage();
     const bodies: { url: string; code: string }[] = [];
     page.on("response", async (response) => {
-      if (response.request().resourceType() === "script") bodies.push({ url: response.url(), code: await response.text() });
+      if (response.request().resourceType() === "script")
+        bodies.push({ url: response.url(), code: await response.text() });
     });
     const weight = await javascriptFetched(page, `${server.url}/`, {
       ready: (p) => p.locator('pp-recent-backers[data-state="complete"]').waitFor(),
     });
-    assert.ok(weight.files.some((file) => /recent-backers-live/.test(file.url)), "the recent backers' chunk was fetched at load");
+    assert.ok(
+      weight.files.some((file) => /recent-backers-live/.test(file.url)),
+      "the recent backers' chunk was fetched at load",
+    );
     // ethers' errors carry `shortMessage` and `version=`; WebTorrent names itself.
-    const libraries = bodies.filter(({ code }) => /\bshortMessage\b|version=\$\{|\bwebtorrent\b/i.test(code)).map(({ url }) => url);
+    const libraries = bodies
+      .filter(({ code }) => /\bshortMessage\b|version=\$\{|\bwebtorrent\b/i.test(code))
+      .map(({ url }) => url);
     assert.deepEqual(libraries, []);
-    console.info(`watch page JavaScript before interaction: ${weight.totalGzip} B gzip in ${weight.files.length} files`);
+    console.info(
+      `watch page JavaScript before interaction: ${weight.totalGzip} B gzip in ${weight.files.length} files`,
+    );
     for (const file of weight.files) console.info(`  ${file.gzipBytes} B  ${new URL(file.url).pathname}`);
     await page.close();
   });
@@ -193,7 +241,10 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
   // Last: it moves the chain's clock past the deadline.
   it("says 'Not funded — refunds open' once the deadline has passed short of the goal", async () => {
     const now = await latestBlockTime(chain.connection.ethers.provider);
-    await chain.connection.provider.request({ method: "evm_increaseTime", params: [Number(deadline - now + 60n)] });
+    await chain.connection.provider.request({
+      method: "evm_increaseTime",
+      params: [Number(deadline - now + 60n)],
+    });
     await chain.connection.provider.request({ method: "evm_mine", params: [] });
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);

@@ -21,8 +21,12 @@ import { NAMESPACE_PORTS } from "./namespace.ts";
 import { samplePeakMemory, treeMemory, type TreeMemory } from "./player-memory.ts";
 import { playerMarks, seekToFrame, watchForProblems } from "./player-page.ts";
 
-/** The fixture campaign's chain RPCs (pilot-site.ts builds on it): no chain runs here, and the progress panel says so itself. */
-const FIXTURE_RPCS: string[] = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")).chain.rpcUrls;
+/**
+ * The fixture campaign's chain RPCs (pilot-site.ts builds on it): no chain runs here, and the progress panel
+ * says so itself.
+ */
+const FIXTURE_RPCS: string[] = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")).chain
+  .rpcUrls;
 
 /** Chromium hides host addresses behind mDNS names by default; the Node seeder cannot resolve them. */
 const NO_MDNS = "--disable-features=WebRtcHideLocalIpsWithMdns";
@@ -32,7 +36,9 @@ export interface DriveOptions {
   pilot?: string;
   /** Every run waits until the whole pilot is here and counted (default: true; the sample takes a second). */
   waitComplete?: boolean;
-  /** Seconds to seek to after the first frame, one after the other (the benchmark: 45:00, the last minute). */
+  /**
+   * Seconds to seek to after the first frame, one after the other (the benchmark: 45:00, the last minute).
+   */
   seeks?: number[];
   /** Once more, from the seeder alone: the whole pilot, with the browser's memory sampled throughout. */
   wholeFile?: boolean;
@@ -76,14 +82,28 @@ export interface WholeFileResult {
   error?: string;
 }
 
-export type DriverResults = { peersOnly: RunResult[]; peerAndWebSeed: RunResult[]; wholeFile?: WholeFileResult };
+export type DriverResults = {
+  peersOnly: RunResult[];
+  peerAndWebSeed: RunResult[];
+  wholeFile?: WholeFileResult;
+};
 
-/** Presses play on the site's page (opened first unless `loaded`) and waits for the first frame; returns the click time. */
-async function playFrom(page: Page, siteUrl: string, { loaded = false } = {}): Promise<{ clicked: number; firstFrameMs: number }> {
+/**
+ * Presses play on the site's page (opened first unless `loaded`) and waits for the first frame; returns the
+ * click time.
+ */
+async function playFrom(
+  page: Page,
+  siteUrl: string,
+  { loaded = false } = {},
+): Promise<{ clicked: number; firstFrameMs: number }> {
   if (!loaded) await page.goto(`${siteUrl}/`);
   const clicked = performance.now();
   await page.getByRole("button", { name: /watch the pilot/i }).click();
-  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, { timeout: 30_000, polling: "raf" });
+  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0, null, {
+    timeout: 30_000,
+    polling: "raf",
+  });
   return { clicked, firstFrameMs: performance.now() - clicked };
 }
 
@@ -103,7 +123,11 @@ async function shown(page: Page) {
 }
 
 /** Runs the scenarios `runs` times against the site built in `siteDir`. */
-export async function drive(siteDir: string, runs: number, options: DriveOptions = {}): Promise<DriverResults> {
+export async function drive(
+  siteDir: string,
+  runs: number,
+  options: DriveOptions = {},
+): Promise<DriverResults> {
   const pilot = options.pilot ?? PILOT;
   const { size: pilotBytes } = await stat(pilot);
   const waitComplete = options.waitComplete ?? true;
@@ -119,30 +143,64 @@ export async function drive(siteDir: string, runs: number, options: DriveOptions
     if (blockWebSeed) await page.route(`${webSeed.url}/**`, (route) => route.abort());
     try {
       const { clicked, firstFrameMs } = await playFrom(page, site.url);
-      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, { timeout: 30_000 });
+      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, {
+        timeout: 30_000,
+      });
       const seeks: SeekResult[] = [];
       for (const to of options.seeks ?? []) seeks.push({ to, ms: await seekToFrame(page, to) });
       let completeMs = -1;
       if (waitComplete) {
         completeMs = await page
-          .waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1", null, { timeout: 30_000 })
-          .then(() => performance.now() - clicked, () => -1);
+          .waitForFunction(
+            () => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1",
+            null,
+            { timeout: 30_000 },
+          )
+          .then(
+            () => performance.now() - clicked,
+            () => -1,
+          );
         // The stats update once a second: wait until they count every byte of the pilot.
         await page
           .waitForFunction(
             (length) => {
               const data = document.querySelector<HTMLElement>("[data-player]")?.dataset;
-              return Number(data?.fromPeers ?? 0) + Number(data?.fromWebSeeds ?? 0) >= length && data?.seeding === "true";
+              return (
+                Number(data?.fromPeers ?? 0) + Number(data?.fromWebSeeds ?? 0) >= length &&
+                data?.seeding === "true"
+              );
             },
             pilotBytes,
             { timeout: 10_000 },
           )
           .catch(() => undefined);
       }
-      return { played: true, firstFrameMs, completeMs, seeks, ...(await shown(page)), problems: problems.list };
+      return {
+        played: true,
+        firstFrameMs,
+        completeMs,
+        seeks,
+        ...(await shown(page)),
+        problems: problems.list,
+      };
     } catch (error) {
-      const partial = await shown(page).catch(() => ({ route: undefined, fromPeers: 0, fromWebSeeds: 0, status: "", stats: "", marks: {} }));
-      return { played: false, firstFrameMs: -1, completeMs: -1, seeks: [], ...partial, problems: problems.list, error: (error as Error).message };
+      const partial = await shown(page).catch(() => ({
+        route: undefined,
+        fromPeers: 0,
+        fromWebSeeds: 0,
+        status: "",
+        stats: "",
+        marks: {},
+      }));
+      return {
+        played: false,
+        firstFrameMs: -1,
+        completeMs: -1,
+        seeks: [],
+        ...partial,
+        problems: problems.list,
+        error: (error as Error).message,
+      };
     } finally {
       await page.close();
     }
@@ -155,7 +213,10 @@ export async function drive(siteDir: string, runs: number, options: DriveOptions
    */
   async function wholeFile(): Promise<WholeFileResult> {
     const profile = await mkdtemp(join(tmpdir(), "peerpilot-profile-"));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, NO_MDNS] });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, NO_MDNS],
+    });
     let before = treeMemory(process.pid);
     let memory = samplePeakMemory(process.pid);
     try {
@@ -167,13 +228,33 @@ export async function drive(siteDir: string, runs: number, options: DriveOptions
       memory = samplePeakMemory(process.pid);
       const { clicked } = await playFrom(page, site.url, { loaded: true });
       const completeMs = await page
-        .waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1", null, { timeout: 20 * 60_000, polling: 1_000 })
-        .then(() => performance.now() - clicked, () => -1);
+        .waitForFunction(
+          () => document.querySelector<HTMLElement>("[data-player]")?.dataset.progress === "1",
+          null,
+          { timeout: 20 * 60_000, polling: 1_000 },
+        )
+        .then(
+          () => performance.now() - clicked,
+          () => -1,
+        );
       const peak = memory.stop();
-      await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-player]")?.dataset.seeding === "true", null, { timeout: 5_000 }).catch(() => undefined);
+      await page
+        .waitForFunction(
+          () => document.querySelector<HTMLElement>("[data-player]")?.dataset.seeding === "true",
+          null,
+          { timeout: 5_000 },
+        )
+        .catch(() => undefined);
       return { bytes: pilotBytes, completeMs, before, peak, status: (await shown(page)).status };
     } catch (error) {
-      return { bytes: pilotBytes, completeMs: -1, before, peak: memory.stop(), status: "", error: (error as Error).message };
+      return {
+        bytes: pilotBytes,
+        completeMs: -1,
+        before,
+        peak: memory.stop(),
+        status: "",
+        error: (error as Error).message,
+      };
     } finally {
       await context.close();
       await rm(profile, { recursive: true, force: true });
@@ -208,7 +289,8 @@ export async function drive(siteDir: string, runs: number, options: DriveOptions
 // Only when run as a program (inside the namespace), never when a test runner imports this file.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [siteDir, runs = "1", options = "{}"] = process.argv.slice(2);
-  if (siteDir === undefined) throw new Error("usage: webrtc-driver.ts <built site dir> [runs] [options JSON]");
+  if (siteDir === undefined)
+    throw new Error("usage: webrtc-driver.ts <built site dir> [runs] [options JSON]");
   const results = await drive(siteDir, Number(runs), JSON.parse(options) as DriveOptions);
   process.stdout.write(`${JSON.stringify(results)}\n`);
   process.exit(0);

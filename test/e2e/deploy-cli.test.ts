@@ -37,7 +37,13 @@ describe("npm run deploy against a running chain", () => {
     assert.ok(latest);
     const first = await ethers.deployContract(
       "CampaignEscrow",
-      [token, devAccount(DEV_ROLES.beneficiary).address, 250_000, 9_950_000n, BigInt(latest.timestamp) + 6n * 7n * 24n * 3600n],
+      [
+        token,
+        devAccount(DEV_ROLES.beneficiary).address,
+        250_000,
+        9_950_000n,
+        BigInt(latest.timestamp) + 6n * 7n * 24n * 3600n,
+      ],
       deployer,
     );
     escrow = await first.getAddress();
@@ -51,10 +57,28 @@ describe("npm run deploy against a running chain", () => {
   it("lets npm run deploy add a second campaign to the running chain and write its manifest", async () => {
     const manifestFile = join(dir, "second.json");
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", rpcUrl, "--chain-id", "31337",
-      "--token", token, "--beneficiary", devAccount(5).address,
-      "--goal", "1000", "--min-pledge", "5", "--deadline", "+3d",
-      "--title", "Second pilot", "--tagline", "Another one", "--manifest", manifestFile,
+      "--network",
+      "localhost",
+      "--rpc-url",
+      rpcUrl,
+      "--chain-id",
+      "31337",
+      "--token",
+      token,
+      "--beneficiary",
+      devAccount(5).address,
+      "--goal",
+      "1000",
+      "--min-pledge",
+      "5",
+      "--deadline",
+      "+3d",
+      "--title",
+      "Second pilot",
+      "--tagline",
+      "Another one",
+      "--manifest",
+      manifestFile,
     ]);
     assert.equal(result.code, 0, result.stderr);
     const manifest = parseManifestJson(await readFile(manifestFile, "utf8"));
@@ -68,17 +92,40 @@ describe("npm run deploy against a running chain", () => {
 
   it("refuses to deploy to a chain other than the one asked for, sending nothing", async () => {
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", rpcUrl, "--chain-id", "1",
-      "--token", token, "--beneficiary", devAccount(5).address, "--manifest", join(dir, "never.json"),
+      "--network",
+      "localhost",
+      "--rpc-url",
+      rpcUrl,
+      "--chain-id",
+      "1",
+      "--token",
+      token,
+      "--beneficiary",
+      devAccount(5).address,
+      "--manifest",
+      join(dir, "never.json"),
     ]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /wrong chain: you asked for chain 1, but the RPC endpoint serves chain 31337/);
+    assert.match(
+      result.stderr,
+      /wrong chain: you asked for chain 1, but the RPC endpoint serves chain 31337/,
+    );
   });
 
   it("refuses a deadline in the past before sending anything", async () => {
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", rpcUrl, "--token", token, "--beneficiary", devAccount(5).address,
-      "--deadline", "2020-01-01T00:00:00Z", "--manifest", join(dir, "never.json"),
+      "--network",
+      "localhost",
+      "--rpc-url",
+      rpcUrl,
+      "--token",
+      token,
+      "--beneficiary",
+      devAccount(5).address,
+      "--deadline",
+      "2020-01-01T00:00:00Z",
+      "--manifest",
+      join(dir, "never.json"),
     ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /deadline 2020-01-01T00:00:00.000Z is not in the future/);
@@ -86,8 +133,16 @@ describe("npm run deploy against a running chain", () => {
 
   it("refuses a token address with no contract behind it", async () => {
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", rpcUrl, "--token", devAccount(7).address, "--beneficiary", devAccount(5).address,
-      "--manifest", join(dir, "never.json"),
+      "--network",
+      "localhost",
+      "--rpc-url",
+      rpcUrl,
+      "--token",
+      devAccount(7).address,
+      "--beneficiary",
+      devAccount(5).address,
+      "--manifest",
+      join(dir, "never.json"),
     ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /has no contract code on this chain/);
@@ -95,9 +150,21 @@ describe("npm run deploy against a running chain", () => {
 
   it("refuses to overwrite a malformed manifest, naming the bad field", async () => {
     const manifestFile = join(dir, "broken.json");
-    await writeFile(manifestFile, JSON.stringify({ version: 1, campaign: { title: "x", tagline: "y" }, chain: { id: 0 } }));
+    await writeFile(
+      manifestFile,
+      JSON.stringify({ version: 1, campaign: { title: "x", tagline: "y" }, chain: { id: 0 } }),
+    );
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", rpcUrl, "--token", token, "--beneficiary", devAccount(5).address, "--manifest", manifestFile,
+      "--network",
+      "localhost",
+      "--rpc-url",
+      rpcUrl,
+      "--token",
+      token,
+      "--beneficiary",
+      devAccount(5).address,
+      "--manifest",
+      manifestFile,
     ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /chain\.id: /);
@@ -105,8 +172,16 @@ describe("npm run deploy against a running chain", () => {
 
   it("reports an unreachable RPC endpoint plainly", async () => {
     const result = await runScript("deploy.ts", [
-      "--network", "localhost", "--rpc-url", "http://127.0.0.1:9", "--token", token, "--beneficiary", devAccount(5).address,
-      "--manifest", join(dir, "never.json"),
+      "--network",
+      "localhost",
+      "--rpc-url",
+      "http://127.0.0.1:9",
+      "--token",
+      token,
+      "--beneficiary",
+      devAccount(5).address,
+      "--manifest",
+      join(dir, "never.json"),
     ]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /cannot reach the RPC endpoint/);

@@ -26,7 +26,20 @@ import { CHROMIUM, missing } from "../helpers/requirements.ts";
 function startStack(dir: string): Promise<LongRunning> {
   return startScript(
     "start.ts",
-    ["--chain-port", "0", "--site-port", "0", "--tracker-port", "0", "--webseed-port", "0", "--gateway-ports", "0,0", "--dir", dir],
+    [
+      "--chain-port",
+      "0",
+      "--site-port",
+      "0",
+      "--tracker-port",
+      "0",
+      "--webseed-port",
+      "0",
+      "--gateway-ports",
+      "0,0",
+      "--dir",
+      dir,
+    ],
     "Press Ctrl-C to stop.",
   );
 }
@@ -40,7 +53,8 @@ function field(output: string, label: string): string {
 /** Waits until the progress panel's figure `name` (data-field) reads `text`. */
 async function fieldShows(page: Page, name: string, text: string): Promise<void> {
   await page.waitForFunction(
-    ([field, expected]) => document.querySelector(`[data-progress] [data-field="${field}"]`)?.textContent?.trim() === expected,
+    ([field, expected]) =>
+      document.querySelector(`[data-progress] [data-field="${field}"]`)?.textContent?.trim() === expected,
     [name, text] as const,
     { timeout: 30_000 },
   );
@@ -119,7 +133,10 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
     assert.equal(torrent.infoHash, /info hash ([0-9a-f]{40})/.exec(stack.output())?.[1]);
     const httpAnnounce = /desktop clients: (\S+)\)/.exec(stack.output())?.[1];
     assert.deepEqual(torrent.trackers, [field(stack.output(), "tracker"), httpAnnounce]);
-    assert.deepEqual(torrent.webSeeds, [field(stack.output(), "web seed"), ...(manifest.ipfs?.pilot?.urls ?? [])]);
+    assert.deepEqual(torrent.webSeeds, [
+      field(stack.output(), "web seed"),
+      ...(manifest.ipfs?.pilot?.urls ?? []),
+    ]);
     assert.equal(torrent.captions?.file, "sample-pilot.vtt");
     assert.equal(torrent.poster, "sample-pilot.jpg");
     assert.ok((await stat(join(dir, torrent.torrentFile))).size > 0);
@@ -137,7 +154,10 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
       torrent.on("wire", (wire) => wireTypes.add(wire.type));
       await new Promise<void>((done) => torrent.once("done", () => done()));
       assert.deepEqual([...wireTypes], ["tcpOutgoing"]);
-      const [original, copy] = await Promise.all([readFile("media/sample-pilot.mp4"), readFile(join(downloads, "sample-pilot.mp4"))]);
+      const [original, copy] = await Promise.all([
+        readFile("media/sample-pilot.mp4"),
+        readFile(join(downloads, "sample-pilot.mp4")),
+      ]);
       assert.ok(original.equals(copy), "downloaded pilot differs from the original");
     } finally {
       await destroyClient(client);
@@ -161,9 +181,15 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
       const page = await browser.newPage();
       await page.goto(siteUrl);
       await page.getByText(escrow).first().waitFor();
-      await page.getByText(/backers of 250,000 goal/).first().waitFor();
+      await page
+        .getByText(/backers of 250,000 goal/)
+        .first()
+        .waitFor();
       await fieldShows(page, "backers", "0");
-      await page.getByText(/funding/i).first().waitFor();
+      await page
+        .getByText(/funding/i)
+        .first()
+        .waitFor();
 
       const amount = parseUnits("9.95", 6);
       await (await TestStablecoin__factory.connect(token, backer).approve(escrow, amount)).wait();
@@ -192,7 +218,10 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
     for (const url of ipfs.pilot.urls) {
       const part = await fetch(url, { headers: { Range: "bytes=1000-1999" } });
       assert.equal(part.status, 206, url);
-      assert.ok(Buffer.from(await part.arrayBuffer()).equals(original.subarray(1000, 2000)), `${url} serves other bytes`);
+      assert.ok(
+        Buffer.from(await part.arrayBuffer()).equals(original.subarray(1000, 2000)),
+        `${url} serves other bytes`,
+      );
     }
   });
 
@@ -207,7 +236,9 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => 
       const captions = await page.request.get(new URL("captions.vtt", siteUrl).href);
       assert.match(await captions.text(), /^WEBVTT/);
       await page.getByRole("button", { name: /watch the pilot/i }).click();
-      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, { timeout: 30_000 });
+      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 2, null, {
+        timeout: 30_000,
+      });
     } finally {
       await browser.close();
     }
@@ -227,7 +258,8 @@ describe("npm start: stopping", () => {
       assert.equal(gateways.length, 2);
       const code = await own.interrupt();
       assert.equal(code, 0);
-      for (const url of [ownSiteUrl, ownRpcUrl, ...gateways]) assert.equal(await portIsClosed(url), true, `${url} still answers`);
+      for (const url of [ownSiteUrl, ownRpcUrl, ...gateways])
+        assert.equal(await portIsClosed(url), true, `${url} still answers`);
     } finally {
       await own.interrupt();
       await rm(ownDir, { recursive: true, force: true });
@@ -241,7 +273,15 @@ describe("startLocalStack(): the same stack for benchmarks and screenshots, in t
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-local-stack-"));
-    local = await startLocalStack({ dir, chainPort: 0, sitePort: 0, trackerPort: 0, webSeedPort: 0, gatewayPorts: [0, 0], goalBackers: 2 });
+    local = await startLocalStack({
+      dir,
+      chainPort: 0,
+      sitePort: 0,
+      trackerPort: 0,
+      webSeedPort: 0,
+      gatewayPorts: [0, 0],
+      goalBackers: 2,
+    });
   });
 
   afterAll(async () => {
@@ -250,7 +290,13 @@ describe("startLocalStack(): the same stack for benchmarks and screenshots, in t
   });
 
   it("returns the real URLs of the ports it was given as 0", () => {
-    for (const url of [local.siteUrl, local.chain.url, local.tracker.wsAnnounce, local.webSeeds[0], ...local.gateways]) {
+    for (const url of [
+      local.siteUrl,
+      local.chain.url,
+      local.tracker.wsAnnounce,
+      local.webSeeds[0],
+      ...local.gateways,
+    ]) {
       assert.notEqual(new URL(url).port, "0", url);
       assert.notEqual(new URL(url).port, "", url);
     }
@@ -263,7 +309,9 @@ describe("startLocalStack(): the same stack for benchmarks and screenshots, in t
   });
 
   it("runs a chain that has the escrow deployed with the options given", async () => {
-    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), { staticNetwork: true });
+    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), {
+      staticNetwork: true,
+    });
     try {
       const escrow = CampaignEscrow__factory.connect(local.escrow, provider);
       assert.equal(await escrow.goalBackers(), 2n);
@@ -276,9 +324,13 @@ describe("startLocalStack(): the same stack for benchmarks and screenshots, in t
 
   it("hands back the dev backer, funded with tUSD", async () => {
     assert.equal(local.backer.address, devAccount(DEV_ROLES.backer).address);
-    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), { staticNetwork: true });
+    const provider = new JsonRpcProvider(local.chain.url, Network.from(local.chain.chainId), {
+      staticNetwork: true,
+    });
     try {
-      assert.ok((await TestStablecoin__factory.connect(local.token, provider).balanceOf(local.backer.address)) > 0n);
+      assert.ok(
+        (await TestStablecoin__factory.connect(local.token, provider).balanceOf(local.backer.address)) > 0n,
+      );
     } finally {
       provider.destroy();
     }
@@ -288,7 +340,8 @@ describe("startLocalStack(): the same stack for benchmarks and screenshots, in t
     const own = await startLocalStack({ dir: await mkdtemp(join(tmpdir(), "peerpilot-local-stack-close-")) });
     try {
       await own.close();
-      for (const url of [own.siteUrl, own.chain.url, ...own.gateways]) assert.equal(await portIsClosed(url), true, `${url} still answers`);
+      for (const url of [own.siteUrl, own.chain.url, ...own.gateways])
+        assert.equal(await portIsClosed(url), true, `${url} still answers`);
     } finally {
       await own.close();
       await rm(dirname(own.manifestFile), { recursive: true, force: true });

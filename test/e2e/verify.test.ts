@@ -47,7 +47,9 @@ describe("npm run verify (the CLI, on the local stack)", () => {
   });
 
   it("names goalBackers and the chain's value when the manifest claims another goal, and exits 1", async () => {
-    const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as { escrow: { goalBackers: number } };
+    const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as {
+      escrow: { goalBackers: number };
+    };
     manifest.escrow.goalBackers = 1000;
     const claimed = join(dir, "other-goal.json");
     await writeFile(claimed, JSON.stringify(manifest));
@@ -60,9 +62,20 @@ describe("npm run verify (the CLI, on the local stack)", () => {
 
   it("names an RPC it cannot reach, still checks the others, and exits 2", async () => {
     const port = await closedPort();
-    const { code, stdout, stderr } = await runScript("verify.ts", ["--manifest", stack.manifestFile, "--rpc-url", `http://127.0.0.1:${port}/secret-key`]);
+    const { code, stdout, stderr } = await runScript("verify.ts", [
+      "--manifest",
+      stack.manifestFile,
+      "--rpc-url",
+      `http://127.0.0.1:${port}/secret-key`,
+    ]);
     assert.equal(code, 2, `${stdout}\n${stderr}`);
-    assert.match(stdout, new RegExp(`^✗ RPC 127\\.0\\.0\\.1:${port}: Could not use the RPC 127\\.0\\.0\\.1:${port} \\(connection refused\\)`, "m"));
+    assert.match(
+      stdout,
+      new RegExp(
+        `^✗ RPC 127\\.0\\.0\\.1:${port}: Could not use the RPC 127\\.0\\.0\\.1:${port} \\(connection refused\\)`,
+        "m",
+      ),
+    );
     assert.match(stdout, /^✓ Code: Exact match/m);
     assert.match(stdout, new RegExp(`not reached: 127\\.0\\.0\\.1:${port}`));
     assert.doesNotMatch(stdout + stderr, /secret-key/);
@@ -78,6 +91,7 @@ describe("npm run verify (the CLI, on the local stack)", () => {
     const { code, stdout } = await runScript("verify.ts", ["--help"]);
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: npm run verify -- \[options\]/);
-    for (const flag of ["--manifest", "--rpc-url", "--artifact"]) assert.ok(stdout.includes(flag), `usage lists ${flag}`);
+    for (const flag of ["--manifest", "--rpc-url", "--artifact"])
+      assert.ok(stdout.includes(flag), `usage lists ${flag}`);
   });
 });

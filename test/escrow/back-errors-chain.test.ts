@@ -13,26 +13,40 @@ import { shortAddress } from "../../site/lib/format.ts";
 import { connect, DAY, deployCampaign, MIN_PLEDGE, pledgeFrom } from "./fixture.ts";
 import { rejection } from "../helpers/escrow-errors.ts";
 
-const context: ErrorContext = { token: { symbol: "tUSD", decimals: 6 }, walletName: "Test wallet", nativeSymbol: "ETH", chainName: "Hardhat" };
+const context: ErrorContext = {
+  token: { symbol: "tUSD", decimals: 6 },
+  walletName: "Test wallet",
+  nativeSymbol: "ETH",
+  chainName: "Hardhat",
+};
 
 describe("back page errors from a real chain", async () => {
   const conn = await connect();
   const { networkHelpers } = conn;
   // No cache: ethers reuses an identical request's answer for 250 ms, even across chain snapshots.
-  const wallet = new BrowserProvider(conn.provider as unknown as Eip1193Provider, undefined, { cacheTimeout: -1 });
+  const wallet = new BrowserProvider(conn.provider as unknown as Eip1193Provider, undefined, {
+    cacheTimeout: -1,
+  });
 
   /** A campaign and the escrow as the page sees it: its ABI, the first backer's BrowserProvider signer. */
   async function campaign() {
     const c = await deployCampaign(conn, { goalBackers: 3 });
     const [alice] = c.backers;
-    const escrow = new Contract(await c.escrow.getAddress(), ESCROW_ABI, await wallet.getSigner(alice.address));
+    const escrow = new Contract(
+      await c.escrow.getAddress(),
+      ESCROW_ABI,
+      await wallet.getSigner(alice.address),
+    );
     return { ...c, alice, pageEscrow: escrow };
   }
 
   it("a simulated first pledge of 1 unit is PledgeBelowMinimum, in tokens", async () => {
     const c = await networkHelpers.loadFixture(campaign);
     const error = await rejection(c.pageEscrow.getFunction("pledge").staticCall(1n));
-    assert.equal(explainError(error, context), "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.");
+    assert.equal(
+      explainError(error, context),
+      "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.",
+    );
   });
 
   it("a sent pledge without allowance is the token's ERC20InsufficientAllowance, bubbled through SafeERC20", async () => {
@@ -50,7 +64,10 @@ describe("back page errors from a real chain", async () => {
     const [, bob] = c.backers;
     await c.token.connect(c.alice).transfer(bob, await c.token.balanceOf(c.alice));
     const error = await rejection(c.pageEscrow.getFunction("pledge").staticCall(MIN_PLEDGE));
-    assert.equal(explainError(error, context), `The wallet ${shortAddress(c.alice.address)} has 0 tUSD; this needs 9.95 tUSD. Nothing was pledged.`);
+    assert.equal(
+      explainError(error, context),
+      `The wallet ${shortAddress(c.alice.address)} has 0 tUSD; this needs 9.95 tUSD. Nothing was pledged.`,
+    );
   });
 
   it("a pledge after a failed campaign's deadline is WrongState in words", async () => {
@@ -68,7 +85,10 @@ describe("back page errors from a real chain", async () => {
     await pledgeFrom(c, 3);
     await networkHelpers.time.increaseTo(c.deadline - DAY + 60n);
     const error = await rejection(c.pageEscrow.getFunction("cancel").staticCall());
-    assert.match(explainError(error, context), /^The campaign has exactly its goal of 3 backers and the deadline is less than 24 hours away/);
+    assert.match(
+      explainError(error, context),
+      /^The campaign has exactly its goal of 3 backers and the deadline is less than 24 hours away/,
+    );
   });
 
   it("a refund of a backer without a pledge is NoPledge, with the address shortened", async () => {
@@ -76,19 +96,28 @@ describe("back page errors from a real chain", async () => {
     await networkHelpers.time.increaseTo(c.deadline);
     const [, bob] = c.backers;
     const error = await rejection(c.pageEscrow.getFunction("refund").send(bob.address));
-    assert.equal(explainError(error, context), `${shortAddress(bob.address)} has no pledge in this campaign, so there is nothing to cancel or refund.`);
+    assert.equal(
+      explainError(error, context),
+      `${shortAddress(bob.address)} has no pledge in this campaign, so there is nothing to cancel or refund.`,
+    );
   });
 
   it("a transaction from a wallet without ETH says it cannot pay the network fee", async () => {
     const c = await networkHelpers.loadFixture(campaign);
     await networkHelpers.setBalance(c.alice.address, 0n);
     const error = await rejection(c.pageEscrow.getFunction("pledge").send(MIN_PLEDGE));
-    assert.equal(explainError(error, context), "Your wallet does not have enough ETH to pay the network fee; add some ETH on Hardhat, then try again.");
+    assert.equal(
+      explainError(error, context),
+      "Your wallet does not have enough ETH to pay the network fee; add some ETH on Hardhat, then try again.",
+    );
   });
 
   it("reads Hardhat's own error shape too (hardhat-ethers, revert data on the error)", async () => {
     const c = await networkHelpers.loadFixture(campaign);
     const error = await rejection(c.escrow.connect(c.alice).pledge.staticCall(1n));
-    assert.equal(explainError(error, context), "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.");
+    assert.equal(
+      explainError(error, context),
+      "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.",
+    );
   });
 });

@@ -17,7 +17,11 @@ describe("CampaignEscrow cancel", async () => {
   }
 
   it("returns the whole pledge, top-ups included, and removes the backer", async () => {
-    const { escrow, token, backers: [alice] } = await networkHelpers.loadFixture(campaign);
+    const {
+      escrow,
+      token,
+      backers: [alice],
+    } = await networkHelpers.loadFixture(campaign);
     const before = await token.balanceOf(alice);
     await escrow.connect(alice).pledge(MIN_PLEDGE);
     await escrow.connect(alice).pledge(123n);
@@ -32,16 +36,26 @@ describe("CampaignEscrow cancel", async () => {
     const c = await networkHelpers.loadFixture(campaign);
     await pledgeFrom(c, 2);
     const [alice] = c.backers;
-    await expectEvent(c.escrow.connect(alice).cancel(), c.escrow, "Cancelled", [alice.address, MIN_PLEDGE, 1n]);
+    await expectEvent(c.escrow.connect(alice).cancel(), c.escrow, "Cancelled", [
+      alice.address,
+      MIN_PLEDGE,
+      1n,
+    ]);
   });
 
   it("rejects a cancel by an address without a pledge", async () => {
-    const { escrow, backers: [alice] } = await networkHelpers.loadFixture(campaign);
+    const {
+      escrow,
+      backers: [alice],
+    } = await networkHelpers.loadFixture(campaign);
     await expectRevert(escrow.connect(alice).cancel(), escrow, "NoPledge", [alice.address]);
   });
 
   it("lets a backer who cancelled pledge again, as a new backer held to the minimum", async () => {
-    const { escrow, backers: [alice] } = await networkHelpers.loadFixture(campaign);
+    const {
+      escrow,
+      backers: [alice],
+    } = await networkHelpers.loadFixture(campaign);
     await escrow.connect(alice).pledge(MIN_PLEDGE);
     await escrow.connect(alice).cancel();
     await expectRevert(escrow.connect(alice).pledge(1n), escrow, "PledgeBelowMinimum", [1n, MIN_PLEDGE]);
@@ -52,7 +66,10 @@ describe("CampaignEscrow cancel", async () => {
   it("rejects a cancel in the deadline's own second", async () => {
     const c = await networkHelpers.loadFixture(campaignAtGoal);
     await networkHelpers.time.setNextBlockTimestamp(c.deadline);
-    await expectRevert(c.escrow.connect(c.backers[0]).cancel(), c.escrow, "WrongState", [State.Succeeded, State.Funding]);
+    await expectRevert(c.escrow.connect(c.backers[0]).cancel(), c.escrow, "WrongState", [
+      State.Succeeded,
+      State.Funding,
+    ]);
   });
 
   it("allows a cancel from exactly the goal one second before the last 24 hours", async () => {

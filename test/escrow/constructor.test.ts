@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { ZeroAddress, type FunctionFragment } from "ethers";
 import { describe, it } from "vitest";
-import { connect, deployCampaign, escrowFactory, expectDeployRevert, MIN_PLEDGE, State, WEEK } from "./fixture.ts";
+import {
+  connect,
+  deployCampaign,
+  escrowFactory,
+  expectDeployRevert,
+  MIN_PLEDGE,
+  State,
+  WEEK,
+} from "./fixture.ts";
 
 describe("CampaignEscrow constructor", async () => {
   const conn = await connect();
@@ -11,7 +19,12 @@ describe("CampaignEscrow constructor", async () => {
   const later = async () => BigInt(await networkHelpers.time.latest()) + WEEK;
 
   it("stores the five parameters as given", async () => {
-    const { escrow, token: t, beneficiary: b, deadline } = await deployCampaign(conn, { goalBackers: 250_000 });
+    const {
+      escrow,
+      token: t,
+      beneficiary: b,
+      deadline,
+    } = await deployCampaign(conn, { goalBackers: 250_000 });
     assert.equal(await escrow.token(), await t.getAddress());
     assert.equal(await escrow.beneficiary(), b.address);
     assert.equal(await escrow.goalBackers(), 250_000n);
@@ -46,7 +59,10 @@ describe("CampaignEscrow constructor", async () => {
   it("rejects a deadline equal to the current block's time", async () => {
     const deployedAt = BigInt(await networkHelpers.time.latest()) + 100n;
     await networkHelpers.time.setNextBlockTimestamp(deployedAt);
-    await expectDeployRevert(conn, [token, beneficiary, 1, 1n, deployedAt], "DeadlineNotInFuture", [deployedAt, deployedAt]);
+    await expectDeployRevert(conn, [token, beneficiary, 1, 1n, deployedAt], "DeadlineNotInFuture", [
+      deployedAt,
+      deployedAt,
+    ]);
   });
 
   it("rejects a deadline in the past, naming it and the current time", async () => {
@@ -73,7 +89,8 @@ describe("CampaignEscrow constructor", async () => {
     const abi = (await escrowFactory(conn)).interface;
     const writes: string[] = [];
     abi.forEachFunction((fragment: FunctionFragment) => {
-      if (fragment.stateMutability !== "view" && fragment.stateMutability !== "pure") writes.push(fragment.name);
+      if (fragment.stateMutability !== "view" && fragment.stateMutability !== "pure")
+        writes.push(fragment.name);
     });
     assert.deepEqual(writes.sort(), ["cancel", "pledge", "pledgeWithPermit", "refund", "release"]);
     // Nor can the escrow be called, or paid, outside those functions.

@@ -32,7 +32,12 @@ const discard = { put: async (cid: unknown) => cid } as unknown as Parameters<ty
 /** The CIDv0 `ipfs add` (and solc) give a file: dag-pb leaves holding UnixFS file nodes, 256 KiB chunks. */
 async function cidV0(content: Uint8Array): Promise<string> {
   let root: string | undefined;
-  for await (const entry of importer([{ content }], discard, { cidVersion: 0, rawLeaves: false, reduceSingleLeafToSelf: true })) root = entry.cid.toString();
+  for await (const entry of importer([{ content }], discard, {
+    cidVersion: 0,
+    rawLeaves: false,
+    reduceSingleLeafToSelf: true,
+  }))
+    root = entry.cid.toString();
   assert.ok(root !== undefined, "the importer returned no CID");
   return root;
 }
@@ -114,7 +119,11 @@ describe("the escrow artifact the site publishes", () => {
 
   it("every published source hashes to the keccak-256 the metadata lists", () => {
     for (const [name, file] of Object.entries(artifact.sources)) {
-      assert.equal(keccak256(files.get(file)!), metadata.sources[name]!.keccak256, `${name} hashes to what the metadata lists`);
+      assert.equal(
+        keccak256(files.get(file)!),
+        metadata.sources[name]!.keccak256,
+        `${name} hashes to what the metadata lists`,
+      );
     }
   });
 
@@ -129,7 +138,10 @@ describe("the escrow artifact the site publishes", () => {
         ["deadline", "uint64"],
       ],
     );
-    assert.deepEqual(Object.keys(artifact.immutableReferences).sort(), artifact.immutables.map(({ astId }) => String(astId)).sort());
+    assert.deepEqual(
+      Object.keys(artifact.immutableReferences).sort(),
+      artifact.immutables.map(({ astId }) => String(astId)).sort(),
+    );
   });
 
   it("the code a Hardhat deployment puts on chain is the artifact's with the constructor's values at the immutables' offsets", async () => {

@@ -6,10 +6,22 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { Contract, Signature, type AddressLike, type BaseContract, type ContractTransactionResponse } from "ethers";
+import {
+  Contract,
+  Signature,
+  type AddressLike,
+  type BaseContract,
+  type ContractTransactionResponse,
+} from "ethers";
 import { network } from "hardhat";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
-import { permitTypedData, PERMIT_TYPES, readPermitDomain, splitSignature, type PermitRequest } from "../../site/lib/permit.ts";
+import {
+  permitTypedData,
+  PERMIT_TYPES,
+  readPermitDomain,
+  splitSignature,
+  type PermitRequest,
+} from "../../site/lib/permit.ts";
 import { expectRevert } from "../helpers/escrow-errors.ts";
 
 export const DAY = 24n * 60n * 60n;
@@ -41,7 +53,13 @@ export interface CampaignOptions {
 /** Deploys TestStablecoin and a CampaignEscrow; funds and approves every other dev account. */
 export async function deployCampaign(conn: Connection, options: CampaignOptions = {}) {
   const { ethers, networkHelpers } = conn;
-  const { goalBackers = 3, minPledge = MIN_PLEDGE, duration = 4n * WEEK, funding = 1_000n * MIN_PLEDGE, restricted = false } = options;
+  const {
+    goalBackers = 3,
+    minPledge = MIN_PLEDGE,
+    duration = 4n * WEEK,
+    funding = 1_000n * MIN_PLEDGE,
+    restricted = false,
+  } = options;
   const [deployer, beneficiary, ...backers] = await ethers.getSigners();
   const deployed = restricted
     ? await (await ethers.getContractFactory("RestrictedStablecoin")).deploy("Test USD", "tUSD")
@@ -49,12 +67,25 @@ export async function deployCampaign(conn: Connection, options: CampaignOptions 
   // RestrictedStablecoin extends TestStablecoin: both are driven through TestStablecoin's ABI here.
   const token = await ethers.getContractAt("TestStablecoin", deployed);
   const deadline = BigInt(await networkHelpers.time.latest()) + duration;
-  const escrow = await (await ethers.getContractFactory("CampaignEscrow")).deploy(token, beneficiary, goalBackers, minPledge, deadline);
+  const escrow = await (
+    await ethers.getContractFactory("CampaignEscrow")
+  ).deploy(token, beneficiary, goalBackers, minPledge, deadline);
   for (const backer of backers) {
     await token.mint(backer, funding);
     await token.connect(backer).approve(escrow, funding);
   }
-  return { ethers, networkHelpers, token, escrow, deployer, beneficiary, backers, deadline, goalBackers, minPledge };
+  return {
+    ethers,
+    networkHelpers,
+    token,
+    escrow,
+    deployer,
+    beneficiary,
+    backers,
+    deadline,
+    goalBackers,
+    minPledge,
+  };
 }
 
 export type Campaign = Awaited<ReturnType<typeof deployCampaign>>;
@@ -77,7 +108,13 @@ function hex(value: string): PermitRequest["owner"] {
  * data and the split are the site's (site/lib/permit.ts), so these tests also check that what
  * the site asks a wallet to sign is what the token verifies.
  */
-export async function signPermit(campaign: Campaign, owner: Signer, spender: AddressLike, value: bigint, deadline: bigint) {
+export async function signPermit(
+  campaign: Campaign,
+  owner: Signer,
+  spender: AddressLike,
+  value: bigint,
+  deadline: bigint,
+) {
   const { token, ethers } = campaign;
   const [nonce, { chainId }, tokenAddress, spenderAddress] = await Promise.all([
     token.nonces(owner),
@@ -86,7 +123,11 @@ export async function signPermit(campaign: Campaign, owner: Signer, spender: Add
     ethers.resolveAddress(spender),
   ]);
   // The domain as the site reads it, through its own token ABI.
-  const domain = await readPermitDomain(new Contract(tokenAddress, TOKEN_ABI, ethers.provider), chainId, hex(tokenAddress));
+  const domain = await readPermitDomain(
+    new Contract(tokenAddress, TOKEN_ABI, ethers.provider),
+    chainId,
+    hex(tokenAddress),
+  );
   assert.ok(domain !== undefined, "the site found no permit domain in the test token");
   const typedData = permitTypedData({
     domain,
@@ -96,7 +137,11 @@ export async function signPermit(campaign: Campaign, owner: Signer, spender: Add
     nonce,
     deadline,
   });
-  const signature = await owner.signTypedData(typedData.domain, { Permit: [...PERMIT_TYPES.Permit] }, typedData.message);
+  const signature = await owner.signTypedData(
+    typedData.domain,
+    { Permit: [...PERMIT_TYPES.Permit] },
+    typedData.message,
+  );
   const split = splitSignature(hex(signature));
   // The site's split must agree with ethers' own reading of the signature.
   const { v, r, s } = Signature.from(signature);
@@ -130,13 +175,32 @@ export async function expectEvent(
     .map((log) => contract.interface.parseLog(log))
     .filter((event) => event !== null);
   const named = events.filter((event) => event.name === eventName);
-  const emitted = events.map((event) => `${event.name}(${event.args.toArray(true).map((arg) => inspect(arg)).join(", ")})`).join(", ") || "nothing";
+  const emitted =
+    events
+      .map(
+        (event) =>
+          `${event.name}(${event.args
+            .toArray(true)
+            .map((arg) => inspect(arg))
+            .join(", ")})`,
+      )
+      .join(", ") || "nothing";
   assert.equal(named.length, 1, `expected one ${eventName} event; the contract emitted ${emitted}`);
-  assert.deepEqual(named[0].args.toArray(true), [...eventArgs], `${eventName}'s arguments differ; the contract emitted ${emitted}`);
+  assert.deepEqual(
+    named[0].args.toArray(true),
+    [...eventArgs],
+    `${eventName}'s arguments differ; the contract emitted ${emitted}`,
+  );
 }
 
 /** The arguments of CampaignEscrow's constructor. */
-export type EscrowArgs = readonly [token: AddressLike, beneficiary: AddressLike, goalBackers: number, minPledge: bigint, deadline: bigint];
+export type EscrowArgs = readonly [
+  token: AddressLike,
+  beneficiary: AddressLike,
+  goalBackers: number,
+  minPledge: bigint,
+  deadline: bigint,
+];
 
 /** Enough for CampaignEscrow's deployment. */
 const DEPLOY_GAS_LIMIT = 3_000_000n;
@@ -147,7 +211,12 @@ const DEPLOY_GAS_LIMIT = 3_000_000n;
  * first: the revert comes from the mined deploying block, whose time a test can set with
  * `networkHelpers.time.setNextBlockTimestamp`.
  */
-export async function expectDeployRevert(conn: Connection, args: EscrowArgs, errorName: string, errorArgs: readonly unknown[]) {
+export async function expectDeployRevert(
+  conn: Connection,
+  args: EscrowArgs,
+  errorName: string,
+  errorArgs: readonly unknown[],
+) {
   const factory = await escrowFactory(conn);
   await expectRevert(factory.deploy(...args, { gasLimit: DEPLOY_GAS_LIMIT }), factory, errorName, errorArgs);
 }

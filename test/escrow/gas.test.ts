@@ -68,7 +68,10 @@ describe("CampaignEscrow gas", async () => {
   });
 
   describe("the back page's gas figures (GAS_ESTIMATES, for its gas-money check) cover each call's dearest case", () => {
-    /** A campaign whose every backer pledges its whole balance: a cancel or refund then pays into an empty account. */
+    /**
+     * A campaign whose every backer pledges its whole balance: a cancel or refund then pays into an empty
+     * account.
+     */
     async function wholeBalanceCampaign() {
       return deployCampaign(conn, { goalBackers: 2, funding: MIN_PLEDGE });
     }

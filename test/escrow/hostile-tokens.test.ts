@@ -13,11 +13,16 @@ describe("CampaignEscrow with hostile tokens", async () => {
 
   async function escrowFor(token: AddressLike, goalBackers = 1) {
     const deadline = BigInt(await networkHelpers.time.latest()) + WEEK;
-    const escrow = await (await escrowFactory(conn)).deploy(token, beneficiary, goalBackers, MIN_PLEDGE, deadline);
+    const escrow = await (
+      await escrowFactory(conn)
+    ).deploy(token, beneficiary, goalBackers, MIN_PLEDGE, deadline);
     return { escrow, deadline };
   }
   /** Asserts that the token's last callback into the escrow was refused by the reentrancy guard. */
-  async function assertReentryRefused(token: Pick<ReentrantToken, "lastCallSucceeded" | "lastRevertData">, escrow: CampaignEscrow) {
+  async function assertReentryRefused(
+    token: Pick<ReentrantToken, "lastCallSucceeded" | "lastRevertData">,
+    escrow: CampaignEscrow,
+  ) {
     assert.equal(await token.lastCallSucceeded(), false);
     assertErrorData(await token.lastRevertData(), escrow, "ReentrancyGuardReentrantCall", []);
   }
@@ -28,7 +33,10 @@ describe("CampaignEscrow with hostile tokens", async () => {
     await token.mint(alice, 10n * MIN_PLEDGE);
     await token.connect(alice).approve(escrow, MIN_PLEDGE);
     const fee = (MIN_PLEDGE * 100n) / 10_000n;
-    await expectRevert(escrow.connect(alice).pledge(MIN_PLEDGE), escrow, "AmountNotReceived", [MIN_PLEDGE, MIN_PLEDGE - fee]);
+    await expectRevert(escrow.connect(alice).pledge(MIN_PLEDGE), escrow, "AmountNotReceived", [
+      MIN_PLEDGE,
+      MIN_PLEDGE - fee,
+    ]);
     assert.equal(await escrow.backers(), 0n);
   });
 
@@ -37,17 +45,21 @@ describe("CampaignEscrow with hostile tokens", async () => {
     const { escrow } = await escrowFor(token);
     await token.mint(alice, 10n * MIN_PLEDGE);
     await token.connect(alice).approve(escrow, MIN_PLEDGE);
-    await expectRevert(escrow.connect(alice).pledge(MIN_PLEDGE), escrow, "AmountNotReceived", [MIN_PLEDGE, 0n]);
+    await expectRevert(escrow.connect(alice).pledge(MIN_PLEDGE), escrow, "AmountNotReceived", [
+      MIN_PLEDGE,
+      0n,
+    ]);
   });
 
   it("refuses pledgeWithPermit in a token without permit when no allowance is set", async () => {
     const token = await ethers.deployContract("ReentrantToken");
     const { escrow } = await escrowFor(token);
-    await expectRevert(escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, 0n, 27, zero, zero), escrow, "PermitRejected", [
-      alice.address,
-      0n,
-      MIN_PLEDGE,
-    ]);
+    await expectRevert(
+      escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, 0n, 27, zero, zero),
+      escrow,
+      "PermitRejected",
+      [alice.address, 0n, MIN_PLEDGE],
+    );
   });
 
   it("does not let a token reenter pledge from inside the pledge's transfer", async () => {
@@ -109,7 +121,13 @@ describe("CampaignEscrow with hostile tokens", async () => {
     await token.mint(alice, 10n * MIN_PLEDGE);
     // The token's own balance and its signature-blind permit would fund a reentrant pledge by it.
     await token.mint(token, 10n * MIN_PLEDGE);
-    const reentrantPledge = escrow.interface.encodeFunctionData("pledgeWithPermit", [MIN_PLEDGE, 0n, 27, zero, zero]);
+    const reentrantPledge = escrow.interface.encodeFunctionData("pledgeWithPermit", [
+      MIN_PLEDGE,
+      0n,
+      27,
+      zero,
+      zero,
+    ]);
     return { token, escrow, reentrantPledge };
   }
 
@@ -168,7 +186,9 @@ describe("CampaignEscrow with hostile tokens", async () => {
     const c = await falseReturningCampaign(1);
     const before = await books(c);
     await c.token.setReturnsFalse(true);
-    await expectRevert(c.escrow.connect(alice).pledge(MIN_PLEDGE), c.escrow, "SafeERC20FailedOperation", [await c.token.getAddress()]);
+    await expectRevert(c.escrow.connect(alice).pledge(MIN_PLEDGE), c.escrow, "SafeERC20FailedOperation", [
+      await c.token.getAddress(),
+    ]);
     assert.deepEqual(await books(c), before);
     assert.equal(before.backers, 0n);
   });
@@ -178,7 +198,9 @@ describe("CampaignEscrow with hostile tokens", async () => {
     await c.escrow.connect(alice).pledge(MIN_PLEDGE);
     const before = await books(c);
     await c.token.setReturnsFalse(true);
-    await expectRevert(c.escrow.connect(alice).cancel(), c.escrow, "SafeERC20FailedOperation", [await c.token.getAddress()]);
+    await expectRevert(c.escrow.connect(alice).cancel(), c.escrow, "SafeERC20FailedOperation", [
+      await c.token.getAddress(),
+    ]);
     assert.deepEqual(await books(c), before);
     assert.equal(before.pledgeOfAlice, MIN_PLEDGE);
     assert.equal(before.state, State.Funding);
@@ -190,7 +212,9 @@ describe("CampaignEscrow with hostile tokens", async () => {
     await networkHelpers.time.increaseTo(c.deadline);
     const before = await books(c);
     await c.token.setReturnsFalse(true);
-    await expectRevert(c.escrow.refund(alice), c.escrow, "SafeERC20FailedOperation", [await c.token.getAddress()]);
+    await expectRevert(c.escrow.refund(alice), c.escrow, "SafeERC20FailedOperation", [
+      await c.token.getAddress(),
+    ]);
     assert.deepEqual(await books(c), before);
     assert.equal(before.pledgeOfAlice, MIN_PLEDGE);
     assert.equal(before.state, State.Failed);
@@ -202,7 +226,9 @@ describe("CampaignEscrow with hostile tokens", async () => {
     await networkHelpers.time.increaseTo(c.deadline);
     const before = await books(c);
     await c.token.setReturnsFalse(true);
-    await expectRevert(c.escrow.release(), c.escrow, "SafeERC20FailedOperation", [await c.token.getAddress()]);
+    await expectRevert(c.escrow.release(), c.escrow, "SafeERC20FailedOperation", [
+      await c.token.getAddress(),
+    ]);
     assert.deepEqual(await books(c), before);
     assert.equal(before.totalPledged, MIN_PLEDGE);
     assert.equal(before.state, State.Succeeded);

@@ -70,7 +70,10 @@ describe("CampaignEscrow outcome: state, release and refund", async () => {
   it("lets anyone trigger the release, and emits Released with the beneficiary and amount", async () => {
     const c = await networkHelpers.loadFixture(succeeding);
     await networkHelpers.time.increaseTo(c.deadline);
-    await expectEvent(c.escrow.connect(c.backers[9]).release(), c.escrow, "Released", [c.beneficiary.address, 4n * MIN_PLEDGE]);
+    await expectEvent(c.escrow.connect(c.backers[9]).release(), c.escrow, "Released", [
+      c.beneficiary.address,
+      4n * MIN_PLEDGE,
+    ]);
   });
 
   it("releases only once", async () => {
@@ -96,7 +99,10 @@ describe("CampaignEscrow outcome: state, release and refund", async () => {
     const [alice, , stranger] = c.backers;
     await networkHelpers.time.increaseTo(c.deadline);
     const before = await c.token.balanceOf(alice);
-    await expectEvent(c.escrow.connect(stranger).refund(alice), c.escrow, "Refunded", [alice.address, MIN_PLEDGE]);
+    await expectEvent(c.escrow.connect(stranger).refund(alice), c.escrow, "Refunded", [
+      alice.address,
+      MIN_PLEDGE,
+    ]);
     assert.equal(await c.token.balanceOf(alice), before + MIN_PLEDGE);
     assert.equal(await c.escrow.pledgeOf(alice), 0n);
     assert.equal(await c.escrow.backers(), 1n);
@@ -125,7 +131,10 @@ describe("CampaignEscrow outcome: state, release and refund", async () => {
   it("refuses a refund of a successful campaign", async () => {
     const c = await networkHelpers.loadFixture(succeeding);
     await networkHelpers.time.increaseTo(c.deadline);
-    await expectRevert(c.escrow.refund(c.backers[0]), c.escrow, "WrongState", [State.Succeeded, State.Failed]);
+    await expectRevert(c.escrow.refund(c.backers[0]), c.escrow, "WrongState", [
+      State.Succeeded,
+      State.Failed,
+    ]);
   });
 
   it("refunds every backer of a failed campaign, leaving the escrow empty", async () => {

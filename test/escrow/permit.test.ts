@@ -41,11 +41,12 @@ describe("CampaignEscrow pledgeWithPermit", async () => {
     const [alice, bob] = c.backers;
     const deadline = await permitDeadline();
     const { v, r, s } = await signPermit(c, bob, c.escrow, MIN_PLEDGE, deadline);
-    await expectRevert(c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, deadline, v, r, s), c.escrow, "PermitRejected", [
-      alice.address,
-      0n,
-      MIN_PLEDGE,
-    ]);
+    await expectRevert(
+      c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, deadline, v, r, s),
+      c.escrow,
+      "PermitRejected",
+      [alice.address, 0n, MIN_PLEDGE],
+    );
   });
 
   it("rejects an expired permit when no allowance covers the amount", async () => {
@@ -53,11 +54,12 @@ describe("CampaignEscrow pledgeWithPermit", async () => {
     const [alice] = c.backers;
     const expired = BigInt(await networkHelpers.time.latest());
     const { v, r, s } = await signPermit(c, alice, c.escrow, MIN_PLEDGE, expired);
-    await expectRevert(c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, expired, v, r, s), c.escrow, "PermitRejected", [
-      alice.address,
-      0n,
-      MIN_PLEDGE,
-    ]);
+    await expectRevert(
+      c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE, expired, v, r, s),
+      c.escrow,
+      "PermitRejected",
+      [alice.address, 0n, MIN_PLEDGE],
+    );
   });
 
   it("pledges with an existing allowance even if the permit is invalid", async () => {
@@ -73,9 +75,11 @@ describe("CampaignEscrow pledgeWithPermit", async () => {
     const [alice] = c.backers;
     const deadline = await permitDeadline();
     const { v, r, s } = await signPermit(c, alice, c.escrow, MIN_PLEDGE - 1n, deadline);
-    await expectRevert(c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE - 1n, deadline, v, r, s), c.escrow, "PledgeBelowMinimum", [
-      MIN_PLEDGE - 1n,
-      MIN_PLEDGE,
-    ]);
+    await expectRevert(
+      c.escrow.connect(alice).pledgeWithPermit(MIN_PLEDGE - 1n, deadline, v, r, s),
+      c.escrow,
+      "PledgeBelowMinimum",
+      [MIN_PLEDGE - 1n, MIN_PLEDGE],
+    );
   });
 });

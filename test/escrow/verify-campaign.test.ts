@@ -47,7 +47,9 @@ async function deployEscrow(): Promise<Manifest> {
   const { ethers } = chain.connection;
   const latest = await ethers.provider.getBlock("latest");
   const deadline = latest!.timestamp + 6 * 7 * 24 * 3600;
-  const escrow = await (await ethers.getContractFactory("CampaignEscrow")).deploy(tokenAddress, beneficiary, GOAL, MIN_PLEDGE, deadline);
+  const escrow = await (
+    await ethers.getContractFactory("CampaignEscrow")
+  ).deploy(tokenAddress, beneficiary, GOAL, MIN_PLEDGE, deadline);
   const receipt = await escrow.deploymentTransaction()!.wait();
   return parseManifest({
     version: 1,
@@ -103,12 +105,17 @@ async function lyingProxy(backers: bigint): Promise<string> {
     createServer(async (request, response) => {
       let body = "";
       for await (const chunk of request) body += chunk;
-      const upstream = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const upstream = await fetch(chain.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       const calls = JSON.parse(body) as { id: number; method: string; params: [{ data?: string }] }[];
       const answers = (await upstream.json()) as { id: number; result?: string }[];
       for (const answer of answers) {
         const call = calls.find((entry) => entry.id === answer.id);
-        if (call?.method === "eth_call" && call.params[0].data === BACKERS_SELECTOR) answer.result = `0x${backers.toString(16).padStart(64, "0")}`;
+        if (call?.method === "eth_call" && call.params[0].data === BACKERS_SELECTOR)
+          answer.result = `0x${backers.toString(16).padStart(64, "0")}`;
       }
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify(answers));
@@ -151,16 +158,28 @@ describe("verifyCampaign on a real chain", () => {
 
   for (const [name, claim] of [
     ["goalBackers", (m: Manifest) => ({ ...m.escrow, goalBackers: 250_000 })],
-    ["beneficiary", (m: Manifest) => ({ ...m.escrow, beneficiary: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address })],
+    [
+      "beneficiary",
+      (m: Manifest) => ({
+        ...m.escrow,
+        beneficiary: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address,
+      }),
+    ],
     ["deadline", (m: Manifest) => ({ ...m.escrow, deadline: m.escrow.deadline + 86_400 })],
   ] as const) {
     it(`names ${name} and the chain's value when the manifest claims another`, async () => {
       const manifest = await deployEscrow();
       const truth = String(manifest.escrow[name]);
-      const report = await verifyCampaign({ manifest: { ...manifest, escrow: claim(manifest) }, loadFile: loader() });
+      const report = await verifyCampaign({
+        manifest: { ...manifest, escrow: claim(manifest) },
+        loadFile: loader(),
+      });
       assert.equal(report.verdict, "mismatch");
       assert.equal(report.code?.kind, "parameters");
-      assert.deepEqual(report.code.kind === "parameters" && report.code.differences.map((d) => [d.name, d.chain]), [[name, truth]]);
+      assert.deepEqual(
+        report.code.kind === "parameters" && report.code.differences.map((d) => [d.name, d.chain]),
+        [[name, truth]],
+      );
       assert.deepEqual(differing(report), ["code", `parameter:${name}`]);
       assert.equal(row(report, `parameter:${name}`).chain, truth);
       assert.match(row(report, "code").detail, new RegExp(`${name} is ${truth} on chain`));
@@ -238,7 +257,11 @@ describe("verifyCampaign on a real chain", () => {
   it("names an unreachable RPC by host, never its URL, and still checks the others", async () => {
     const manifest = await deployEscrow();
     const port = await closedPort();
-    const report = await verifyCampaign({ manifest, loadFile: loader(), rpcUrls: [`http://127.0.0.1:${port}/v3/secret-api-key?token=hunter2`] });
+    const report = await verifyCampaign({
+      manifest,
+      loadFile: loader(),
+      rpcUrls: [`http://127.0.0.1:${port}/v3/secret-api-key?token=hunter2`],
+    });
     assert.equal(report.verdict, "exact-match");
     assert.deepEqual(report.unreachableHosts, [`127.0.0.1:${port}`]);
     const unreachable = row(report, `rpc:127.0.0.1:${port}`);
@@ -252,7 +275,10 @@ describe("verifyCampaign on a real chain", () => {
   it("says unreachable when no RPC answers", async () => {
     const manifest = await deployEscrow();
     const port = await closedPort();
-    const report = await verifyCampaign({ manifest: { ...manifest, chain: { ...manifest.chain, rpcUrls: [`http://127.0.0.1:${port}`] } }, loadFile: loader() });
+    const report = await verifyCampaign({
+      manifest: { ...manifest, chain: { ...manifest.chain, rpcUrls: [`http://127.0.0.1:${port}`] } },
+      loadFile: loader(),
+    });
     assert.equal(report.verdict, "unreachable");
     assert.equal(report.block, undefined);
   });

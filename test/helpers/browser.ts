@@ -8,7 +8,8 @@ import { chromium, type Browser } from "playwright-core";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** How to get the Chromium these tests drive. */
-export const CHROMIUM_INSTALL = "apt-get install chromium (Debian, Ubuntu; .ci/run does), or npx playwright install chromium and set CHROMIUM_PATH";
+export const CHROMIUM_INSTALL =
+  "apt-get install chromium (Debian, Ubuntu; .ci/run does), or npx playwright install chromium and set CHROMIUM_PATH";
 
 export const CHROMIUM_ARGS = [
   "--headless",

@@ -38,7 +38,10 @@ export async function expectRevert(
   }
   assert.ok(rejection !== undefined, `expected a revert with ${expected}, but the call succeeded`);
   const data = revertDataOf(rejection);
-  assert.ok(data !== undefined, `expected a revert with ${expected}, but the call failed without revert data: ${String(rejection)}`);
+  assert.ok(
+    data !== undefined,
+    `expected a revert with ${expected}, but the call failed without revert data: ${String(rejection)}`,
+  );
   assertErrorData(data, contract, errorName, errorArgs);
 }
 
@@ -46,16 +49,28 @@ export async function expectRevert(
  * Asserts that `data` (revert data, e.g. recorded by a hostile token) is exactly the custom error
  * `errorName(errorArgs)` of `contract`'s ABI: same name, same arguments, and no other bytes.
  */
-export function assertErrorData(data: string, contract: HasInterface, errorName: string, errorArgs: readonly unknown[]): void {
+export function assertErrorData(
+  data: string,
+  contract: HasInterface,
+  errorName: string,
+  errorArgs: readonly unknown[],
+): void {
   const expected = describeError(errorName, errorArgs);
   const parsed = contract.interface.parseError(data);
-  assert.ok(parsed !== null, `expected ${expected}, but got revert data ${data}, which is no error in the given contract's ABI`);
+  assert.ok(
+    parsed !== null,
+    `expected ${expected}, but got revert data ${data}, which is no error in the given contract's ABI`,
+  );
   const actualArgs = parsed.args.toArray(true);
   const actual = describeError(parsed.name, actualArgs);
   assert.equal(parsed.name, errorName, `expected a revert with ${expected}, but got ${actual}`);
   assert.deepEqual(actualArgs, [...errorArgs], `expected a revert with ${expected}, but got ${actual}`);
   // The decoder ignores trailing bytes: compare with the canonical encoding as well.
-  assert.equal(data.toLowerCase(), contract.interface.encodeErrorResult(parsed.fragment, actualArgs), `revert data ${data} is ${actual} with extra bytes`);
+  assert.equal(
+    data.toLowerCase(),
+    contract.interface.encodeErrorResult(parsed.fragment, actualArgs),
+    `revert data ${data} is ${actual} with extra bytes`,
+  );
 }
 
 /** The revert data a rejected call carries, if any. */

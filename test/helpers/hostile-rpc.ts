@@ -58,18 +58,29 @@ async function answer(channel: string, request: IncomingMessage, response: Serve
       // Every call fails, with the phishing text as the error's message and data.
       return sendJson(
         response,
-        calls.map(({ id }) => ({ jsonrpc: "2.0", id, error: { code: -32000, message: PHISHING, data: PHISHING } })),
+        calls.map(({ id }) => ({
+          jsonrpc: "2.0",
+          id,
+          error: { code: -32000, message: PHISHING, data: PHISHING },
+        })),
       );
     case "batch-error":
       // The whole batch is refused with one error object, as some endpoints do.
-      return sendJson(response, { jsonrpc: "2.0", id: null, error: { code: -32600, message: PHISHING, data: PHISHING } });
+      return sendJson(response, {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32600, message: PHISHING, data: PHISHING },
+      });
     case "status-text":
       // The phishing text as the HTTP reason phrase, and as the body.
       response.writeHead(502, PHISHING, { "content-type": "text/plain" });
       return void response.end(PHISHING);
     case "malformed-result":
       // Every call "succeeds" with the phishing text as its result.
-      return sendJson(response, calls.map(({ id }) => ({ jsonrpc: "2.0", id, result: PHISHING })));
+      return sendJson(
+        response,
+        calls.map(({ id }) => ({ jsonrpc: "2.0", id, result: PHISHING })),
+      );
     default:
       response.writeHead(404);
       return void response.end();
@@ -81,7 +92,10 @@ export async function startHostileRpc(): Promise<HostileRpc> {
   const server = createServer((request, response) => {
     response.setHeader("access-control-allow-origin", "*");
     if (request.method === "OPTIONS") {
-      response.writeHead(204, { "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type" });
+      response.writeHead(204, {
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": "content-type",
+      });
       return void response.end();
     }
     const channel = new URL(request.url ?? "/", "http://localhost").pathname.slice(1);

@@ -14,8 +14,15 @@ export interface CliResult {
 }
 
 /** Runs `scripts/<script>` with `args` to completion. */
-export async function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(TSX, [resolve("scripts", script), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export async function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const child = spawn(TSX, [resolve("scripts", script), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -33,14 +40,22 @@ export interface LongRunning {
 }
 
 /** Starts `scripts/<script>` and resolves once its stdout contains `readyText`. */
-export async function startScript(script: string, args: string[], readyText: string, timeoutMs = 180_000): Promise<LongRunning> {
+export async function startScript(
+  script: string,
+  args: string[],
+  readyText: string,
+  timeoutMs = 180_000,
+): Promise<LongRunning> {
   const child = spawn(TSX, [resolve("scripts", script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, "exit") as Promise<[number | null]>;
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${script} not ready after ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${script} not ready after ${timeoutMs} ms:\n${stdout}\n${stderr}`)),
+      timeoutMs,
+    );
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.includes(readyText)) {

@@ -34,7 +34,8 @@ export const NETWORK_NAMESPACES: Requirement = {
   what: "network namespaces without root (unshare -rn, with iproute2's ip)",
   available: () =>
     spawnSync("unshare", ["-rn", "sh", "-c", 'PATH="$PATH:/usr/sbin:/sbin" ip link set lo up']).status === 0,
-  install: "apt-get install util-linux iproute2 on Linux with unprivileged user namespaces enabled (sysctl kernel.unprivileged_userns_clone=1); macOS has none",
+  install:
+    "apt-get install util-linux iproute2 on Linux with unprivileged user namespaces enabled (sysctl kernel.unprivileged_userns_clone=1); macOS has none",
 };
 
 const checked = new Map<Requirement, boolean>();

@@ -58,7 +58,9 @@ interface TestContext {
     list(space: string): Promise<Result<{ results: Array<{ root: UnknownLink; shards?: UnknownLink[] }> }>>;
   };
   registry: {
-    entries(space: string): Promise<Result<{ results: Array<{ blob: { digest: MultihashDigest; size: number } }> }>>;
+    entries(
+      space: string,
+    ): Promise<Result<{ results: Array<{ blob: { digest: MultihashDigest; size: number } }> }>>;
   };
   blobRetriever: { stream(digest: MultihashDigest): Promise<Result<ReadableStream<Uint8Array>>> };
 }
@@ -116,7 +118,10 @@ export interface CredentialOptions {
 export interface StoredBlob {
   /** Multihash of the blob (sha2-256), base58btc (`zQm…`), as the service keys it. */
   digest: string;
-  /** The same digest as a CAR CID (`bagbaiera…`): what `onShardStored` reports and `uploads()` lists as shards. */
+  /**
+   * The same digest as a CAR CID (`bagbaiera…`): what `onShardStored` reports and `uploads()` lists as
+   * shards.
+   */
   cid: string;
   size: number;
 }
@@ -128,7 +133,10 @@ export interface UploadService {
   did: string;
   /** Receipts endpoint (GET <receiptsUrl><taskCid>), ends with "/receipt/". */
   receiptsUrl: URL;
-  /** New space + new agent with a delegation on it, the CI way (`storacha key create` + `delegation create --base64`). */
+  /**
+   * New space + new agent with a delegation on it, the CI way (`storacha key create` + `delegation create
+   * --base64`).
+   */
   createCredentials(options?: CredentialOptions): Promise<Credentials>;
   /** Upload roots and their shard CIDs recorded in the service's upload table for `space`, newest first. */
   uploads(space: string): Promise<Array<{ root: string; shards: string[] }>>;
@@ -139,11 +147,17 @@ export interface UploadService {
    * whether the bytes were stored and accepted.
    */
   blobs(space: string): Promise<StoredBlob[]>;
-  /** Bytes of a stored blob, read back from the storage node through the service's location claims; undefined if absent. `blob`: a CAR CID or base58btc multihash. */
+  /**
+   * Bytes of a stored blob, read back from the storage node through the service's location claims; undefined
+   * if absent. `blob`: a CAR CID or base58btc multihash.
+   */
   readBlob(blob: string): Promise<Uint8Array | undefined>;
   /** Errors the service reported internally (its error reporter), for tests that want none. */
   errors: unknown[];
-  /** Paths of the blob uploads (HTTP PUTs) the storage nodes received, in order: `/<multihash>/<multihash>.blob`, base58btc. */
+  /**
+   * Paths of the blob uploads (HTTP PUTs) the storage nodes received, in order:
+   * `/<multihash>/<multihash>.blob`, base58btc.
+   */
   puts: string[];
   /** Closes every server (UCAN endpoint, storage nodes, indexing/claims). Idempotent. */
   close(): Promise<void>;
@@ -308,7 +322,8 @@ export async function startUploadService(): Promise<UploadService> {
         account,
         connection: context.connection,
       });
-      if (result.out.error) throw new Error(`provider/add failed: ${result.out.error.message}`, { cause: result.out.error });
+      if (result.out.error)
+        throw new Error(`provider/add failed: ${result.out.error.message}`, { cause: result.out.error });
     }
     // `storacha key create`
     const ci = await Ed25519.generate();
@@ -329,7 +344,8 @@ export async function startUploadService(): Promise<UploadService> {
       return new Uint8Array(Buffer.concat(chunks));
     })();
     // (ucanto's Block and @ipld/car's Block come from different multiformats typings.)
-    for (const block of delegation.export()) await writer.put(block as unknown as Parameters<typeof writer.put>[0]);
+    for (const block of delegation.export())
+      await writer.put(block as unknown as Parameters<typeof writer.put>[0]);
     await writer.close();
     const proof = CID.createV1(CAR_CODE, identity.digest(await collected)).toString(base64);
     return { principal: Ed25519.format(ci), proof, space: space.did() };

@@ -9,8 +9,13 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-/** Resolves as soon as `condition()` is true; rejects, naming `what`, once `timeoutMs` has passed without it. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, { what, timeoutMs = 10_000, intervalMs = 20 }: WaitOptions): Promise<void> {
+/**
+ * Resolves as soon as `condition()` is true; rejects, naming `what`, once `timeoutMs` has passed without it.
+ */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  { what, timeoutMs = 10_000, intervalMs = 20 }: WaitOptions,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -23,7 +23,12 @@ describe("CAR files on disk in the gateway's blockstore", () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-disk-cars-"));
     content = nonRepeatingBytes(100_000, 4);
     await writeFile(join(dir, "content.bin"), content);
-    pass = await runPass({ file: join(dir, "content.bin"), carDir: join(dir, "car"), pieceLength: 16_384, layout: { chunkSize: 1024, width: 4, shardSize: 20_000 } });
+    pass = await runPass({
+      file: join(dir, "content.bin"),
+      carDir: join(dir, "car"),
+      pieceLength: 16_384,
+      layout: { chunkSize: 1024, width: 4, shardSize: 20_000 },
+    });
   });
 
   afterAll(async () => {
@@ -38,7 +43,8 @@ describe("CAR files on disk in the gateway's blockstore", () => {
     const entry = await exporter(pass.encoded.root, store);
     assert.equal(entry.type, "file");
     const chunks: Uint8Array[] = [];
-    for await (const chunk of (entry as { content(): AsyncIterable<Uint8Array> }).content()) chunks.push(chunk);
+    for await (const chunk of (entry as { content(): AsyncIterable<Uint8Array> }).content())
+      chunks.push(chunk);
     assert.deepEqual(Buffer.concat(chunks), Buffer.from(content));
   });
 

@@ -11,7 +11,12 @@ import { describe, it } from "vitest";
 import { importer, type ImporterOptions } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
-import { encodeDirectory, encodeFile, UNIXFS_SETTINGS, type EncoderBlob } from "../../scripts/lib/ipfs/encode.ts";
+import {
+  encodeDirectory,
+  encodeFile,
+  UNIXFS_SETTINGS,
+  type EncoderBlob,
+} from "../../scripts/lib/ipfs/encode.ts";
 import { directoryFiles, fileFromPath } from "../../scripts/lib/ipfs/files.ts";
 import { nonRepeatingChunks, writeNonRepeatingFile } from "../../scripts/lib/non-repeating-bytes.ts";
 import { runPass } from "../../scripts/lib/pilot/pass.ts";
@@ -49,7 +54,10 @@ function generated(size: number): EncoderBlob & { chunks(): Iterable<Uint8Array>
   };
 }
 
-async function heliaFileCid(content: Iterable<Uint8Array> | Uint8Array, options: ImporterOptions = HELIA_OPTIONS): Promise<string> {
+async function heliaFileCid(
+  content: Iterable<Uint8Array> | Uint8Array,
+  options: ImporterOptions = HELIA_OPTIONS,
+): Promise<string> {
   let root: string | undefined;
   for await (const entry of importer([{ content }], discard, options)) root = entry.cid.toString();
   if (root === undefined) throw new Error("the importer returned nothing");
@@ -87,7 +95,8 @@ describe("IPFS CIDs: the pin's encoder and Helia's importer agree", () => {
     const candidates = await Promise.all(
       files.map(async (file) => ({ path: file.name, content: new Uint8Array(await file.arrayBuffer()) })),
     );
-    for await (const entry of importer(candidates, discard, { ...HELIA_OPTIONS, wrapWithDirectory: true })) root = entry.cid.toString();
+    for await (const entry of importer(candidates, discard, { ...HELIA_OPTIONS, wrapWithDirectory: true }))
+      root = entry.cid.toString();
     assert.equal(ours.root, root);
   });
 });
@@ -113,7 +122,10 @@ describe("IPFS CIDs: the pilot pass, the client's encoder and Helia's importer a
     const client = await encodeFile(await fileFromPath("media/sample-pilot.mp4"));
     assert.equal(pass.encoded.root, client.root);
     assert.deepEqual(pass.encoded.shards, client.shards);
-    assert.equal(pass.encoded.root, await heliaFileCid(new Uint8Array(await readFile("media/sample-pilot.mp4"))));
+    assert.equal(
+      pass.encoded.root,
+      await heliaFileCid(new Uint8Array(await readFile("media/sample-pilot.mp4"))),
+    );
   });
 
   it("a file of one chunk is a single raw block, as in Helia", async () => {

@@ -34,7 +34,8 @@ function streamed(bytes: Uint8Array, step: number): EncoderBlob {
     stream: () =>
       new ReadableStream<Uint8Array<ArrayBuffer>>({
         start(controller) {
-          for (let offset = 0; offset < bytes.length; offset += step) controller.enqueue(bytes.slice(offset, offset + step));
+          for (let offset = 0; offset < bytes.length; offset += step)
+            controller.enqueue(bytes.slice(offset, offset + step));
           controller.close();
         },
       }),
@@ -43,9 +44,16 @@ function streamed(bytes: Uint8Array, step: number): EncoderBlob {
 
 /** The client's encoder's blocks (CIDs, in order) for `bytes` under a narrow layout. */
 async function encoderBlocks(bytes: Uint8Array, chunkSize: number, width: number): Promise<string[]> {
-  const settings = UnixFS.configure({ fileChunkEncoder: raw, smallFileEncoder: raw, chunker: withMaxChunkSize(chunkSize), fileLayout: withWidth(width) });
+  const settings = UnixFS.configure({
+    fileChunkEncoder: raw,
+    smallFileEncoder: raw,
+    chunker: withMaxChunkSize(chunkSize),
+    fileLayout: withWidth(width),
+  });
   const cids: string[] = [];
-  const blocks = createFileEncoderStream(streamed(bytes, Math.max(1, chunkSize - 1)), { settings }) as unknown as AsyncIterable<{ cid: { toString(): string } }>;
+  const blocks = createFileEncoderStream(streamed(bytes, Math.max(1, chunkSize - 1)), {
+    settings,
+  }) as unknown as AsyncIterable<{ cid: { toString(): string } }>;
   for await (const block of blocks) cids.push(block.cid.toString());
   return cids;
 }
@@ -54,17 +62,40 @@ async function encoderBlocks(bytes: Uint8Array, chunkSize: number, width: number
 function treeBlocks(bytes: Uint8Array, chunkSize: number, width: number): { cids: string[]; root: string } {
   const tree = new BalancedTree<number>(width);
   const cids: string[] = [];
-  const leaf = (offset: number, end: number) => ({ digest: createHash("sha256").update(bytes.subarray(offset, end)).digest(), size: end - offset, ref: offset });
+  const leaf = (offset: number, end: number) => ({
+    digest: createHash("sha256").update(bytes.subarray(offset, end)).digest(),
+    size: end - offset,
+    ref: offset,
+  });
   let offset = 0;
-  for (; offset + chunkSize <= bytes.length; offset += chunkSize) cids.push(...tree.push(leaf(offset, offset + chunkSize)).map((block) => block.cid.toString()));
-  cids.push(...tree.close(offset < bytes.length ? leaf(offset, bytes.length) : undefined).map((block) => block.cid.toString()));
+  for (; offset + chunkSize <= bytes.length; offset += chunkSize)
+    cids.push(...tree.push(leaf(offset, offset + chunkSize)).map((block) => block.cid.toString()));
+  cids.push(
+    ...tree
+      .close(offset < bytes.length ? leaf(offset, bytes.length) : undefined)
+      .map((block) => block.cid.toString()),
+  );
   return { cids, root: tree.root.toString() };
 }
 
 describe("the pilot pass's UnixFS tree", () => {
   it("emits the client encoder's blocks in its order, for trees up to four levels deep and every kind of last chunk", async () => {
     for (const width of [2, 3, 4]) {
-      for (const size of [1, 3, 4, 5, 12, 13, 16, 17, 4 * width ** 2, 4 * width ** 2 + 1, 4 * width ** 3 - 1, 4 * width ** 3 + 5, 4 * width ** 4 + 2]) {
+      for (const size of [
+        1,
+        3,
+        4,
+        5,
+        12,
+        13,
+        16,
+        17,
+        4 * width ** 2,
+        4 * width ** 2 + 1,
+        4 * width ** 3 - 1,
+        4 * width ** 3 + 5,
+        4 * width ** 4 + 2,
+      ]) {
         const bytes = nonRepeatingBytes(size, size);
         const theirs = await encoderBlocks(bytes, 4, width);
         const ours = treeBlocks(bytes, 4, width);
@@ -108,12 +139,23 @@ describe("the pilot pass", () => {
   });
 
   it("writes CAR files named by their CIDs whose bytes hash to them, the last one naming the root", async () => {
-    const { pass, carDir } = await bothOn(nonRepeatingBytes(100_000, 5), { chunkSize: 1024, width: 4, shardSize: 20_000 });
-    assert.deepEqual((await readdir(carDir)).sort(), pass.encoded.shards.map((shard) => `${shard.cid}.car`).sort(), "nothing else is left in the folder");
+    const { pass, carDir } = await bothOn(nonRepeatingBytes(100_000, 5), {
+      chunkSize: 1024,
+      width: 4,
+      shardSize: 20_000,
+    });
+    assert.deepEqual(
+      (await readdir(carDir)).sort(),
+      pass.encoded.shards.map((shard) => `${shard.cid}.car`).sort(),
+      "nothing else is left in the folder",
+    );
     for (const [index, shard] of pass.encoded.shards.entries()) {
       const bytes = await readFile(pass.carPaths[index] as string);
       assert.equal(bytes.length, shard.size);
-      assert.deepEqual(Link.parse(shard.cid).multihash.digest, new Uint8Array(createHash("sha256").update(bytes).digest()));
+      assert.deepEqual(
+        Link.parse(shard.cid).multihash.digest,
+        new Uint8Array(createHash("sha256").update(bytes).digest()),
+      );
       const roots = (await (await CarReader.fromBytes(bytes)).getRoots()).map(String);
       assert.deepEqual(roots, index === pass.encoded.shards.length - 1 ? [pass.encoded.root] : []);
     }
@@ -121,7 +163,11 @@ describe("the pilot pass", () => {
 
   it("hashes the same torrent pieces as make-torrent.ts, in the same read", async () => {
     const bytes = nonRepeatingBytes(3 * 1024 * 1024 + 777, 9);
-    const { pass, file } = await bothOn(bytes, { chunkSize: 1024 * 1024, width: 1024, shardSize: 133_169_152 }, 262_144);
+    const { pass, file } = await bothOn(
+      bytes,
+      { chunkSize: 1024 * 1024, width: 1024, shardSize: 133_169_152 },
+      262_144,
+    );
     assert.deepEqual(pass.pieces, await hashPieces(file, bytes.length, 262_144));
   });
 
@@ -134,7 +180,11 @@ describe("the pilot pass", () => {
 
   it("gives a file of two CAR shards at the client's settings the client's CIDs", async () => {
     // 140 MiB: the streaming sharder's path, the first shard full.
-    const { pass, client } = await bothOn(nonRepeatingBytes(140 * 1024 * 1024, 3), { chunkSize: 1024 * 1024, width: 1024, shardSize: 133_169_152 }, 262_144);
+    const { pass, client } = await bothOn(
+      nonRepeatingBytes(140 * 1024 * 1024, 3),
+      { chunkSize: 1024 * 1024, width: 1024, shardSize: 133_169_152 },
+      262_144,
+    );
     assert.equal(pass.encoded.shards.length, 2);
     assert.equal(pass.encoded.root, client.root);
     assert.deepEqual(pass.encoded.shards, client.shards);
@@ -149,7 +199,10 @@ describe("the pilot pass", () => {
     assert.ok(isPrepared(read));
     assert.equal(read.encoded.root, prepared.encoded.root);
     assert.deepEqual(read.torrent.pieces, prepared.torrent.pieces);
-    assert.ok(!isPrepared(await readPreparedPilot(file, { ...options, carDir: join(dir, "elsewhere") })), "CARs in another folder");
+    assert.ok(
+      !isPrepared(await readPreparedPilot(file, { ...options, carDir: join(dir, "elsewhere") })),
+      "CARs in another folder",
+    );
     await writeFile(file, nonRepeatingBytes(50_001, 2));
     const stale = await readPreparedPilot(file, options);
     assert.ok(!isPrepared(stale));

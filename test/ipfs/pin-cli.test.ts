@@ -25,7 +25,6 @@ import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 const GATEWAYS = ["--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10/"];
 const NO_CREDENTIALS = { STORACHA_PRINCIPAL: "", STORACHA_PROOF: "" };
 
-
 describe("npm run pin (no service)", () => {
   let dir: string;
   let manifestFile: string;
@@ -79,7 +78,11 @@ describe("npm run pin (no service)", () => {
 
   it("--offline prints the root CID and writes CAR shards whose bytes hash to their CIDs", async () => {
     const carDir = join(dir, "car-offline");
-    const result = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", carDir, "--manifest", join(dir, "none.json"), ...GATEWAYS], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--offline", "--car-dir", carDir, "--manifest", join(dir, "none.json"), ...GATEWAYS],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 0, result.stderr);
     const root = /^root {5}(\S+)$/m.exec(result.stdout)?.[1];
     assert.ok(root, result.stdout);
@@ -96,20 +99,37 @@ describe("npm run pin (no service)", () => {
     assert.match(result.stdout, /manifest .*none\.json does not exist: nothing recorded/);
   });
 
-  it.skipIf(missing(NETWORK_NAMESPACES))("--offline needs no network at all: it works in a network namespace with no interface up", () => {
-    const child = spawnSync(
-      "unshare",
-      ["-rn", resolve("node_modules/.bin/tsx"), "scripts/pin.ts", PILOT, "--offline", "--car-dir", join(dir, "car-nonet"), "--manifest", join(dir, "none.json")],
-      { encoding: "utf8", env: { ...namespaceEnv(dir), ...NO_CREDENTIALS } },
-    );
-    assert.equal(child.status, 0, child.stderr);
-    assert.match(child.stdout, /^root {5}bafy/m);
-  });
+  it.skipIf(missing(NETWORK_NAMESPACES))(
+    "--offline needs no network at all: it works in a network namespace with no interface up",
+    () => {
+      const child = spawnSync(
+        "unshare",
+        [
+          "-rn",
+          resolve("node_modules/.bin/tsx"),
+          "scripts/pin.ts",
+          PILOT,
+          "--offline",
+          "--car-dir",
+          join(dir, "car-nonet"),
+          "--manifest",
+          join(dir, "none.json"),
+        ],
+        { encoding: "utf8", env: { ...namespaceEnv(dir), ...NO_CREDENTIALS } },
+      );
+      assert.equal(child.status, 0, child.stderr);
+      assert.match(child.stdout, /^root {5}bafy/m);
+    },
+  );
 
   it("--offline records the pilot's CID and gateway URLs in the manifest, and they become the torrent's web seeds", async () => {
     const file = await manifestWithTorrent("with-torrent");
     const before = parseManifestJson(await readFile(file, "utf8"));
-    const result = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car-2"), "--manifest", file, ...GATEWAYS], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--offline", "--car-dir", join(dir, "car-2"), "--manifest", file, ...GATEWAYS],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 0, result.stderr);
     const manifest = parseManifestJson(await readFile(file, "utf8"));
     const pilot = manifest.ipfs?.pilot;
@@ -125,7 +145,10 @@ describe("npm run pin (no service)", () => {
     assert.deepEqual(torrent.urlList, manifest.torrent?.webSeeds, "the .torrent's url-list is rewritten too");
     assert.equal(torrent.infoHash, before.torrent?.infoHash, "the info hash does not change");
     assert.equal(manifest.torrent?.infoHash, before.torrent?.infoHash);
-    assert.ok(pilot.urls.every((url) => manifest.torrent?.magnet.includes(`ws=${encodeURIComponent(url)}`)), manifest.torrent?.magnet);
+    assert.ok(
+      pilot.urls.every((url) => manifest.torrent?.magnet.includes(`ws=${encodeURIComponent(url)}`)),
+      manifest.torrent?.magnet,
+    );
   });
 
   it("records the pin but leaves a .torrent of another torrent alone, saying why", async () => {
@@ -134,20 +157,38 @@ describe("npm run pin (no service)", () => {
     manifest.torrent!.infoHash = "0".repeat(40);
     await writeFile(file, JSON.stringify(manifest));
     const before = await readFile(join(dir, "stale-torrent.torrent"));
-    const result = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car-4"), "--manifest", file, ...GATEWAYS], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--offline", "--car-dir", join(dir, "car-4"), "--manifest", file, ...GATEWAYS],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /note {5}the torrent's web seeds were left as they were \(.*has info hash [0-9a-f]{40}, not the manifest's 0{40}\): run npm run seed again/);
+    assert.match(
+      result.stdout,
+      /note {5}the torrent's web seeds were left as they were \(.*has info hash [0-9a-f]{40}, not the manifest's 0{40}\): run npm run seed again/,
+    );
     const after = parseManifestJson(await readFile(file, "utf8"));
     assert.ok(after.ipfs?.pilot, "the pin is recorded");
     assert.deepEqual(after.torrent?.webSeeds, ["http://127.0.0.1:11/sample-pilot.mp4"]);
-    assert.ok((await readFile(join(dir, "stale-torrent.torrent"))).equals(before), "the .torrent is untouched");
+    assert.ok(
+      (await readFile(join(dir, "stale-torrent.torrent"))).equals(before),
+      "the .torrent is untouched",
+    );
   });
 
   it("pinning again with other gateways replaces the earlier gateway web seeds and keeps the others", async () => {
     const file = await manifestWithTorrent("repin");
-    const pin = (gateways: string[]) => runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car-3"), "--manifest", file, ...gateways], NO_CREDENTIALS);
+    const pin = (gateways: string[]) =>
+      runScript(
+        "pin.ts",
+        [PILOT, "--offline", "--car-dir", join(dir, "car-3"), "--manifest", file, ...gateways],
+        NO_CREDENTIALS,
+      );
     assert.equal((await pin(GATEWAYS)).code, 0);
-    assert.equal((await pin(["--gateway", "http://127.0.0.1:12", "--gateway", "http://{cid}.ipfs.localhost:13"])).code, 0);
+    assert.equal(
+      (await pin(["--gateway", "http://127.0.0.1:12", "--gateway", "http://{cid}.ipfs.localhost:13"])).code,
+      0,
+    );
     const manifest = parseManifestJson(await readFile(file, "utf8"));
     const cid = manifest.ipfs?.pilot?.cid as string;
     assert.deepEqual(manifest.torrent?.webSeeds, [
@@ -158,12 +199,27 @@ describe("npm run pin (no service)", () => {
   });
 
   it("--offline records a directory as the site, with URLs that end in a slash", async () => {
-    const result = await runScript("pin.ts", ["test/fixtures/site-tree", "--offline", "--car-dir", join(dir, "car-site"), "--manifest", manifestFile, ...GATEWAYS], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [
+        "test/fixtures/site-tree",
+        "--offline",
+        "--car-dir",
+        join(dir, "car-site"),
+        "--manifest",
+        manifestFile,
+        ...GATEWAYS,
+      ],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 0, result.stderr);
     const manifest = parseManifestJson(await readFile(manifestFile, "utf8"));
     const site = manifest.ipfs?.site;
     assert.ok(site);
-    assert.deepEqual(site.urls, [`http://127.0.0.1:9/ipfs/${site.cid}/`, `http://127.0.0.1:10/ipfs/${site.cid}/`]);
+    assert.deepEqual(site.urls, [
+      `http://127.0.0.1:9/ipfs/${site.cid}/`,
+      `http://127.0.0.1:10/ipfs/${site.cid}/`,
+    ]);
     assert.equal(manifest.ipfs?.pilot, undefined);
   });
 
@@ -181,7 +237,10 @@ describe("npm run pin (no service)", () => {
   it("never prints a garbled key, in any shape, while saying which variable is wrong", async () => {
     const key = Signer.format(await Signer.generate());
     for (const [shape, value] of Object.entries(garbledShapes(key))) {
-      const result = await runScript("pin.ts", [PILOT, "--manifest", manifestFile, ...GATEWAYS], { STORACHA_PRINCIPAL: value, STORACHA_PROOF: "bm90IGEgcHJvb2Y=" });
+      const result = await runScript("pin.ts", [PILOT, "--manifest", manifestFile, ...GATEWAYS], {
+        STORACHA_PRINCIPAL: value,
+        STORACHA_PROOF: "bm90IGEgcHJvb2Y=",
+      });
       assert.equal(result.code, 2, shape);
       assert.match(result.stderr, /STORACHA_PRINCIPAL is not an ed25519 private key/, shape);
       assert.deepEqual(secretRunsIn(result.stdout + result.stderr, key), [], shape);
@@ -189,13 +248,21 @@ describe("npm run pin (no service)", () => {
   });
 
   it("refuses a single gateway: the pilot must not depend on one", async () => {
-    const result = await runScript("pin.ts", [PILOT, "--offline", "--manifest", manifestFile, "--gateway", "https://w3s.link"], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--offline", "--manifest", manifestFile, "--gateway", "https://w3s.link"],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--gateway: list at least two gateways/);
   });
 
   it("refuses a missing file, naming it, with exit code 2", async () => {
-    const result = await runScript("pin.ts", [join(dir, "no-such-pilot.mp4"), "--offline", "--manifest", manifestFile], NO_CREDENTIALS);
+    const result = await runScript(
+      "pin.ts",
+      [join(dir, "no-such-pilot.mp4"), "--offline", "--manifest", manifestFile],
+      NO_CREDENTIALS,
+    );
     assert.equal(result.code, 2);
     assert.match(result.stderr, /file to pin not found: .*no-such-pilot\.mp4/);
   });

@@ -48,7 +48,9 @@ async function startCuttableProxy(target: URL): Promise<{ url: URL; cut: boolean
       ),
       ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
     });
-    const headers = [...upstream.headers].filter(([name]) => !HOP_BY_HOP.has(name) && name !== "content-encoding");
+    const headers = [...upstream.headers].filter(
+      ([name]) => !HOP_BY_HOP.has(name) && name !== "content-encoding",
+    );
     response.writeHead(upstream.status, Object.fromEntries(headers));
     response.end(Buffer.from(await upstream.arrayBuffer()));
   });
@@ -96,10 +98,17 @@ describe("npm run pin: uploads to a w3up service", () => {
     };
   }
 
-  async function pin(target: string, options: CredentialOptions & { manifest?: string } = {}): Promise<CliResult & { space: string }> {
+  async function pin(
+    target: string,
+    options: CredentialOptions & { manifest?: string } = {},
+  ): Promise<CliResult & { space: string }> {
     const credentials = await service.createCredentials(options);
     const manifest = options.manifest ?? join(dir, "none.json");
-    const result = await runScript("pin.ts", [target, "--manifest", manifest, ...GATEWAYS], serviceEnv(credentials));
+    const result = await runScript(
+      "pin.ts",
+      [target, "--manifest", manifest, ...GATEWAYS],
+      serviceEnv(credentials),
+    );
     return { ...result, space: credentials.space };
   }
 
@@ -109,14 +118,20 @@ describe("npm run pin: uploads to a w3up service", () => {
    * read back from the storage node, hashing to the shard's CID.
    */
   async function assertStoredExactly(space: string, local: Encoded): Promise<void> {
-    assert.deepEqual(await service.uploads(space), [{ root: local.root, shards: local.shards.map((shard) => shard.cid) }]);
+    assert.deepEqual(await service.uploads(space), [
+      { root: local.root, shards: local.shards.map((shard) => shard.cid) },
+    ]);
     const blobs = new Map((await service.blobs(space)).map((blob) => [blob.cid, blob.size]));
     for (const shard of local.shards) {
       assert.equal(blobs.get(shard.cid), shard.size, `shard ${shard.cid} in the space's blob registry`);
       const bytes = await service.readBlob(shard.cid);
       assert.ok(bytes, `shard ${shard.cid} cannot be read back`);
       const digest = Link.parse(shard.cid, base32).multihash.digest;
-      assert.deepEqual(new Uint8Array(createHash("sha256").update(bytes).digest()), digest, "the stored bytes are the shard's");
+      assert.deepEqual(
+        new Uint8Array(createHash("sha256").update(bytes).digest()),
+        digest,
+        "the stored bytes are the shard's",
+      );
     }
   }
 
@@ -132,7 +147,10 @@ describe("npm run pin: uploads to a w3up service", () => {
     await assertStoredExactly(result.space, local);
     const recorded = parseManifestJson(await readFile(manifest, "utf8")).ipfs?.pilot;
     assert.equal(recorded?.cid, local.root);
-    assert.deepEqual(recorded?.shards, local.shards.map((shard) => shard.cid));
+    assert.deepEqual(
+      recorded?.shards,
+      local.shards.map((shard) => shard.cid),
+    );
   });
 
   it("uploads a file of more than one CAR shard (the streaming path a real pilot takes) with the local CIDs", async () => {
@@ -160,7 +178,12 @@ describe("npm run pin: uploads to a w3up service", () => {
     );
     await assert.rejects(upload, (error: Error) => {
       assert.ok(error instanceof CidMismatchError);
-      assert.match(error.message, new RegExp(`CAR shard 1: the locally computed CID is ${stale.shards[0]?.cid} but the upload produced bag`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `CAR shard 1: the locally computed CID is ${stale.shards[0]?.cid} but the upload produced bag`,
+        ),
+      );
       return true;
     });
     assert.deepEqual(await service.uploads(credentials.space), [], "no upload was registered");
@@ -178,11 +201,17 @@ describe("npm run pin: uploads to a w3up service", () => {
     const credentials = await service.createCredentials();
     const manifest = join(dir, "secret-campaign.json");
     await copyFile("test/fixtures/campaign.json", manifest);
-    const result = await runScript("pin.ts", [PILOT, "--manifest", manifest, ...GATEWAYS], serviceEnv(credentials));
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--manifest", manifest, ...GATEWAYS],
+      serviceEnv(credentials),
+    );
     assert.equal(result.code, 0, result.stderr);
     const written = await readFile(manifest, "utf8");
     for (const secret of [credentials.principal, credentials.proof]) {
-      assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret) && !written.includes(secret));
+      assert.ok(
+        !result.stdout.includes(secret) && !result.stderr.includes(secret) && !written.includes(secret),
+      );
     }
   });
 
@@ -203,7 +232,9 @@ describe("npm run pin: uploads to a w3up service", () => {
   });
 
   it("refuses a delegation that lacks an upload capability, naming it", async () => {
-    const result = await pin(PILOT, { capabilities: ["space/blob/add", "space/index/add", "filecoin/offer"] });
+    const result = await pin(PILOT, {
+      capabilities: ["space/blob/add", "space/index/add", "filecoin/offer"],
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /lacks upload\/add/);
     assert.deepEqual(await service.uploads(result.space), []);
@@ -212,19 +243,37 @@ describe("npm run pin: uploads to a w3up service", () => {
   it("refuses a delegation made for another agent", async () => {
     const mine = await service.createCredentials();
     const theirs = await service.createCredentials();
-    const result = await runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], serviceEnv({ principal: mine.principal, proof: theirs.proof }));
+    const result = await runScript(
+      "pin.ts",
+      [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS],
+      serviceEnv({ principal: mine.principal, proof: theirs.proof }),
+    );
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /STORACHA_PROOF delegates to did:key:\S+, but STORACHA_PRINCIPAL is the agent did:key:/);
+    assert.match(
+      result.stderr,
+      /STORACHA_PROOF delegates to did:key:\S+, but STORACHA_PRINCIPAL is the agent did:key:/,
+    );
   });
 
   it("reports a service that cannot be reached: what was stored (nothing) and how to resume", async () => {
     const credentials = await service.createCredentials();
     const down = `http://127.0.0.1:${await closedPort()}/`;
-    const env = { ...serviceEnv(credentials), STORACHA_SERVICE_URL: down, STORACHA_RECEIPTS_URL: `${down}receipt/` };
+    const env = {
+      ...serviceEnv(credentials),
+      STORACHA_SERVICE_URL: down,
+      STORACHA_RECEIPTS_URL: `${down}receipt/`,
+    };
     const result = await runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], env);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /retrying: attempt 1 failed \(fetch failed: connect ECONNREFUSED/, "each retry is one line");
-    assert.match(result.stderr, /the upload stopped after 0 of 1 CAR shard\(s\) were stored: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    assert.match(
+      result.stderr,
+      /retrying: attempt 1 failed \(fetch failed: connect ECONNREFUSED/,
+      "each retry is one line",
+    );
+    assert.match(
+      result.stderr,
+      /the upload stopped after 0 of 1 CAR shard\(s\) were stored: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/,
+    );
     assert.match(result.stderr, /Run the same command again to resume/);
     assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
   });
@@ -233,7 +282,12 @@ describe("npm run pin: uploads to a w3up service", () => {
     const credentials = await service.createCredentials();
     const proxy = await startCuttableProxy(service.url);
     try {
-      const env = { ...process.env, ...serviceEnv(credentials), STORACHA_SERVICE_URL: proxy.url.href, STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href };
+      const env = {
+        ...process.env,
+        ...serviceEnv(credentials),
+        STORACHA_SERVICE_URL: proxy.url.href,
+        STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href,
+      };
       const args = [resolve("scripts/pin.ts"), PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS];
       const child = spawn(resolve("node_modules/.bin/tsx"), args, { env, stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";
@@ -245,15 +299,25 @@ describe("npm run pin: uploads to a w3up service", () => {
       const [code] = (await once(child, "exit")) as [number];
       assert.equal(code, 1, stderr);
       const shard = (await encodeFile(await fileFromPath(PILOT))).shards[0]?.cid;
-      assert.match(stderr, new RegExp(`the upload stopped after 1 of 1 CAR shard\\(s\\) were stored \\(${shard}\\)`));
+      assert.match(
+        stderr,
+        new RegExp(`the upload stopped after 1 of 1 CAR shard\\(s\\) were stored \\(${shard}\\)`),
+      );
       assert.match(stderr, /Run the same command again to resume/);
       assert.deepEqual(await service.uploads(credentials.space), [], "no upload was registered");
 
-      const shardPuts = () => service.puts.filter((path) => path.includes(base58btc.encode(Link.parse(shard as string, base32).multihash.bytes))).length;
+      const shardPuts = () =>
+        service.puts.filter((path) =>
+          path.includes(base58btc.encode(Link.parse(shard as string, base32).multihash.bytes)),
+        ).length;
       assert.equal(shardPuts(), 1, "the shard's bytes were sent once");
 
       proxy.cut = false;
-      const again = await runScript("pin.ts", args.slice(1), { ...serviceEnv(credentials), STORACHA_SERVICE_URL: proxy.url.href, STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href });
+      const again = await runScript("pin.ts", args.slice(1), {
+        ...serviceEnv(credentials),
+        STORACHA_SERVICE_URL: proxy.url.href,
+        STORACHA_RECEIPTS_URL: new URL("receipt/", proxy.url).href,
+      });
       assert.equal(again.code, 0, again.stderr);
       assert.equal((await service.uploads(credentials.space)).length, 1);
       assert.equal(shardPuts(), 1, "resuming does not send the stored shard's bytes again");
@@ -264,7 +328,12 @@ describe("npm run pin: uploads to a w3up service", () => {
 
   it("pinning the same file again succeeds and records one upload (a rerun resumes, it does not duplicate)", async () => {
     const credentials = await service.createCredentials();
-    const run = () => runScript("pin.ts", [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS], serviceEnv(credentials));
+    const run = () =>
+      runScript(
+        "pin.ts",
+        [PILOT, "--manifest", join(dir, "none.json"), ...GATEWAYS],
+        serviceEnv(credentials),
+      );
     assert.equal((await run()).code, 0);
     const again = await run();
     assert.equal(again.code, 0, again.stderr);

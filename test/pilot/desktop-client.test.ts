@@ -15,7 +15,6 @@ import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { ARIA2, missing } from "../helpers/requirements.ts";
 import { Cleanup, download, PILOT, sameAsPilot } from "./swarm.ts";
 
-
 /**
  * aria2 kept to loopback and to this torrent: no DHT, no local peer discovery, no peer exchange,
  * bound to 127.0.0.1, no IPv6, a fixed TCP port range.
@@ -56,7 +55,12 @@ describe.skipIf(missing(ARIA2))("the pilot and a desktop BitTorrent client (aria
   it("aria2 downloads the pilot from the seeder over TCP through the HTTP tracker, byte for byte", async () => {
     const tracker = await startLocalTracker(0, 2_000);
     cleanup.add(tracker.close);
-    const seeder = await startSeeder({ file: PILOT, trackers: [tracker.wsAnnounce, tracker.httpAnnounce], webSeeds: [], torrentPort: 0 });
+    const seeder = await startSeeder({
+      file: PILOT,
+      trackers: [tracker.wsAnnounce, tracker.httpAnnounce],
+      webSeeds: [],
+      torrentPort: 0,
+    });
     cleanup.add(seeder.close);
     const dir = await tempDir();
     const torrentFile = join(dir, "pilot.torrent");
@@ -76,20 +80,39 @@ describe.skipIf(missing(ARIA2))("the pilot and a desktop BitTorrent client (aria
     const tracker = await startLocalTracker(0, 2_000);
     cleanup.add(tracker.close);
     // The .torrent as the seeder makes it, then the seeder goes away: aria2 is the only source.
-    const seeder = await startSeeder({ file: PILOT, trackers: [tracker.httpAnnounce], webSeeds: [], torrentPort: 0 });
+    const seeder = await startSeeder({
+      file: PILOT,
+      trackers: [tracker.httpAnnounce],
+      webSeeds: [],
+      torrentPort: 0,
+    });
     const torrentFile = seeder.torrentFile;
     await seeder.close();
     const dir = await tempDir();
     await copyFile(PILOT, join(dir, "sample-pilot.mp4"));
     await writeFile(join(dir, "pilot.torrent"), torrentFile);
     // -V: check the file against the piece hashes, then seed it (for a minute at most).
-    aria2(["--dir", dir, "-V", "--seed-ratio=0.0", "--seed-time=1", "--listen-port=17120-17130", join(dir, "pilot.torrent")], cleanup);
+    aria2(
+      [
+        "--dir",
+        dir,
+        "-V",
+        "--seed-ratio=0.0",
+        "--seed-time=1",
+        "--listen-port=17120-17130",
+        join(dir, "pilot.torrent"),
+      ],
+      cleanup,
+    );
 
     const fan = await download(cleanup, torrentFile, { webrtc: false, webSeeds: false });
     await fan.done;
     assert.ok(await sameAsPilot(fan.dir), "WebTorrent's copy differs from the pilot");
     // Whichever side dials first (both announce), the bytes come over TCP: no web seed, no WebRTC.
     const wires = [...fan.bytesByType.keys()];
-    assert.ok(wires.length > 0 && wires.every((type) => type === "tcpOutgoing" || type === "tcpIncoming"), `bytes came over ${wires.join(", ")}`);
+    assert.ok(
+      wires.length > 0 && wires.every((type) => type === "tcpOutgoing" || type === "tcpIncoming"),
+      `bytes came over ${wires.join(", ")}`,
+    );
   });
 });

@@ -7,7 +7,13 @@ import { makeTorrent as makeTorrentWithCreateTorrent, PILOT, PILOT_BYTES } from 
 
 describe("making the pilot's .torrent", () => {
   it("gives the same info hash as create-torrent, an independent implementation", async () => {
-    const ours = await makeTorrent({ file: PILOT, length: PILOT_BYTES, pieceLength: pieceLengthFor(PILOT_BYTES), announce: [], urlList: [] });
+    const ours = await makeTorrent({
+      file: PILOT,
+      length: PILOT_BYTES,
+      pieceLength: pieceLengthFor(PILOT_BYTES),
+      announce: [],
+      urlList: [],
+    });
     const theirs = await parseTorrent(await makeTorrentWithCreateTorrent(PILOT, [], []));
     assert.equal(ours.infoHash, theirs.infoHash);
   });
@@ -15,7 +21,13 @@ describe("making the pilot's .torrent", () => {
   it("carries the trackers as announce-list and the web seeds as BEP 19 url-list", async () => {
     const announce = ["wss://tracker.example/announce", "https://tracker.example/announce"];
     const urlList = ["https://gateway.example/ipfs/bafy/sample-pilot.mp4"];
-    const made = await makeTorrent({ file: PILOT, length: PILOT_BYTES, pieceLength: 65_536, announce, urlList });
+    const made = await makeTorrent({
+      file: PILOT,
+      length: PILOT_BYTES,
+      pieceLength: 65_536,
+      announce,
+      urlList,
+    });
     const parsed = await parseTorrent(made.torrentFile);
     assert.deepEqual(parsed.announce, announce);
     assert.deepEqual(parsed.urlList, urlList);

@@ -19,18 +19,36 @@ describe("seeding the pilot with the pass's pieces", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-prepared-seed-"));
-    pieces = (await runPass({ file: PILOT, carDir: join(dir, "car"), pieceLength: pieceLengthFor(PILOT_BYTES) })).pieces;
+    pieces = (
+      await runPass({ file: PILOT, carDir: join(dir, "car"), pieceLength: pieceLengthFor(PILOT_BYTES) })
+    ).pieces;
   });
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const options = { file: PILOT, trackers: ["ws://127.0.0.1:9"], webSeeds: [], torrentPort: 0, webrtcBindAddress: "127.0.0.1" };
+  const options = {
+    file: PILOT,
+    trackers: ["ws://127.0.0.1:9"],
+    webSeeds: [],
+    torrentPort: 0,
+    webrtcBindAddress: "127.0.0.1",
+  };
 
   it("seeds the torrent make-torrent.ts makes of the file, all pieces present, without hashing it", async () => {
-    const hashed = await makeTorrent({ file: PILOT, length: PILOT_BYTES, pieceLength: pieceLengthFor(PILOT_BYTES), announce: [], urlList: [] });
-    const seeder = await startSeeder({ ...options, pieces, onHashProgress: () => assert.fail("the file was hashed") });
+    const hashed = await makeTorrent({
+      file: PILOT,
+      length: PILOT_BYTES,
+      pieceLength: pieceLengthFor(PILOT_BYTES),
+      announce: [],
+      urlList: [],
+    });
+    const seeder = await startSeeder({
+      ...options,
+      pieces,
+      onHashProgress: () => assert.fail("the file was hashed"),
+    });
     try {
       assert.equal(seeder.infoHash, hashed.infoHash);
       assert.equal(seeder.torrent.progress, 1);
@@ -51,6 +69,9 @@ describe("seeding the pilot with the pass's pieces", () => {
   it("with recheck, refuses pieces that do not match the file, saying how many", async () => {
     const wrong = Buffer.from(pieces);
     wrong.fill(0, 0, 40);
-    await assert.rejects(startSeeder({ ...options, pieces: wrong, recheck: true }), /the recheck found 2 of \d+ pieces that do not match/);
+    await assert.rejects(
+      startSeeder({ ...options, pieces: wrong, recheck: true }),
+      /the recheck found 2 of \d+ pieces that do not match/,
+    );
   });
 });

@@ -42,7 +42,13 @@ describe("npm run seed", () => {
   });
 
   it("refuses a missing captions file, naming it, with exit code 2", async () => {
-    const result = await runScript("seed.ts", [PILOT, "--captions", join(dir, "no-such.vtt"), "--manifest", manifestFile]);
+    const result = await runScript("seed.ts", [
+      PILOT,
+      "--captions",
+      join(dir, "no-such.vtt"),
+      "--manifest",
+      manifestFile,
+    ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /captions file not found: .*no-such\.vtt/);
   });
@@ -51,7 +57,17 @@ describe("npm run seed", () => {
     const srt = join(dir, "captions.srt");
     await writeFile(srt, "1\n00:00:01,000 --> 00:00:02,000\nHello\n");
     const before = await readFile(manifestFile, "utf8");
-    const result = await runScript("seed.ts", [PILOT, "--captions", srt, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+    const result = await runScript("seed.ts", [
+      PILOT,
+      "--captions",
+      srt,
+      "--manifest",
+      manifestFile,
+      "--tracker",
+      tracker.wsAnnounce,
+      "--port",
+      "0",
+    ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /captions file .*captions\.srt is not WebVTT/);
     assert.equal(await readFile(manifestFile, "utf8"), before);
@@ -59,7 +75,17 @@ describe("npm run seed", () => {
 
   it("refuses a poster that is not a JPEG, PNG or WebP image, naming it, with exit code 2 and the manifest untouched", async () => {
     const before = await readFile(manifestFile, "utf8");
-    const result = await runScript("seed.ts", [PILOT, "--poster", "media/sample-pilot.vtt", "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+    const result = await runScript("seed.ts", [
+      PILOT,
+      "--poster",
+      "media/sample-pilot.vtt",
+      "--manifest",
+      manifestFile,
+      "--tracker",
+      tracker.wsAnnounce,
+      "--port",
+      "0",
+    ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /poster media\/sample-pilot\.vtt is not a JPEG, PNG or WebP image/);
     assert.equal(await readFile(manifestFile, "utf8"), before);
@@ -70,7 +96,17 @@ describe("npm run seed", () => {
     try {
       const before = await readFile(manifestFile, "utf8");
       const out = join(outside, "pilot.torrent");
-      const result = await runScript("seed.ts", [PILOT, "--out", out, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--port", "0"]);
+      const result = await runScript("seed.ts", [
+        PILOT,
+        "--out",
+        out,
+        "--manifest",
+        manifestFile,
+        "--tracker",
+        tracker.wsAnnounce,
+        "--port",
+        "0",
+      ]);
       assert.equal(result.code, 2);
       assert.match(result.stderr, /the \.torrent must be written inside the manifest's folder/);
       assert.equal(await readFile(manifestFile, "utf8"), before);
@@ -99,20 +135,43 @@ describe("npm run seed", () => {
   it("uses the gateway URLs of the pilot pinned to IPFS as web seeds when none is given", async () => {
     const pinnedManifest = join(dir, "pinned.json");
     await copyFile("test/fixtures/campaign.json", pinnedManifest);
-    const pin = await runScript("pin.ts", [PILOT, "--offline", "--car-dir", join(dir, "car"), "--manifest", pinnedManifest,
-      "--gateway", "http://127.0.0.1:9", "--gateway", "http://127.0.0.1:10"]);
+    const pin = await runScript("pin.ts", [
+      PILOT,
+      "--offline",
+      "--car-dir",
+      join(dir, "car"),
+      "--manifest",
+      pinnedManifest,
+      "--gateway",
+      "http://127.0.0.1:9",
+      "--gateway",
+      "http://127.0.0.1:10",
+    ]);
     assert.equal(pin.code, 0, pin.stderr);
     const pinned = parseManifestJson(await readFile(pinnedManifest, "utf8")).ipfs?.pilot;
     assert.ok(pinned);
     const seeding = await startScript(
       "seed.ts",
-      [PILOT, "--manifest", pinnedManifest, "--tracker", tracker.wsAnnounce, "--port", "0", "--out", join(dir, "pinned.torrent")],
+      [
+        PILOT,
+        "--manifest",
+        pinnedManifest,
+        "--tracker",
+        tracker.wsAnnounce,
+        "--port",
+        "0",
+        "--out",
+        join(dir, "pinned.torrent"),
+      ],
       "Press Ctrl-C to stop.",
     );
     try {
       const manifest = parseManifestJson(await readFile(pinnedManifest, "utf8"));
       assert.deepEqual(manifest.torrent?.webSeeds, pinned.urls);
-      assert.deepEqual((await parseTorrent(await readFile(join(dir, "pinned.torrent")))).urlList, pinned.urls);
+      assert.deepEqual(
+        (await parseTorrent(await readFile(join(dir, "pinned.torrent")))).urlList,
+        pinned.urls,
+      );
     } finally {
       assert.equal(await seeding.interrupt(), 0);
     }
@@ -122,8 +181,23 @@ describe("npm run seed", () => {
     const webSeed = "http://127.0.0.1:9/sample-pilot.mp4";
     const seeding = await startScript(
       "seed.ts",
-      [PILOT, "--manifest", manifestFile, "--tracker", tracker.wsAnnounce, "--tracker", tracker.httpAnnounce,
-        "--web-seed", webSeed, "--captions", "media/sample-pilot.vtt", "--poster", "media/sample-pilot.jpg", "--port", "0"],
+      [
+        PILOT,
+        "--manifest",
+        manifestFile,
+        "--tracker",
+        tracker.wsAnnounce,
+        "--tracker",
+        tracker.httpAnnounce,
+        "--web-seed",
+        webSeed,
+        "--captions",
+        "media/sample-pilot.vtt",
+        "--poster",
+        "media/sample-pilot.jpg",
+        "--port",
+        "0",
+      ],
       "Press Ctrl-C to stop.",
     );
     try {

@@ -58,7 +58,9 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
 
   it("rejects the pieces a web seed corrupts and still completes the pilot intact from a good source", async () => {
     // The lying web seed flips every byte of the middle half of the file.
-    const liar = await startWebSeed(cleanup, PILOT, { corrupt: { start: PILOT_BYTES / 4, end: (3 * PILOT_BYTES) / 4 } });
+    const liar = await startWebSeed(cleanup, PILOT, {
+      corrupt: { start: PILOT_BYTES / 4, end: (3 * PILOT_BYTES) / 4 },
+    });
     const honest = await startWebSeed(cleanup, PILOT, { bytesPerSecond: 2 * 1024 * 1024 });
     const dl = await download(cleanup, await makeTorrent(PILOT, [], [liar.url, honest.url]));
     await dl.done;
@@ -80,7 +82,10 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
     await seeder.close();
     const fromWebSeedBefore = dl.bytesByType.get("webSeed") ?? 0;
     await dl.done;
-    assert.ok((dl.bytesByType.get("webSeed") ?? 0) > fromWebSeedBefore, "the web seed carried nothing after the swarm left");
+    assert.ok(
+      (dl.bytesByType.get("webSeed") ?? 0) > fromWebSeedBefore,
+      "the web seed carried nothing after the swarm left",
+    );
     assert.equal(await sameAsPilot(dl.dir), true);
   });
 });

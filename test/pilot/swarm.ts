@@ -52,7 +52,9 @@ export async function download(
   const bytesByType = new Map<string, number>();
   const warnings: string[] = [];
   torrent.on("wire", (wire) => {
-    wire.on("download", (bytes: number) => bytesByType.set(wire.type, (bytesByType.get(wire.type) ?? 0) + bytes));
+    wire.on("download", (bytes: number) =>
+      bytesByType.set(wire.type, (bytesByType.get(wire.type) ?? 0) + bytes),
+    );
   });
   torrent.on("warning", (warning) => warnings.push(String(warning)));
   const done = new Promise<void>((resolve, reject) => {
@@ -63,11 +65,24 @@ export async function download(
 }
 
 /** A .torrent for `file` made without seeding it (create-torrent, as the seeder uses). */
-export async function makeTorrent(file: string, announce: string[], urlList: string[], name?: string): Promise<Uint8Array> {
+export async function makeTorrent(
+  file: string,
+  announce: string[],
+  urlList: string[],
+  name?: string,
+): Promise<Uint8Array> {
   const { default: createTorrent } = await import("create-torrent");
   return new Promise((resolve, reject) => {
-    createTorrent(file, { announce, urlList, pieceLength: pieceLengthFor(PILOT_BYTES), private: false, ...(name === undefined ? {} : { name }) }, (error, torrent) =>
-      error ? reject(error) : resolve(torrent),
+    createTorrent(
+      file,
+      {
+        announce,
+        urlList,
+        pieceLength: pieceLengthFor(PILOT_BYTES),
+        private: false,
+        ...(name === undefined ? {} : { name }),
+      },
+      (error, torrent) => (error ? reject(error) : resolve(torrent)),
     );
   });
 }
@@ -103,7 +118,8 @@ export async function startWebSeed(
     const end = match && match[2] !== "" ? Math.min(Number(match[2]), data.length - 1) : data.length - 1;
     const body = Buffer.from(data.subarray(start, end + 1));
     if (options.corrupt) {
-      for (let i = Math.max(start, options.corrupt.start); i < Math.min(end + 1, options.corrupt.end); i++) body[i - start] ^= 0xff;
+      for (let i = Math.max(start, options.corrupt.start); i < Math.min(end + 1, options.corrupt.end); i++)
+        body[i - start] ^= 0xff;
     }
     res.writeHead(match ? 206 : 200, {
       "Content-Length": String(body.length),

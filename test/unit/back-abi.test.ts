@@ -9,16 +9,27 @@ import { Fragment, Interface, type JsonFragment } from "ethers";
 import escrowArtifact from "../../artifacts/contracts/CampaignEscrow.sol/CampaignEscrow.json" with { type: "json" };
 import stablecoinArtifact from "../../artifacts/contracts/test/TestStablecoin.sol/TestStablecoin.json" with { type: "json" };
 import pausableArtifact from "../../node_modules/@openzeppelin/contracts/build/contracts/ERC20Pausable.json" with { type: "json" };
-import { CampaignState, ESCROW_ABI, ESCROW_ERRORS, TOKEN_ABI, TOKEN_ERRORS } from "../../site/lib/back/escrow-abi.ts";
+import {
+  CampaignState,
+  ESCROW_ABI,
+  ESCROW_ERRORS,
+  TOKEN_ABI,
+  TOKEN_ERRORS,
+} from "../../site/lib/back/escrow-abi.ts";
 
 /** Every fragment of the compiled ABIs, by its full human-readable form (names, indexed, outputs). */
 function fullForms(...abis: readonly (readonly JsonFragment[])[]): Set<string> {
-  return new Set(abis.flatMap((abi) => new Interface(abi).fragments.map((fragment) => fragment.format("full"))));
+  return new Set(
+    abis.flatMap((abi) => new Interface(abi).fragments.map((fragment) => fragment.format("full"))),
+  );
 }
 
 const compiledEscrow = fullForms(escrowArtifact.abi as JsonFragment[]);
 // OpenZeppelin's ERC20 + ERC20Permit as compiled here, and its ERC20Pausable as shipped by the package.
-const compiledToken = fullForms(stablecoinArtifact.abi as JsonFragment[], pausableArtifact.abi as JsonFragment[]);
+const compiledToken = fullForms(
+  stablecoinArtifact.abi as JsonFragment[],
+  pausableArtifact.abi as JsonFragment[],
+);
 
 /** USDC's FiatToken `version()`, which OpenZeppelin's ERC20Permit does not have. */
 const NOT_IN_OPENZEPPELIN = new Set(["function version() view returns (string)"]);
@@ -28,13 +39,17 @@ describe("back page ABIs", () => {
     const fragment = Fragment.from(text);
     const inTokenErrors = (TOKEN_ERRORS as readonly string[]).includes(text);
     it(`escrow fragment "${text}" is in the compiled ${inTokenErrors ? "token" : "CampaignEscrow"} ABI`, () => {
-      assert.ok((inTokenErrors ? compiledToken : compiledEscrow).has(fragment.format("full")), fragment.format("full"));
+      assert.ok(
+        (inTokenErrors ? compiledToken : compiledEscrow).has(fragment.format("full")),
+        fragment.format("full"),
+      );
     });
   }
 
   for (const text of TOKEN_ABI.filter((text) => !NOT_IN_OPENZEPPELIN.has(text))) {
     const fragment = Fragment.from(text);
-    const compiled = text === "error SafeERC20FailedOperation(address token)" ? compiledEscrow : compiledToken;
+    const compiled =
+      text === "error SafeERC20FailedOperation(address token)" ? compiledEscrow : compiledToken;
     it(`token fragment "${text}" is in the compiled OpenZeppelin token ABI`, () => {
       assert.ok(compiled.has(fragment.format("full")), fragment.format("full"));
     });
@@ -62,10 +77,12 @@ describe("back page ABIs", () => {
   it("decodes every OpenZeppelin token error of the compiled TestStablecoin on the escrow too", () => {
     const escrow = new Interface(ESCROW_ABI);
     const tokenErrors = new Interface(stablecoinArtifact.abi as JsonFragment[]).fragments.filter(
-      (fragment) => fragment.type === "error" && /^ERC20|^ERC2612|^InvalidAccountNonce/.test(fragment.format("sighash")),
+      (fragment) =>
+        fragment.type === "error" && /^ERC20|^ERC2612|^InvalidAccountNonce/.test(fragment.format("sighash")),
     );
     assert.ok(tokenErrors.length >= 8);
-    for (const fragment of tokenErrors) assert.ok(escrow.getError(fragment.format("sighash")), fragment.format("sighash"));
+    for (const fragment of tokenErrors)
+      assert.ok(escrow.getError(fragment.format("sighash")), fragment.format("sighash"));
   });
 
   it("CampaignState follows the compiled enum's order", () => {

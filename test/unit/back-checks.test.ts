@@ -84,12 +84,18 @@ describe("parseAmount", () => {
   });
 
   it('refuses a comma ("1,5"), which means 1.5 in some countries and 15 in others', () => {
-    assert.equal(problemOf("1,5"), "Use a dot for the decimals and no thousands separators, like 9.95 or 1000.");
+    assert.equal(
+      problemOf("1,5"),
+      "Use a dot for the decimals and no thousands separators, like 9.95 or 1000.",
+    );
   });
 
   it("refuses more fraction digits than the token has, saying how many each has", () => {
     assert.equal(problemOf("9.9500001"), "tUSD has 6 decimals: 9.9500001 has 7.");
-    assert.equal(problemOf("1.5", { symbol: "WHOLE", decimals: 0 }), "WHOLE has no decimals: write a whole number.");
+    assert.equal(
+      problemOf("1.5", { symbol: "WHOLE", decimals: 0 }),
+      "WHOLE has no decimals: write a whole number.",
+    );
   });
 
   it("refuses zero", () => {
@@ -98,7 +104,10 @@ describe("parseAmount", () => {
   });
 
   it("refuses an amount above what the escrow's uint128 totals hold", () => {
-    assert.equal(problemOf("340282366920938463463374607431768.211456"), "That amount is far more than the escrow can hold.");
+    assert.equal(
+      problemOf("340282366920938463463374607431768.211456"),
+      "That amount is far more than the escrow can hold.",
+    );
     assert.equal(problemOf("9".repeat(500)), "That amount is far more than the escrow can hold.");
   });
 });
@@ -122,7 +131,9 @@ describe("pledgeProblems", () => {
   });
 
   it("refuses a first pledge below the minimum, with both amounts", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, amount: 5_000_000n }), ["The first pledge must be at least 9.95 tUSD; 5 tUSD is less."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, amount: 5_000_000n }), [
+      "The first pledge must be at least 9.95 tUSD; 5 tUSD is less.",
+    ]);
   });
 
   it("allows a top-up of any positive amount below the minimum", () => {
@@ -130,45 +141,62 @@ describe("pledgeProblems", () => {
   });
 
   it("refuses a pledge of zero, even as a top-up", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, currentPledge: 9_950_000n, amount: 0n }), ["The amount must be more than 0 tUSD."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, currentPledge: 9_950_000n, amount: 0n }), [
+      "The amount must be more than 0 tUSD.",
+    ]);
   });
 
   it("refuses more than the token balance, with both amounts", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, tokenBalance: 3_500_000n }), ["You have 3.5 tUSD; this pledge needs 9.95 tUSD."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, tokenBalance: 3_500_000n }), [
+      "You have 3.5 tUSD; this pledge needs 9.95 tUSD.",
+    ]);
   });
 
   it("says so when the wallet holds none of the token", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, tokenBalance: 0n }), ["You have no tUSD in this wallet; this pledge needs 9.95 tUSD."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, tokenBalance: 0n }), [
+      "You have no tUSD in this wallet; this pledge needs 9.95 tUSD.",
+    ]);
   });
 
   it("refuses when there is no gas money, with the fee", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, gasBalance: 0n }), ["You have no ETH to pay the network fee (about 0.0001 ETH)."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, gasBalance: 0n }), [
+      "You have no ETH to pay the network fee (about 0.0001 ETH).",
+    ]);
   });
 
   it("refuses when the gas money is short, with both amounts", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, gasBalance: 50_000_000_000_000n }), ["You have 0.00005 ETH; the network fee needs about 0.0001 ETH."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, gasBalance: 50_000_000_000_000n }), [
+      "You have 0.00005 ETH; the network fee needs about 0.0001 ETH.",
+    ]);
   });
 
   it("lists every problem at once, in order", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, amount: 5_000_000n, tokenBalance: 1_000_000n, gasBalance: 0n }), [
-      "The first pledge must be at least 9.95 tUSD; 5 tUSD is less.",
-      "You have 1 tUSD; this pledge needs 5 tUSD.",
-      "You have no ETH to pay the network fee (about 0.0001 ETH).",
-    ]);
+    assert.deepEqual(
+      pledgeProblems({ ...pledge, amount: 5_000_000n, tokenBalance: 1_000_000n, gasBalance: 0n }),
+      [
+        "The first pledge must be at least 9.95 tUSD; 5 tUSD is less.",
+        "You have 1 tUSD; this pledge needs 5 tUSD.",
+        "You have no ETH to pay the network fee (about 0.0001 ETH).",
+      ],
+    );
   });
 
   it("refuses any pledge once the campaign is not in Funding, and says only that", () => {
     assert.deepEqual(pledgeProblems({ ...pledge, state: CampaignState.Failed, gasBalance: 0n }), [
       "Pledges are closed: the deadline has passed and the campaign missed its goal.",
     ]);
-    assert.deepEqual(pledgeProblems({ ...pledge, state: CampaignState.Succeeded }), ["Pledges are closed: the deadline has passed and the campaign met its goal."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, state: CampaignState.Succeeded }), [
+      "Pledges are closed: the deadline has passed and the campaign met its goal.",
+    ]);
     assert.deepEqual(pledgeProblems({ ...pledge, state: CampaignState.Released }), [
       "Pledges are closed: the deadline has passed and the funds were released to the producer.",
     ]);
   });
 
   it("refuses a state the contract never returns", () => {
-    assert.deepEqual(pledgeProblems({ ...pledge, state: 7 }), ["The campaign is in a state this page does not know (7); reload the page."]);
+    assert.deepEqual(pledgeProblems({ ...pledge, state: 7 }), [
+      "The campaign is in a state this page does not know (7); reload the page.",
+    ]);
   });
 });
 
@@ -217,7 +245,9 @@ describe("cancelProblems", () => {
   });
 
   it("refuses a cancel without gas money", () => {
-    assert.deepEqual(cancelProblems({ ...cancel, gasBalance: 0n }), ["You have no ETH to pay the network fee (about 0.0001 ETH)."]);
+    assert.deepEqual(cancelProblems({ ...cancel, gasBalance: 0n }), [
+      "You have no ETH to pay the network fee (about 0.0001 ETH).",
+    ]);
   });
 
   it("refuses a cancel after the deadline and points a failed campaign's backer to the refund", () => {
@@ -236,8 +266,23 @@ describe("cancelProblems", () => {
 
 describe("refundProblems and releaseProblems", () => {
   const BACKER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-  const refund = { state: CampaignState.Failed, deadline: DEADLINE, pledge: 9_950_000n, backer: BACKER, self: true, gasBalance: ETHER, gasCost: FEE, nativeSymbol: "ETH" };
-  const release = { state: CampaignState.Succeeded, deadline: DEADLINE, gasBalance: ETHER, gasCost: FEE, nativeSymbol: "ETH" };
+  const refund = {
+    state: CampaignState.Failed,
+    deadline: DEADLINE,
+    pledge: 9_950_000n,
+    backer: BACKER,
+    self: true,
+    gasBalance: ETHER,
+    gasCost: FEE,
+    nativeSymbol: "ETH",
+  };
+  const release = {
+    state: CampaignState.Succeeded,
+    deadline: DEADLINE,
+    gasBalance: ETHER,
+    gasCost: FEE,
+    nativeSymbol: "ETH",
+  };
 
   it("has no problem with a refund of a failed campaign's pledge", () => {
     assert.deepEqual(refundProblems(refund), []);
@@ -250,12 +295,18 @@ describe("refundProblems and releaseProblems", () => {
   });
 
   it("refuses a refund of a successful campaign", () => {
-    assert.deepEqual(refundProblems({ ...refund, state: CampaignState.Succeeded }), ["The campaign met its goal, so there are no refunds."]);
+    assert.deepEqual(refundProblems({ ...refund, state: CampaignState.Succeeded }), [
+      "The campaign met its goal, so there are no refunds.",
+    ]);
   });
 
   it("refuses a refund without a pledge, for oneself and for another backer", () => {
-    assert.deepEqual(refundProblems({ ...refund, pledge: 0n }), ["You have no pledge to refund (or it was refunded already)."]);
-    assert.deepEqual(refundProblems({ ...refund, pledge: 0n, self: false }), ["0x7099…79C8 has no pledge to refund (or it was refunded already)."]);
+    assert.deepEqual(refundProblems({ ...refund, pledge: 0n }), [
+      "You have no pledge to refund (or it was refunded already).",
+    ]);
+    assert.deepEqual(refundProblems({ ...refund, pledge: 0n, self: false }), [
+      "0x7099…79C8 has no pledge to refund (or it was refunded already).",
+    ]);
   });
 
   it("has no problem with a release of a successful campaign", () => {
@@ -269,11 +320,15 @@ describe("refundProblems and releaseProblems", () => {
     assert.deepEqual(releaseProblems({ ...release, state: CampaignState.Failed }), [
       "The campaign missed its goal, so nothing can be released; every backer can get a refund.",
     ]);
-    assert.deepEqual(releaseProblems({ ...release, state: CampaignState.Released }), ["The funds were already released to the producer."]);
+    assert.deepEqual(releaseProblems({ ...release, state: CampaignState.Released }), [
+      "The funds were already released to the producer.",
+    ]);
   });
 
   it("refuses a release without gas money", () => {
-    assert.deepEqual(releaseProblems({ ...release, gasBalance: 1n }), ["You have 0.000000000000000001 ETH; the network fee needs about 0.0001 ETH."]);
+    assert.deepEqual(releaseProblems({ ...release, gasBalance: 1n }), [
+      "You have 0.000000000000000001 ETH; the network fee needs about 0.0001 ETH.",
+    ]);
   });
 });
 
@@ -286,7 +341,14 @@ describe("gas figures", () => {
   });
 
   it("estimates at least the measured gas of every call (npm run bench)", () => {
-    const measured = { pledge: 75_323n, pledgeWithPermit: 103_827n, cancel: 45_668n, refund: 45_821n, release: 56_588n, approve: 46_000n };
+    const measured = {
+      pledge: 75_323n,
+      pledgeWithPermit: 103_827n,
+      cancel: 45_668n,
+      refund: 45_821n,
+      release: 56_588n,
+      approve: 46_000n,
+    };
     for (const [call, gas] of Object.entries(measured)) {
       assert.ok(GAS_ESTIMATES[call as keyof typeof GAS_ESTIMATES] >= gas, call);
     }

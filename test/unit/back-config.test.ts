@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "vitest";
 import { addChainParams, hexChainId, switchChainParams } from "../../site/lib/back/add-chain.ts";
-import { backConfig, explorerLink, parseBackConfig, pendingKey, type BackConfig } from "../../site/lib/back/config.ts";
+import {
+  backConfig,
+  explorerLink,
+  parseBackConfig,
+  pendingKey,
+  type BackConfig,
+} from "../../site/lib/back/config.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 
 const manifest = parseManifestJson(readFileSync("test/fixtures/campaign.json", "utf8"));
@@ -32,12 +38,20 @@ describe("backConfig", () => {
       goalBackers: 250_000,
       minPledge: "9950000",
       deadline: 1_809_100_800,
-      token: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", name: "Test USD", symbol: "tUSD", decimals: 6 },
+      token: {
+        address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        name: "Test USD",
+        symbol: "tUSD",
+        decimals: 6,
+      },
     });
   });
 
   it("drops a trailing slash from the explorer URL", () => {
-    const withExplorer = backConfig({ ...manifest, chain: { ...manifest.chain, explorerUrl: "https://explorer.example/" } });
+    const withExplorer = backConfig({
+      ...manifest,
+      chain: { ...manifest.chain, explorerUrl: "https://explorer.example/" },
+    });
     assert.equal(withExplorer.chain.explorerUrl, "https://explorer.example");
   });
 });
@@ -75,7 +89,10 @@ describe("parseBackConfig", () => {
 
 describe("explorerLink and pendingKey", () => {
   it("links a transaction on the explorer when the manifest names one", () => {
-    assert.equal(explorerLink(withChain({ explorerUrl: "https://explorer.example" }), "tx", "0xabc"), "https://explorer.example/tx/0xabc");
+    assert.equal(
+      explorerLink(withChain({ explorerUrl: "https://explorer.example" }), "tx", "0xabc"),
+      "https://explorer.example/tx/0xabc",
+    );
   });
 
   it("gives no link without an explorer", () => {
@@ -100,7 +117,12 @@ describe("wallet chain parameters", () => {
 
   it("adds the chain with its name, gas currency and RPCs (EIP-3085)", () => {
     assert.deepEqual(addChainParams(config.chain), [
-      { chainId: "0x7a69", chainName: "Hardhat (local)", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: ["http://127.0.0.1:8545"] },
+      {
+        chainId: "0x7a69",
+        chainName: "Hardhat (local)",
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+        rpcUrls: ["http://127.0.0.1:8545"],
+      },
     ]);
   });
 

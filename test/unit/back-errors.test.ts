@@ -11,7 +11,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { AbiCoder, BrowserProvider, Interface, makeError, type Eip1193Provider } from "ethers";
 import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
-import { explainError, isRevert, isUserRejection, rpcErrorCode, type ErrorContext } from "../../site/lib/back/errors.ts";
+import {
+  explainError,
+  isRevert,
+  isUserRejection,
+  rpcErrorCode,
+  type ErrorContext,
+} from "../../site/lib/back/errors.ts";
 import { formatDeadline, formatTokenAmount } from "../../site/lib/format.ts";
 import { rejection } from "../helpers/escrow-errors.ts";
 
@@ -62,15 +68,24 @@ describe("explainError: escrow errors", () => {
   });
 
   it("WrongState for a pledge after a successful campaign says the goal was met", () => {
-    assert.equal(explainError(simulated("WrongState", [1, 0]), context), "Pledges and cancels are closed: the deadline has passed and the campaign met its goal.");
+    assert.equal(
+      explainError(simulated("WrongState", [1, 0]), context),
+      "Pledges and cancels are closed: the deadline has passed and the campaign met its goal.",
+    );
   });
 
   it("WrongState for a refund while funding says refunds open after the deadline", () => {
-    assert.equal(explainError(simulated("WrongState", [0, 2]), context), "Refunds open only after the deadline, and only if the campaign misses its goal.");
+    assert.equal(
+      explainError(simulated("WrongState", [0, 2]), context),
+      "Refunds open only after the deadline, and only if the campaign misses its goal.",
+    );
   });
 
   it("WrongState for a release after the release says it was already released", () => {
-    assert.equal(explainError(simulated("WrongState", [3, 1]), context), "The funds were already released to the producer.");
+    assert.equal(
+      explainError(simulated("WrongState", [3, 1]), context),
+      "The funds were already released to the producer.",
+    );
   });
 
   it("ZeroPledge asks for more than zero", () => {
@@ -78,7 +93,10 @@ describe("explainError: escrow errors", () => {
   });
 
   it("PledgeBelowMinimum gives both amounts in tokens", () => {
-    assert.equal(explainError(simulated("PledgeBelowMinimum", [5_000_000n, 9_950_000n]), context), "The first pledge must be at least 9.95 tUSD; 5 tUSD is less.");
+    assert.equal(
+      explainError(simulated("PledgeBelowMinimum", [5_000_000n, 9_950_000n]), context),
+      "The first pledge must be at least 9.95 tUSD; 5 tUSD is less.",
+    );
   });
 
   it("NoPledge names the backer by its shortened address", () => {
@@ -112,15 +130,24 @@ describe("explainError: escrow errors", () => {
   });
 
   it("ReentrancyGuardReentrantCall says the token tried to call back", () => {
-    assert.match(explainError(simulated("ReentrancyGuardReentrantCall", []), context), /^The token tried to call back into the escrow/);
+    assert.match(
+      explainError(simulated("ReentrancyGuardReentrantCall", []), context),
+      /^The token tried to call back into the escrow/,
+    );
   });
 
   it("SafeCastOverflowedUintDowncast asks for a smaller amount", () => {
-    assert.equal(explainError(simulated("SafeCastOverflowedUintDowncast", [128, 2n ** 200n]), context), "That amount is far more than the escrow can hold; pledge less.");
+    assert.equal(
+      explainError(simulated("SafeCastOverflowedUintDowncast", [128, 2n ** 200n]), context),
+      "That amount is far more than the escrow can hold; pledge less.",
+    );
   });
 
   it("SafeERC20FailedOperation says the token refused the transfer", () => {
-    assert.equal(explainError(simulated("SafeERC20FailedOperation", [TOKEN]), context), "The tUSD token refused the transfer without giving a reason; nothing was moved.");
+    assert.equal(
+      explainError(simulated("SafeERC20FailedOperation", [TOKEN]), context),
+      "The tUSD token refused the transfer without giving a reason; nothing was moved.",
+    );
   });
 
   it("a constructor error says the contract's settings were invalid", () => {
@@ -133,12 +160,19 @@ describe("explainError: escrow errors", () => {
   it("decodes the revert data of a sent transaction, which ethers leaves undecoded", () => {
     const error = estimated("PledgeBelowMinimum", [1n, 9_950_000n]);
     assert.equal(error.revert, null);
-    assert.equal(explainError(error, context), "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.");
+    assert.equal(
+      explainError(error, context),
+      "The first pledge must be at least 9.95 tUSD; 0.000001 tUSD is less.",
+    );
   });
 
   it("decodes revert data nested in a wallet's -32603 error under ethers' UNKNOWN_ERROR", async () => {
     const data = escrow.encodeErrorResult("NoPledge", [BACKER]);
-    const provider = walletFailing("eth_sendTransaction", { code: -32603, message: "Internal JSON-RPC error.", data: { code: 3, message: "execution reverted", data } });
+    const provider = walletFailing("eth_sendTransaction", {
+      code: -32603,
+      message: "Internal JSON-RPC error.",
+      data: { code: 3, message: "execution reverted", data },
+    });
     const error = await rejection(provider.send("eth_sendTransaction", TX_PARAMS));
     assert.equal((error as { code?: unknown }).code, "UNKNOWN_ERROR");
     assert.match(explainError(error, context), /^0x7099…79C8 has no pledge/);
@@ -146,7 +180,7 @@ describe("explainError: escrow errors", () => {
 });
 
 describe("isRevert and reverts without data", () => {
-  it("a node's \"execution reverted\" without data is a refusal the page cannot read", async () => {
+  it('a node\'s "execution reverted" without data is a refusal the page cannot read', async () => {
     const provider = walletFailing("eth_estimateGas", { code: -32000, message: "execution reverted" });
     const error = await rejection(provider.send("eth_estimateGas", TX_PARAMS));
     assert.equal(isRevert(error), true);
@@ -191,14 +225,20 @@ describe("explainError: OpenZeppelin token errors", () => {
     ["ERC20InvalidSpender", "cannot receive or spend tokens"],
   ] as const) {
     it(`${name} names the address the token refused`, () => {
-      assert.equal(explainError(simulated(name, ["0x0000000000000000000000000000000000000000"]), context), `The tUSD token refused: 0x0000…0000 ${role}.`);
+      assert.equal(
+        explainError(simulated(name, ["0x0000000000000000000000000000000000000000"]), context),
+        `The tUSD token refused: 0x0000…0000 ${role}.`,
+      );
     });
   }
 
   it("ERC2612ExpiredSignature gives the permit's deadline as a date", () => {
     const deadline = 1_767_225_600n; // 2026-01-01 00:00 UTC
     const sentence = explainError(simulated("ERC2612ExpiredSignature", [deadline]), context);
-    assert.equal(sentence, `The signed permission expired on ${formatDeadline(deadline).text}; sign a new one.`);
+    assert.equal(
+      sentence,
+      `The signed permission expired on ${formatDeadline(deadline).text}; sign a new one.`,
+    );
     assert.match(sentence, /2026-01-01 00:00 UTC/);
   });
 
@@ -210,11 +250,17 @@ describe("explainError: OpenZeppelin token errors", () => {
   });
 
   it("InvalidAccountNonce says the permission was used", () => {
-    assert.equal(explainError(simulated("InvalidAccountNonce", [BACKER, 1n]), context), "The signed permission was already used; sign a new one.");
+    assert.equal(
+      explainError(simulated("InvalidAccountNonce", [BACKER, 1n]), context),
+      "The signed permission was already used; sign a new one.",
+    );
   });
 
   it("EnforcedPause says the issuer paused transfers", () => {
-    assert.equal(explainError(simulated("EnforcedPause", []), context), "The issuer of tUSD has paused all transfers; try again once they resume.");
+    assert.equal(
+      explainError(simulated("EnforcedPause", []), context),
+      "The issuer of tUSD has paused all transfers; try again once they resume.",
+    );
   });
 });
 
@@ -223,14 +269,22 @@ describe("explainError: wallet and network errors", () => {
     const error = makeError("user rejected action", "ACTION_REJECTED", {
       action: "signTypedData",
       reason: "rejected",
-      info: { payload: { method: "eth_signTypedData_v4" }, error: { code: 4001, message: "User rejected the request." } },
+      info: {
+        payload: { method: "eth_signTypedData_v4" },
+        error: { code: 4001, message: "User rejected the request." },
+      },
     });
     assert.equal(explainError(error, context), "You declined in your wallet; nothing was sent.");
     assert.equal(isUserRejection(error), true);
   });
 
   it("a 4001 through a real BrowserProvider is a user rejection", async () => {
-    const error = await rejection(walletFailing("eth_sendTransaction", { code: 4001, message: "User denied transaction signature." }).send("eth_sendTransaction", TX_PARAMS));
+    const error = await rejection(
+      walletFailing("eth_sendTransaction", {
+        code: 4001,
+        message: "User denied transaction signature.",
+      }).send("eth_sendTransaction", TX_PARAMS),
+    );
     assert.equal((error as { code?: unknown }).code, "ACTION_REJECTED");
     assert.equal(explainError(error, context), "You declined in your wallet; nothing was sent.");
   });
@@ -246,17 +300,26 @@ describe("explainError: wallet and network errors", () => {
   });
 
   it("INSUFFICIENT_FUNDS says the wallet cannot pay the network fee", async () => {
-    const provider = walletFailing("eth_sendTransaction", { code: -32000, message: "insufficient funds for gas * price + value" });
+    const provider = walletFailing("eth_sendTransaction", {
+      code: -32000,
+      message: "insufficient funds for gas * price + value",
+    });
     const error = await rejection(provider.send("eth_sendTransaction", TX_PARAMS));
     assert.equal((error as { code?: unknown }).code, "INSUFFICIENT_FUNDS");
-    assert.equal(explainError(error, context), "Your wallet does not have enough ETH to pay the network fee; add some ETH on Sepolia, then try again.");
+    assert.equal(
+      explainError(error, context),
+      "Your wallet does not have enough ETH to pay the network fee; add some ETH on Sepolia, then try again.",
+    );
   });
 
   for (const code of ["NETWORK_ERROR", "SERVER_ERROR", "TIMEOUT"] as const) {
     it(`${code} says the wallet's RPC did not answer`, () => {
       const error = makeError(`request failed: ${PHISHING}`, code, {});
       const sentence = explainError(error, context);
-      assert.equal(sentence, "The network (RPC) your wallet uses did not answer; check your connection or choose another RPC in MetaMask, then try again.");
+      assert.equal(
+        sentence,
+        "The network (RPC) your wallet uses did not answer; check your connection or choose another RPC in MetaMask, then try again.",
+      );
     });
   }
 
@@ -276,7 +339,10 @@ describe("explainError: wallet and network errors", () => {
   }
 
   it("rpcErrorCode reads a 4902 from wallet_switchEthereumChain under ethers' UNKNOWN_ERROR", async () => {
-    const provider = walletFailing("wallet_switchEthereumChain", { code: 4902, message: "Unrecognized chain ID" });
+    const provider = walletFailing("wallet_switchEthereumChain", {
+      code: 4902,
+      message: "Unrecognized chain ID",
+    });
     const error = await rejection(provider.send("wallet_switchEthereumChain", [{ chainId: "0xaa36a7" }]));
     assert.equal((error as { code?: unknown }).code, "UNKNOWN_ERROR");
     assert.equal(rpcErrorCode(error), 4902);
@@ -295,12 +361,16 @@ describe("explainError: wallet and network errors", () => {
       replacement: null as never,
       receipt: null as never,
     });
-    assert.equal(explainError(error, context), "The transaction was cancelled in your wallet (replaced by another one); nothing was pledged.");
+    assert.equal(
+      explainError(error, context),
+      "The transaction was cancelled in your wallet (replaced by another one); nothing was pledged.",
+    );
   });
 });
 
 describe("explainError: unknown errors never repeat their text", () => {
-  const generic = "Something went wrong in MetaMask or the network, and it gave no reason this page can show. Check your wallet's activity, then try again.";
+  const generic =
+    "Something went wrong in MetaMask or the network, and it gave no reason this page can show. Check your wallet's activity, then try again.";
 
   it("a plain Error", () => {
     const sentence = explainError(new Error(PHISHING), context);
@@ -324,8 +394,13 @@ describe("explainError: unknown errors never repeat their text", () => {
   });
 
   it("a revert with a custom error this page does not know", () => {
-    const data = new Interface(["error Blacklisted(address account)"]).encodeErrorResult("Blacklisted", [BACKER]);
-    assert.match(explainError(AbiCoder.getBuiltinCallException("estimateGas", transaction, data), context), /^The escrow or the token would refuse this transaction/);
+    const data = new Interface(["error Blacklisted(address account)"]).encodeErrorResult("Blacklisted", [
+      BACKER,
+    ]);
+    assert.match(
+      explainError(AbiCoder.getBuiltinCallException("estimateGas", transaction, data), context),
+      /^The escrow or the token would refuse this transaction/,
+    );
   });
 
   it("a value that is not an error at all", () => {

@@ -45,11 +45,14 @@ function chain(mined: ChainTx[], latest: number, nonce: number): PendingReader {
   return {
     getTransactionReceipt: async (h) => {
       const tx = mined.find((t) => t.hash === h);
-      return tx === undefined ? null : ({ hash: tx.hash, blockNumber: tx.block, status: tx.status ?? 1 } satisfies ReceiptFacts);
+      return tx === undefined
+        ? null
+        : ({ hash: tx.hash, blockNumber: tx.block, status: tx.status ?? 1 } satisfies ReceiptFacts);
     },
     getTransactionCount: async () => nonce,
     getBlockNumber: async () => latest,
-    getBlock: async (n) => (n > latest ? null : { prefetchedTransactions: mined.filter((t) => t.block === n) }),
+    getBlock: async (n) =>
+      n > latest ? null : { prefetchedTransactions: mined.filter((t) => t.block === n) },
   };
 }
 
@@ -60,7 +63,15 @@ describe("stored record", () => {
 
   it("keeps only the fields it needs", () => {
     const text = serialisePending({ ...stored, extra: "x" } as PendingTx);
-    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), ["data", "from", "hash", "kind", "nonce", "startBlock", "to"]);
+    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [
+      "data",
+      "from",
+      "hash",
+      "kind",
+      "nonce",
+      "startBlock",
+      "to",
+    ]);
   });
 
   it("is absent when nothing was stored or the text is not a record this page wrote", () => {
@@ -74,7 +85,10 @@ describe("stored record", () => {
 
 describe("replacementReason", () => {
   it("calls the same call with the same nonce a speed-up (repriced)", () => {
-    assert.equal(replacementReason(stored, { to: ESCROW.toLowerCase(), data: stored.data, value: 0n }), "repriced");
+    assert.equal(
+      replacementReason(stored, { to: ESCROW.toLowerCase(), data: stored.data, value: 0n }),
+      "repriced",
+    );
   });
 
   it("calls an empty transaction to oneself a cancel", () => {
@@ -90,12 +104,18 @@ describe("replacementReason", () => {
 describe("checkPending", () => {
   it("reports the receipt once the stored transaction is mined", async () => {
     const reader = chain([{ ...stored, value: 0n, block: 12 }], 12, 8);
-    assert.deepEqual(await checkPending(reader, stored), { kind: "mined", receipt: { hash: stored.hash, blockNumber: 12, status: 1 } });
+    assert.deepEqual(await checkPending(reader, stored), {
+      kind: "mined",
+      receipt: { hash: stored.hash, blockNumber: 12, status: 1 },
+    });
   });
 
   it("reports a reverted receipt as mined with status 0", async () => {
     const reader = chain([{ ...stored, value: 0n, block: 12, status: 0 }], 12, 8);
-    assert.deepEqual(await checkPending(reader, stored), { kind: "mined", receipt: { hash: stored.hash, blockNumber: 12, status: 0 } });
+    assert.deepEqual(await checkPending(reader, stored), {
+      kind: "mined",
+      receipt: { hash: stored.hash, blockNumber: 12, status: 0 },
+    });
   });
 
   it("keeps waiting while the account's nonce has not moved past it", async () => {
@@ -103,8 +123,24 @@ describe("checkPending", () => {
   });
 
   it("finds a sped-up replacement in the blocks since it was sent", async () => {
-    const other = { hash: hash(9), from: "0x0000000000000000000000000000000000000001", nonce: 7, to: ESCROW, data: stored.data, value: 0n, block: 11 };
-    const faster = { hash: hash(2), from: FROM.toLowerCase(), nonce: 7, to: ESCROW, data: stored.data, value: 0n, block: 13 };
+    const other = {
+      hash: hash(9),
+      from: "0x0000000000000000000000000000000000000001",
+      nonce: 7,
+      to: ESCROW,
+      data: stored.data,
+      value: 0n,
+      block: 11,
+    };
+    const faster = {
+      hash: hash(2),
+      from: FROM.toLowerCase(),
+      nonce: 7,
+      to: ESCROW,
+      data: stored.data,
+      value: 0n,
+      block: 13,
+    };
     const outcome = await checkPending(chain([other, faster], 14, 8), stored);
     assert.deepEqual(outcome, {
       kind: "replaced",
@@ -121,6 +157,10 @@ describe("checkPending", () => {
   });
 
   it("says replaced, by an unknown transaction, when the nonce moved but no block holds it", async () => {
-    assert.deepEqual(await checkPending(chain([], 11, 8), stored), { kind: "replaced", reason: "replaced", replacementHash: "" });
+    assert.deepEqual(await checkPending(chain([], 11, 8), stored), {
+      kind: "replaced",
+      reason: "replaced",
+      replacementHash: "",
+    });
   });
 });

@@ -32,12 +32,20 @@ describe("decideDiscovery", () => {
   });
 
   it("drops an icon that is not a data: image", () => {
-    const discovery = decideDiscovery([{ info: { uuid: "1", name: "Odd", icon: "https://tracker.example/i.png" }, provider: provider("a") }], undefined, true);
+    const discovery = decideDiscovery(
+      [{ info: { uuid: "1", name: "Odd", icon: "https://tracker.example/i.png" }, provider: provider("a") }],
+      undefined,
+      true,
+    );
     assert.equal(discovery.kind === "wallets" && discovery.wallets[0]!.icon, undefined);
   });
 
   it("names a wallet that announced no name", () => {
-    const discovery = decideDiscovery([{ info: { uuid: "1", name: "  " }, provider: provider("a") }], undefined, true);
+    const discovery = decideDiscovery(
+      [{ info: { uuid: "1", name: "  " }, provider: provider("a") }],
+      undefined,
+      true,
+    );
     assert.equal(discovery.kind === "wallets" && discovery.wallets[0]!.label, "Connect Unnamed wallet");
   });
 
@@ -45,7 +53,9 @@ describe("decideDiscovery", () => {
     const injected = provider("injected");
     assert.deepEqual(decideDiscovery([], injected, false), {
       kind: "wallets",
-      wallets: [{ id: "injected", name: "your browser wallet", label: "Connect browser wallet", provider: injected }],
+      wallets: [
+        { id: "injected", name: "your browser wallet", label: "Connect browser wallet", provider: injected },
+      ],
     });
   });
 

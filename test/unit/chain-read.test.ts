@@ -21,7 +21,10 @@ import type { Address } from "../../site/lib/address.ts";
 
 const DEPLOYER: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const BENEFICIARY: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-const BACKERS: readonly Address[] = ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906"];
+const BACKERS: readonly Address[] = [
+  "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+  "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+];
 const MIN_PLEDGE = 9_950_000n;
 /** An address no one deployed to. */
 const EMPTY: Address = "0x000000000000000000000000000000000000dEaD";
@@ -31,7 +34,11 @@ const EMPTY: Address = "0x000000000000000000000000000000000000dEaD";
  * request before every call), one request per HTTP call, and fast polling for receipts.
  */
 function localProvider(url: string): JsonRpcProvider {
-  return new JsonRpcProvider(url, Network.from(31337), { staticNetwork: true, batchMaxCount: 1, pollingInterval: 1 });
+  return new JsonRpcProvider(url, Network.from(31337), {
+    staticNetwork: true,
+    batchMaxCount: 1,
+    pollingInterval: 1,
+  });
 }
 
 /** Starts an HTTP server and returns its URL. */
@@ -69,11 +76,17 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     const provider = localProvider(url);
     try {
       const deployer = await provider.getSigner(DEPLOYER);
-      const deployed = async (contract: { waitForDeployment(): Promise<unknown>; getAddress(): Promise<string> }) => {
+      const deployed = async (contract: {
+        waitForDeployment(): Promise<unknown>;
+        getAddress(): Promise<string>;
+      }) => {
         await contract.waitForDeployment();
         return (await contract.getAddress()) as Address;
       };
-      const mined = async (sent: Promise<{ wait(): Promise<{ status: number | null } | null> }>, what: string) => {
+      const mined = async (
+        sent: Promise<{ wait(): Promise<{ status: number | null } | null> }>,
+        what: string,
+      ) => {
         const receipt = await (await sent).wait();
         assert.equal(receipt?.status, 1, `${what} failed`);
       };
@@ -82,14 +95,23 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       const latest = await provider.getBlock("latest");
       assert.ok(latest);
       escrow = await deployed(
-        await new CampaignEscrow__factory(deployer).deploy(token, BENEFICIARY, 3, MIN_PLEDGE, BigInt(latest.timestamp) + 28n * 24n * 3600n),
+        await new CampaignEscrow__factory(deployer).deploy(
+          token,
+          BENEFICIARY,
+          3,
+          MIN_PLEDGE,
+          BigInt(latest.timestamp) + 28n * 24n * 3600n,
+        ),
       );
       for (const backer of BACKERS) {
         const signer = await provider.getSigner(backer);
         const coin = TestStablecoin__factory.connect(token, signer);
         await mined(coin.mint(backer, MIN_PLEDGE), `mint from ${backer}`);
         await mined(coin.approve(escrow, MIN_PLEDGE), `approve from ${backer}`);
-        await mined(CampaignEscrow__factory.connect(escrow, signer).pledge(MIN_PLEDGE), `pledge from ${backer}`);
+        await mined(
+          CampaignEscrow__factory.connect(escrow, signer).pledge(MIN_PLEDGE),
+          `pledge from ${backer}`,
+        );
       }
     } finally {
       provider.destroy();
@@ -138,7 +160,10 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.ok(error instanceof NoContractError);
       assert.equal(error.address, EMPTY);
       assert.equal(error.host, new URL(url).host);
-      assert.equal(error.message, `No contract at the escrow ${EMPTY} on chain 31337 (asked ${new URL(url).host})`);
+      assert.equal(
+        error.message,
+        `No contract at the escrow ${EMPTY} on chain 31337 (asked ${new URL(url).host})`,
+      );
       return true;
     });
   });
@@ -150,7 +175,10 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       assert.equal(error.method, "eth_call");
       assert.equal(error.host, new URL(url).host);
       assert.equal(typeof error.code, "number");
-      assert.equal(error.message, `The RPC ${new URL(url).host} refused eth_call (JSON-RPC code ${error.code})`);
+      assert.equal(
+        error.message,
+        `The RPC ${new URL(url).host} refused eth_call (JSON-RPC code ${error.code})`,
+      );
       return true;
     });
   });
@@ -180,7 +208,9 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     const reader = createChainReader({ rpcUrls: [silentUrl], chainId: 31337, timeoutMs: 200 });
     await assert.rejects(reader.readCampaign(escrow), (error: unknown) => {
       assert.ok(error instanceof RpcUnreachableError);
-      assert.deepEqual(error.failures, [{ host: new URL(silentUrl).host, reason: "no answer within 200 ms" }]);
+      assert.deepEqual(error.failures, [
+        { host: new URL(silentUrl).host, reason: "no answer within 200 ms" },
+      ]);
       return true;
     });
   });
@@ -216,8 +246,14 @@ describe("chain-read's choice of endpoints and its rate-limit errors (a fake fet
   const ESCROW = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
   const PHISHING = "Send 1 ETH to 0xdead to keep your pledge";
 
-  /** Reads once through endpoints that all answer `response()`; returns the URLs asked, in order, and the error. */
-  async function failedRead(response: () => Response, random: () => number): Promise<{ asked: string[]; error: unknown }> {
+  /**
+   * Reads once through endpoints that all answer `response()`; returns the URLs asked, in order, and the
+   * error.
+   */
+  async function failedRead(
+    response: () => Response,
+    random: () => number,
+  ): Promise<{ asked: string[]; error: unknown }> {
     const asked: string[] = [];
     const reader = createChainReader({
       rpcUrls: URLS,

@@ -18,8 +18,15 @@ const TORRENT = {
   torrentFile: "pilot.torrent",
   length: 1_000_000,
   pieceLength: 16_384,
-  trackers: ["wss://tracker.example/announce", "https://tracker.example/announce", "udp://tracker.example:6969"],
-  webSeeds: ["https://seed.example/pilot/sample-pilot.mp4?token=1", `https://w3s.link/ipfs/${CID}?filename=sample-pilot.mp4`],
+  trackers: [
+    "wss://tracker.example/announce",
+    "https://tracker.example/announce",
+    "udp://tracker.example:6969",
+  ],
+  webSeeds: [
+    "https://seed.example/pilot/sample-pilot.mp4?token=1",
+    `https://w3s.link/ipfs/${CID}?filename=sample-pilot.mp4`,
+  ],
 };
 
 const IPFS = {
@@ -42,8 +49,16 @@ describe("the site's Content-Security-Policy", () => {
   });
 
   it("lets a page connect to the site and the manifest's RPC endpoints, by origin", () => {
-    const policy = cspDirectives(manifest({ chain: { ...FIXTURE.chain, rpcUrls: ["https://rpc.example/v1/key", "http://127.0.0.1:8545"] } }));
-    assert.deepEqual(sources(policy, "connect-src"), ["'self'", "https://rpc.example", "http://127.0.0.1:8545"]);
+    const policy = cspDirectives(
+      manifest({
+        chain: { ...FIXTURE.chain, rpcUrls: ["https://rpc.example/v1/key", "http://127.0.0.1:8545"] },
+      }),
+    );
+    assert.deepEqual(sources(policy, "connect-src"), [
+      "'self'",
+      "https://rpc.example",
+      "http://127.0.0.1:8545",
+    ]);
   });
 
   it("lets a page connect to the browser trackers (ws/wss) but not the desktop ones (http/udp)", () => {
@@ -55,7 +70,8 @@ describe("the site's Content-Security-Policy", () => {
 
   it("lets a page fetch pieces from the web seeds and the gateways", () => {
     const connect = sources(cspDirectives(manifest({ torrent: TORRENT, ipfs: IPFS })), "connect-src") ?? [];
-    for (const source of ["https://seed.example", "https://w3s.link", "https://*.ipfs.dweb.link"]) assert.ok(connect.includes(source), source);
+    for (const source of ["https://seed.example", "https://w3s.link", "https://*.ipfs.dweb.link"])
+      assert.ok(connect.includes(source), source);
   });
 
   it("names each source once", () => {
@@ -65,7 +81,13 @@ describe("the site's Content-Security-Policy", () => {
 
   it("plays media from the site, blob:, the web seeds and the gateways (the direct-play fallback)", () => {
     const policy = cspDirectives(manifest({ torrent: TORRENT, ipfs: IPFS }));
-    assert.deepEqual(sources(policy, "media-src"), ["'self'", "blob:", "https://seed.example", "https://w3s.link", "https://*.ipfs.dweb.link"]);
+    assert.deepEqual(sources(policy, "media-src"), [
+      "'self'",
+      "blob:",
+      "https://seed.example",
+      "https://w3s.link",
+      "https://*.ipfs.dweb.link",
+    ]);
   });
 
   it("without a torrent or gateways, media comes only from the site and blob:", () => {
@@ -95,12 +117,16 @@ describe("the site's Content-Security-Policy", () => {
 
   it("sets only directives a <meta> policy honours (no frame-ancestors, report-uri or sandbox)", () => {
     const names = cspDirectives(manifest({ torrent: TORRENT, ipfs: IPFS })).map((text) => text.split(" ")[0]);
-    for (const name of ["frame-ancestors", "report-uri", "report-to", "sandbox"]) assert.ok(!names.includes(name), name);
+    for (const name of ["frame-ancestors", "report-uri", "report-to", "sandbox"])
+      assert.ok(!names.includes(name), name);
   });
 
   it("refuses an RPC host it cannot write as a source (an IPv6 literal), instead of shipping a different policy", () => {
     const ipv6 = manifest({ chain: { ...FIXTURE.chain, rpcUrls: ["http://[::1]:8545"] } });
-    assert.throws(() => cspDirectives(ipv6), (error: unknown) => error instanceof CspSourceError && /chain\.rpcUrls.*\[::1\]/.test(error.message));
+    assert.throws(
+      () => cspDirectives(ipv6),
+      (error: unknown) => error instanceof CspSourceError && /chain\.rpcUrls.*\[::1\]/.test(error.message),
+    );
   });
 });
 

@@ -15,7 +15,12 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { closeServer, listenOnLoopback, rangeRequested, sendRanged } from "../../scripts/lib/http.ts";
 import { fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
 import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
-import { startStaticServer, startWebSeed, type StaticServer, type WebSeed } from "../../scripts/lib/static-server.ts";
+import {
+  startStaticServer,
+  startWebSeed,
+  type StaticServer,
+  type WebSeed,
+} from "../../scripts/lib/static-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** Bytes 0..255 repeated: any range's expected content is easy to compute. */
@@ -154,9 +159,19 @@ const RANGE_CASES: { header: string; status: number; start?: number; end?: numbe
   { header: "bytes=10-19", status: 206, start: 10, end: 19, why: "one range" },
   { header: "bytes=990-", status: 206, start: 990, end: 999, why: "an open-ended range" },
   { header: "bytes=-5", status: 206, start: 995, end: 999, why: "a suffix range" },
-  { header: "bytes=900-5000", status: 206, start: 900, end: 999, why: "a range past the end, cut at the end" },
+  {
+    header: "bytes=900-5000",
+    status: 206,
+    start: 900,
+    end: 999,
+    why: "a range past the end, cut at the end",
+  },
   { header: "bytes=0-9,10-19", status: 206, start: 0, end: 19, why: "adjacent ranges, merged into one" },
-  { header: "bytes=0-9,500-509", status: 200, why: "several disjoint ranges (no multipart: the header is ignored)" },
+  {
+    header: "bytes=0-9,500-509",
+    status: 200,
+    why: "several disjoint ranges (no multipart: the header is ignored)",
+  },
   { header: "bytes=5-2", status: 200, why: "a reversed range (invalid: the header is ignored)" },
   { header: "items=0-5", status: 200, why: "an unknown unit (the header is ignored)" },
   { header: "bytes=abc", status: 200, why: "a malformed range (the header is ignored)" },
@@ -179,7 +194,11 @@ describe("Range handling (RFC 9110) on every server", () => {
     site = await startStaticServer(dir);
     const encoded = await fileCars(await openAsBlob(join(dir, "file.bin")));
     gateway = await startTrustlessGateway({ cars: encoded.cars });
-    urls = { "web seed": seed.fileUrl, "site server": `${site.url}/file.bin`, "IPFS gateway": gateway.url(encoded.root) };
+    urls = {
+      "web seed": seed.fileUrl,
+      "site server": `${site.url}/file.bin`,
+      "IPFS gateway": gateway.url(encoded.root),
+    };
   });
 
   afterAll(async () => {
@@ -225,16 +244,21 @@ describe("an aborted request releases what it holds", () => {
 
   for (const kind of ["web seed", "site server"] as const) {
     it(`${kind}: 40 aborted ranged GETs leave the descriptor count where it was`, async () => {
-      const server = kind === "web seed" ? await startWebSeed(join(dir, "pilot.mp4")) : await startStaticServer(dir);
+      const server =
+        kind === "web seed" ? await startWebSeed(join(dir, "pilot.mp4")) : await startStaticServer(dir);
       try {
         const url = kind === "web seed" ? (server as WebSeed).fileUrl : `${server.url}/pilot.mp4`;
         const before = await openDescriptors();
         await abortedRequests(url, 40);
         // Sockets close a moment after the client goes; a leaked file stays open for good.
-        await waitFor(async () => (await openDescriptors()) <= before, { what: "the file descriptors to be released", timeoutMs: 5_000 }).catch(
-          () => undefined,
+        await waitFor(async () => (await openDescriptors()) <= before, {
+          what: "the file descriptors to be released",
+          timeoutMs: 5_000,
+        }).catch(() => undefined);
+        assert.ok(
+          (await openDescriptors()) <= before,
+          `descriptors: ${before} before, ${await openDescriptors()} after`,
         );
-        assert.ok((await openDescriptors()) <= before, `descriptors: ${before} before, ${await openDescriptors()} after`);
       } finally {
         await server.close();
       }
@@ -258,7 +282,9 @@ describe("an aborted request releases what it holds", () => {
     const port = await listenOnLoopback(server, 0);
     try {
       await abortedRequests(`http://127.0.0.1:${port}/`, 5);
-      await waitFor(() => destroyed === 5, { what: "every source to be destroyed", timeoutMs: 5_000 }).catch(() => undefined);
+      await waitFor(() => destroyed === 5, { what: "every source to be destroyed", timeoutMs: 5_000 }).catch(
+        () => undefined,
+      );
       assert.equal(destroyed, 5);
     } finally {
       await closeServer(server);

@@ -7,9 +7,20 @@
  */
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { ChainReadError, createChainReader, RpcError, RpcUnreachableError } from "../../site/lib/chain-read.ts";
+import {
+  ChainReadError,
+  createChainReader,
+  RpcError,
+  RpcUnreachableError,
+} from "../../site/lib/chain-read.ts";
 import { errorText, type ProgressConfig } from "../../site/lib/progress-view.ts";
-import { CHANNELS, carriesPhishing, startHostileRpc, type Channel, type HostileRpc } from "../helpers/hostile-rpc.ts";
+import {
+  CHANNELS,
+  carriesPhishing,
+  startHostileRpc,
+  type Channel,
+  type HostileRpc,
+} from "../helpers/hostile-rpc.ts";
 
 const ESCROW = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 
@@ -33,7 +44,14 @@ describe("an RPC endpoint that answers with phishing text", () => {
       (thrown: unknown) => thrown,
     );
     assert.ok(error instanceof ChainReadError, `expected a ChainReadError, got ${String(error)}`);
-    const config: ProgressConfig = { rpcUrls, chainId: 31337, escrow: ESCROW, goalBackers: 3, deadline: 1_809_100_800, token: { symbol: "tUSD", decimals: 6 } };
+    const config: ProgressConfig = {
+      rpcUrls,
+      chainId: 31337,
+      escrow: ESCROW,
+      goalBackers: 3,
+      deadline: 1_809_100_800,
+      token: { symbol: "tUSD", decimals: 6 },
+    };
     return { error, text: errorText(error, 15) };
   }
 
@@ -51,7 +69,10 @@ describe("an RPC endpoint that answers with phishing text", () => {
   it("keeps a JSON-RPC error's message off the page, naming the host, the method and the code", async () => {
     const { error, text } = await failedRead("rpc-error");
     assert.ok(error instanceof RpcError);
-    assert.deepEqual({ host: error.host, method: error.method, code: error.code }, { host: rpc.host, method: "eth_chainId", code: -32000 });
+    assert.deepEqual(
+      { host: error.host, method: error.method, code: error.code },
+      { host: rpc.host, method: "eth_chainId", code: -32000 },
+    );
     assert.ok(!carriesPhishing(error.message), error.message);
     assert.ok(!carriesPhishing(text), text);
     assert.equal(text, `The RPC ${rpc.host} refused eth_chainId (JSON-RPC code -32000). Retrying in 15 s.`);
@@ -60,10 +81,15 @@ describe("an RPC endpoint that answers with phishing text", () => {
   it("keeps a refused batch's error message off the page, naming the host and the code", async () => {
     const { error, text } = await failedRead("batch-error");
     assert.ok(error instanceof RpcUnreachableError);
-    assert.deepEqual(error.failures, [{ host: rpc.host, reason: "refused the batch (JSON-RPC code -32600)" }]);
+    assert.deepEqual(error.failures, [
+      { host: rpc.host, reason: "refused the batch (JSON-RPC code -32600)" },
+    ]);
     assert.ok(!carriesPhishing(error.message), error.message);
     assert.ok(!carriesPhishing(text), text);
-    assert.equal(text, `Could not reach the chain: ${rpc.host} (refused the batch (JSON-RPC code -32600)). Retrying in 15 s.`);
+    assert.equal(
+      text,
+      `Could not reach the chain: ${rpc.host} (refused the batch (JSON-RPC code -32600)). Retrying in 15 s.`,
+    );
   });
 
   it("keeps the HTTP reason phrase off the page, naming the host and the status number", async () => {
@@ -81,6 +107,9 @@ describe("an RPC endpoint that answers with phishing text", () => {
     assert.deepEqual(error.failures, [{ host: rpc.host, reason: "malformed answer to eth_chainId" }]);
     assert.ok(!carriesPhishing(error.message), error.message);
     assert.ok(!carriesPhishing(text), text);
-    assert.equal(text, `Could not reach the chain: ${rpc.host} (malformed answer to eth_chainId). Retrying in 15 s.`);
+    assert.equal(
+      text,
+      `Could not reach the chain: ${rpc.host} (malformed answer to eth_chainId). Retrying in 15 s.`,
+    );
   });
 });

@@ -22,7 +22,10 @@ describe("IPFS gateway URLs", () => {
   });
 
   it("a file's name travels as ?filename=, encoded", () => {
-    assert.equal(gatewayUrl("https://ipfs.io", CID, { filename: "the pilot.mp4" }), `https://ipfs.io/ipfs/${CID}?filename=the+pilot.mp4`);
+    assert.equal(
+      gatewayUrl("https://ipfs.io", CID, { filename: "the pilot.mp4" }),
+      `https://ipfs.io/ipfs/${CID}?filename=the+pilot.mp4`,
+    );
   });
 
   it("a directory URL ends with a slash, so relative links resolve inside it", () => {

@@ -49,7 +49,9 @@ describe("the test IPFS gateway", () => {
 
   it("serves a byte range across blocks with 206 and Content-Range, and HEAD without a body", async () => {
     const start = 1024 * 1024 - 10;
-    const response = await fetch(gateway.url(pilotCid), { headers: { Range: `bytes=${start}-${start + 19}` } });
+    const response = await fetch(gateway.url(pilotCid), {
+      headers: { Range: `bytes=${start}-${start + 19}` },
+    });
     assert.equal(response.status, 206);
     assert.equal(response.headers.get("content-range"), `bytes ${start}-${start + 19}/${pilot.length}`);
     assert.ok(Buffer.from(await response.arrayBuffer()).equals(pilot.subarray(start, start + 20)));
@@ -71,11 +73,17 @@ describe("the test IPFS gateway", () => {
     const script = await fetch(gateway.url(siteCid, "_astro/page.js"));
     assert.equal(script.headers.get("content-type"), "text/javascript; charset=utf-8");
     assert.equal(script.headers.get("access-control-allow-origin"), "*");
-    assert.equal((await fetch(gateway.url(siteCid, "captions.vtt"))).headers.get("content-type"), "text/vtt; charset=utf-8");
+    assert.equal(
+      (await fetch(gateway.url(siteCid, "captions.vtt"))).headers.get("content-type"),
+      "text/vtt; charset=utf-8",
+    );
   });
 
   it("answers 404 with a reason for a CID or a path it does not hold", async () => {
-    const unknown = CID.createV1(0x55, await sha256.digest(new TextEncoder().encode("nobody has this"))).toString();
+    const unknown = CID.createV1(
+      0x55,
+      await sha256.digest(new TextEncoder().encode("nobody has this")),
+    ).toString();
     for (const url of [gateway.url(unknown), gateway.url(siteCid, "missing.html")]) {
       const response = await fetch(url);
       assert.equal(response.status, 404, url);
@@ -85,7 +93,10 @@ describe("the test IPFS gateway", () => {
 
   it("serves the block itself for ?format=raw and for Accept: application/vnd.ipld.raw", async () => {
     const cid = CID.parse(siteCid);
-    for (const init of [{ url: `${gateway.url(siteCid)}?format=raw` }, { url: gateway.url(siteCid), accept: "application/vnd.ipld.raw" }]) {
+    for (const init of [
+      { url: `${gateway.url(siteCid)}?format=raw` },
+      { url: gateway.url(siteCid), accept: "application/vnd.ipld.raw" },
+    ]) {
       const response = await fetch(init.url, { headers: init.accept ? { Accept: init.accept } : {} });
       assert.equal(response.headers.get("content-type"), "application/vnd.ipld.raw");
       const digest = await sha256.digest(new Uint8Array(await response.arrayBuffer()));

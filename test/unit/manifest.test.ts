@@ -7,7 +7,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, it } from "vitest";
-import { ManifestError, parseManifest, parseManifestJson, type ManifestInput } from "../../site/lib/manifest.ts";
+import {
+  ManifestError,
+  parseManifest,
+  parseManifestJson,
+  type ManifestInput,
+} from "../../site/lib/manifest.ts";
 import { manifestPath, readManifest } from "../../site/lib/manifest-file.ts";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
 
@@ -56,9 +61,10 @@ describe("parseManifest", () => {
   it("rejects a mixed-case address with a wrong EIP-55 checksum", () => {
     const data = fixtureCopy();
     data.escrow.beneficiary = "0x70997970c51812dc3A010C7d01b50e0d17dc79C8";
-    assertProblems(() => parseManifest(data), [
-      "escrow.beneficiary: mixed-case address whose EIP-55 checksum is wrong (a typo?)",
-    ]);
+    assertProblems(
+      () => parseManifest(data),
+      ["escrow.beneficiary: mixed-case address whose EIP-55 checksum is wrong (a typo?)"],
+    );
   });
 
   it("rejects the zero address as token", () => {
@@ -83,21 +89,28 @@ describe("parseManifest", () => {
     for (const value of ["-1", "09950000", ""]) {
       const data = fixtureCopy();
       data.escrow.minPledge = value;
-      assert.throws(() => parseManifest(data), (error: unknown) => {
-        assert.ok(error instanceof ManifestError);
-        // "-1" also gets a redundant "must be greater than zero": same cause as the todo below.
-        assert.equal(error.problems[0], "escrow.minPledge: expected a whole number as a decimal string (smallest token units)");
-        return true;
-      });
+      assert.throws(
+        () => parseManifest(data),
+        (error: unknown) => {
+          assert.ok(error instanceof ManifestError);
+          // "-1" also gets a redundant "must be greater than zero": same cause as the todo below.
+          assert.equal(
+            error.problems[0],
+            "escrow.minPledge: expected a whole number as a decimal string (smallest token units)",
+          );
+          return true;
+        },
+      );
     }
   });
 
-  it("rejects a minimum pledge in whole tokens (\"9.95\") with a ManifestError", () => {
+  it('rejects a minimum pledge in whole tokens ("9.95") with a ManifestError', () => {
     const data = fixtureCopy();
     data.escrow.minPledge = "9.95";
-    assertProblems(() => parseManifest(data), [
-      "escrow.minPledge: expected a whole number as a decimal string (smallest token units)",
-    ]);
+    assertProblems(
+      () => parseManifest(data),
+      ["escrow.minPledge: expected a whole number as a decimal string (smallest token units)"],
+    );
   });
 
   it("rejects a minimum pledge of zero", () => {
@@ -131,7 +144,11 @@ describe("parseManifest", () => {
   });
 
   it("gives the chain Ether (ETH, 18 decimals) as its gas currency when the manifest names none", () => {
-    assert.deepEqual(parseManifest(fixtureCopy()).chain.nativeCurrency, { name: "Ether", symbol: "ETH", decimals: 18 });
+    assert.deepEqual(parseManifest(fixtureCopy()).chain.nativeCurrency, {
+      name: "Ether",
+      symbol: "ETH",
+      decimals: 18,
+    });
   });
 
   it("keeps the gas currency the manifest names, for wallets adding the chain", () => {
@@ -156,7 +173,9 @@ describe("parseManifest", () => {
   it("names the source in the error message", () => {
     assert.throws(
       () => parseManifest({}, "/srv/campaign.json"),
-      (error: unknown) => error instanceof ManifestError && /^Invalid campaign manifest \/srv\/campaign\.json:\n/.test(error.message),
+      (error: unknown) =>
+        error instanceof ManifestError &&
+        /^Invalid campaign manifest \/srv\/campaign\.json:\n/.test(error.message),
     );
   });
 });
@@ -198,7 +217,10 @@ describe("readManifest", () => {
   });
 
   it("takes its default path from PEERPILOT_MANIFEST", () => {
-    assert.equal(manifestPath({ PEERPILOT_MANIFEST: "test/fixtures/campaign.json" }), resolve("test/fixtures/campaign.json"));
+    assert.equal(
+      manifestPath({ PEERPILOT_MANIFEST: "test/fixtures/campaign.json" }),
+      resolve("test/fixtures/campaign.json"),
+    );
     assert.equal(manifestPath({}), resolve("campaign.json"));
   });
 });

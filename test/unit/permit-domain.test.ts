@@ -47,17 +47,25 @@ describe("readPermitDomain for USDC", () => {
 
   it('refuses the default version "1" for USDC, since it would not match its DOMAIN_SEPARATOR', async () => {
     const { version: _version, ...withoutVersion } = USDC_ANSWERS;
-    assert.equal(await readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(withoutVersion)), 1, USDC), undefined);
+    assert.equal(
+      await readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(withoutVersion)), 1, USDC),
+      undefined,
+    );
   });
 
   it("finds no permit when nonces() is missing", async () => {
     const { nonces: _nonces, ...withoutNonces } = USDC_ANSWERS;
-    assert.equal(await readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(withoutNonces)), 1, USDC), undefined);
+    assert.equal(
+      await readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(withoutNonces)), 1, USDC),
+      undefined,
+    );
   });
 
   it("throws when the RPC fails rather than reporting no permit", async () => {
     const down = { ...USDC_ANSWERS, DOMAIN_SEPARATOR: "down" } as const;
     // ethers makes any failed eth_call a CALL_EXCEPTION; this one carries no revert.
-    await assert.rejects(readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(down)), 1, USDC), (error) => isError(error, "CALL_EXCEPTION"));
+    await assert.rejects(readPermitDomain(new Contract(USDC, TOKEN_ABI, usdcRpc(down)), 1, USDC), (error) =>
+      isError(error, "CALL_EXCEPTION"),
+    );
   });
 });

@@ -22,7 +22,11 @@ const FAILED: PollOutcome = { ok: false };
 const always = (value: number) => () => value;
 
 /** The delays after each outcome in turn, from the initial state. */
-function delays(outcomes: readonly PollOutcome[], random: () => number = always(0.5), start: PollState = INITIAL_POLL_STATE): number[] {
+function delays(
+  outcomes: readonly PollOutcome[],
+  random: () => number = always(0.5),
+  start: PollState = INITIAL_POLL_STATE,
+): number[] {
   let state = start;
   return outcomes.map((outcome) => {
     const next = nextPoll(state, outcome, random);
@@ -65,12 +69,18 @@ describe("the delay before the next read", () => {
   });
 
   it("doubles while nothing changes, 15 s → 30 s → 60 s, and stays at 60 s", () => {
-    assert.deepEqual(delays([CHANGED, UNCHANGED, UNCHANGED, UNCHANGED, UNCHANGED]), [15_000, 30_000, 60_000, 60_000, 60_000]);
+    assert.deepEqual(
+      delays([CHANGED, UNCHANGED, UNCHANGED, UNCHANGED, UNCHANGED]),
+      [15_000, 30_000, 60_000, 60_000, 60_000],
+    );
     assert.equal(IDLE_MAX_MS, 60_000);
   });
 
   it("returns to 15 s on the first reading that finds a change", () => {
-    assert.deepEqual(delays([UNCHANGED, UNCHANGED, UNCHANGED, CHANGED, UNCHANGED]), [30_000, 60_000, 60_000, 15_000, 30_000]);
+    assert.deepEqual(
+      delays([UNCHANGED, UNCHANGED, UNCHANGED, CHANGED, UNCHANGED]),
+      [30_000, 60_000, 60_000, 15_000, 30_000],
+    );
   });
 
   it("is 15 s after the first failure in a row, whatever random() returns", () => {
@@ -93,13 +103,19 @@ describe("the delay before the next read", () => {
   });
 
   it("doubles the backoff window with each failure in a row", () => {
-    assert.deepEqual(delays([FAILED, FAILED, FAILED, FAILED], always(0.5)), [15_000, 30_000, 60_000, 120_000]);
+    assert.deepEqual(
+      delays([FAILED, FAILED, FAILED, FAILED], always(0.5)),
+      [15_000, 30_000, 60_000, 120_000],
+    );
   });
 
   it("caps the backoff window at 5 min", () => {
     assert.equal(BACKOFF_MAX_MS, 300_000);
     const many = Array.from({ length: 40 }, () => FAILED);
-    assert.deepEqual(delays(many, always(0.999_999)).slice(4), Array.from({ length: 36 }, () => BACKOFF_MAX_MS));
+    assert.deepEqual(
+      delays(many, always(0.999_999)).slice(4),
+      Array.from({ length: 36 }, () => BACKOFF_MAX_MS),
+    );
     assert.deepEqual(delays(many, always(0.5)).slice(-1), [150_000]);
   });
 
@@ -109,7 +125,10 @@ describe("the delay before the next read", () => {
   });
 
   it("keeps the backoff when it is longer than a Retry-After", () => {
-    assert.deepEqual(delays([FAILED, FAILED, { ok: false, retryAfterMs: 2_000 }], always(0.5)), [15_000, 30_000, 60_000]);
+    assert.deepEqual(
+      delays([FAILED, FAILED, { ok: false, retryAfterMs: 2_000 }], always(0.5)),
+      [15_000, 30_000, 60_000],
+    );
   });
 
   it("bounds a Retry-After by the 5 min cap", () => {
@@ -117,10 +136,16 @@ describe("the delay before the next read", () => {
   });
 
   it("is back to the healthy pace after a success, and the next failure starts the backoff over", () => {
-    assert.deepEqual(delays([FAILED, FAILED, FAILED, CHANGED, FAILED, FAILED], always(0.5)), [15_000, 30_000, 60_000, 15_000, 15_000, 30_000]);
+    assert.deepEqual(
+      delays([FAILED, FAILED, FAILED, CHANGED, FAILED, FAILED], always(0.5)),
+      [15_000, 30_000, 60_000, 15_000, 15_000, 30_000],
+    );
   });
 
   it("counts the slow-down afresh after a failure", () => {
-    assert.deepEqual(delays([UNCHANGED, UNCHANGED, FAILED, UNCHANGED], always(0.5)), [30_000, 60_000, 15_000, 30_000]);
+    assert.deepEqual(
+      delays([UNCHANGED, UNCHANGED, FAILED, UNCHANGED], always(0.5)),
+      [30_000, 60_000, 15_000, 30_000],
+    );
   });
 });

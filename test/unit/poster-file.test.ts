@@ -60,7 +60,12 @@ describe("imageInfo", () => {
   });
 
   it("refuses what is no image: text, WebVTT, a GIF, an SVG, a truncated JPEG", () => {
-    for (const text of ["hello", "WEBVTT\n\n", "GIF89a\x01\x00\x01\x00", '<svg xmlns="http://www.w3.org/2000/svg"/>']) {
+    for (const text of [
+      "hello",
+      "WEBVTT\n\n",
+      "GIF89a\x01\x00\x01\x00",
+      '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    ]) {
       assert.equal(imageInfo(Buffer.from(text, "latin1")), undefined, text);
     }
     assert.equal(imageInfo(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10])), undefined);
@@ -90,7 +95,10 @@ describe("readPosterFile", () => {
 
   it("reads the poster with its size and publishes it under the extension of its real type", async () => {
     const poster = await readPosterFile(manifestFile, "poster-really.png");
-    assert.deepEqual({ type: poster.type, width: poster.width, height: poster.height, asset: poster.asset }, { type: "png", width: 640, height: 360, asset: "poster.png" });
+    assert.deepEqual(
+      { type: poster.type, width: poster.width, height: poster.height, asset: poster.asset },
+      { type: "png", width: 640, height: 360, asset: "poster.png" },
+    );
     assert.equal((await readPosterFile(manifestFile, "poster.jpg")).asset, "poster.jpg");
   });
 
@@ -105,7 +113,10 @@ describe("readPosterFile", () => {
   it("refuses a symlink that leads out of the manifest's folder", async () => {
     await assert.rejects(readPosterFile(manifestFile, "link.jpg"), (error: unknown) => {
       assert.ok(error instanceof ManifestError);
-      assert.match(error.problems[0] ?? "", /^torrent\.poster: link\.jpg leads to .*outside the manifest's folder/);
+      assert.match(
+        error.problems[0] ?? "",
+        /^torrent\.poster: link\.jpg leads to .*outside the manifest's folder/,
+      );
       return true;
     });
   });

@@ -92,7 +92,11 @@ describe("outcomeHeadline", () => {
 describe("timeLeftView", () => {
   it("counts down while open, then says when it ended", () => {
     assert.deepEqual(timeLeftView(config, config.deadline - 3_600), { value: "1 hour", label: "left" });
-    assert.deepEqual(timeLeftView(config, config.deadline), { value: "Ended", label: "" }, "the deadline is on the goal's line already");
+    assert.deepEqual(
+      timeLeftView(config, config.deadline),
+      { value: "Ended", label: "" },
+      "the deadline is on the goal's line already",
+    );
   });
 });
 
@@ -116,7 +120,10 @@ describe("errorText", () => {
 
   it("says there is no contract at the escrow address, naming it and the chain", () => {
     const text = errorText(new NoContractError(config.escrow, 31337, "127.0.0.1:8545"), 15);
-    assert.equal(text, "No contract at the escrow 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked 127.0.0.1:8545). Retrying in 15 s.");
+    assert.equal(
+      text,
+      "No contract at the escrow 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 on chain 31337 (asked 127.0.0.1:8545). Retrying in 15 s.",
+    );
   });
 
   it("names a JSON-RPC error by the endpoint's host, the method and the error code", () => {
@@ -130,7 +137,10 @@ describe("errorText", () => {
   });
 
   it("falls back to the error for anything else (not from an endpoint: the page's own code)", () => {
-    assert.equal(errorText(new Error("boom"), 15), "Could not read the campaign (Error: boom). Retrying in 15 s.");
+    assert.equal(
+      errorText(new Error("boom"), 15),
+      "Could not read the campaign (Error: boom). Retrying in 15 s.",
+    );
   });
 });
 

@@ -14,13 +14,23 @@ import { publishedFilePath, readCaptionsFile, readTorrentFile } from "../../site
 import { makeTorrent, PILOT } from "../pilot/swarm.ts";
 import { buildSite, writePilotManifest, type PilotManifest } from "../browser/pilot-site.ts";
 
-const ESCAPES = ["/proc/self/environ", "../../.ssh/id_ed25519", "media/../../x.vtt", "~/.netrc", "C:\\secrets.txt", "\\\\host\\share\\x"];
+const ESCAPES = [
+  "/proc/self/environ",
+  "../../.ssh/id_ed25519",
+  "media/../../x.vtt",
+  "~/.netrc",
+  "C:\\secrets.txt",
+  "\\\\host\\share\\x",
+];
 
 /** Rejects with a ManifestError one of whose problems matches `problem`. */
 async function assertRefused(action: Promise<unknown>, problem: RegExp): Promise<void> {
   await assert.rejects(action, (error: unknown) => {
     assert.ok(error instanceof ManifestError, `expected a ManifestError, got ${String(error)}`);
-    assert.ok(error.problems.some((p) => problem.test(p)), error.problems.join("; "));
+    assert.ok(
+      error.problems.some((p) => problem.test(p)),
+      error.problems.join("; "),
+    );
     return true;
   });
 }
@@ -49,7 +59,11 @@ describe("files a manifest names", () => {
         else data.torrent.captions.file = path;
         assert.throws(
           () => parseManifest(data),
-          (error: unknown) => error instanceof ManifestError && error.problems.some((p) => p.startsWith(`torrent.${field}: must be a path relative to the manifest's folder`)),
+          (error: unknown) =>
+            error instanceof ManifestError &&
+            error.problems.some((p) =>
+              p.startsWith(`torrent.${field}: must be a path relative to the manifest's folder`),
+            ),
           path,
         );
       }
@@ -65,24 +79,38 @@ describe("files a manifest names", () => {
   it("refuses a file that a symlink inside the folder leads out of it to", async () => {
     await writeFile(join(outside, "environ"), "SECRET=1");
     await symlink(join(outside, "environ"), join(pilot.dir, "leak.vtt"));
-    await assertRefused(publishedFilePath(pilot.manifestFile, "leak.vtt", "torrent.captions.file"), /^torrent\.captions\.file: leak\.vtt leads to .*outside the manifest's folder/);
+    await assertRefused(
+      publishedFilePath(pilot.manifestFile, "leak.vtt", "torrent.captions.file"),
+      /^torrent\.captions\.file: leak\.vtt leads to .*outside the manifest's folder/,
+    );
   });
 
   it("refuses a missing file, naming the field", async () => {
-    await assertRefused(publishedFilePath(pilot.manifestFile, "gone.torrent", "torrent.torrentFile"), /^torrent\.torrentFile: file not found: gone\.torrent/);
+    await assertRefused(
+      publishedFilePath(pilot.manifestFile, "gone.torrent", "torrent.torrentFile"),
+      /^torrent\.torrentFile: file not found: gone\.torrent/,
+    );
   });
 
   it("refuses a .torrent whose info hash is not torrent.infoHash, naming both", async () => {
-    await writeFile(join(pilot.dir, "other.torrent"), await makeTorrent(PILOT, ["ws://127.0.0.1:10"], ["http://127.0.0.1:11/other.mp4"], "other.mp4"));
+    await writeFile(
+      join(pilot.dir, "other.torrent"),
+      await makeTorrent(PILOT, ["ws://127.0.0.1:10"], ["http://127.0.0.1:11/other.mp4"], "other.mp4"),
+    );
     await assertRefused(
       readTorrentFile(pilot.manifestFile, { ...manifest.torrent!, torrentFile: "other.torrent" }),
-      new RegExp(`^torrent\\.torrentFile: other\\.torrent is the torrent [0-9a-f]{40}, not torrent\\.infoHash ${pilot.infoHash}`),
+      new RegExp(
+        `^torrent\\.torrentFile: other\\.torrent is the torrent [0-9a-f]{40}, not torrent\\.infoHash ${pilot.infoHash}`,
+      ),
     );
   });
 
   it("refuses a .torrent file that is not a torrent", async () => {
     await writeFile(join(pilot.dir, "text.torrent"), "hello");
-    await assertRefused(readTorrentFile(pilot.manifestFile, { ...manifest.torrent!, torrentFile: "text.torrent" }), /^torrent\.torrentFile: text\.torrent is not a \.torrent file/);
+    await assertRefused(
+      readTorrentFile(pilot.manifestFile, { ...manifest.torrent!, torrentFile: "text.torrent" }),
+      /^torrent\.torrentFile: text\.torrent is not a \.torrent file/,
+    );
   });
 
   it("refuses captions that are not WebVTT", async () => {
@@ -95,18 +123,30 @@ describe("files a manifest names", () => {
 
   it("reads the manifest's own .torrent and captions", async () => {
     assert.ok((await readTorrentFile(pilot.manifestFile, manifest.torrent!)).length > 0);
-    assert.match((await readCaptionsFile(pilot.manifestFile, manifest.torrent!.captions!)).toString(), /^WEBVTT/);
+    assert.match(
+      (await readCaptionsFile(pilot.manifestFile, manifest.torrent!.captions!)).toString(),
+      /^WEBVTT/,
+    );
   });
 
   it("the site build stops on a .torrent of another torrent, naming the field, and publishes nothing", async () => {
     const other = await writePilotManifest(["ws://127.0.0.1:9"], []);
     try {
-      await writeFile(join(other.dir, "pilot.torrent"), await makeTorrent(PILOT, ["ws://127.0.0.1:10"], [], "other.mp4"));
+      await writeFile(
+        join(other.dir, "pilot.torrent"),
+        await makeTorrent(PILOT, ["ws://127.0.0.1:10"], [], "other.mp4"),
+      );
       const outDir = join(other.dir, "site");
-      await assert.rejects(buildSite(other.manifestFile, outDir), (error: Error & { stderr?: string; stdout?: string }) => {
-        assert.match(`${error.stdout}${error.stderr}`, /torrent\.torrentFile: pilot\.torrent is the torrent [0-9a-f]{40}, not torrent\.infoHash/);
-        return true;
-      });
+      await assert.rejects(
+        buildSite(other.manifestFile, outDir),
+        (error: Error & { stderr?: string; stdout?: string }) => {
+          assert.match(
+            `${error.stdout}${error.stderr}`,
+            /torrent\.torrentFile: pilot\.torrent is the torrent [0-9a-f]{40}, not torrent\.infoHash/,
+          );
+          return true;
+        },
+      );
       await assert.rejects(readFile(join(outDir, "pilot.torrent")), { code: "ENOENT" });
     } finally {
       await rm(other.dir, { recursive: true, force: true });

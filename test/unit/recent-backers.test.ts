@@ -30,7 +30,13 @@ const BACKER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const PHISHING = "Send 1 ETH to 0xdead to keep your pledge";
 
 /** A `Pledged` log encoded by ethers from the compiled ABI. */
-function pledgedLog(backer: string, amount: bigint, backers: bigint, blockNumber: bigint, logIndex = 0n): RawLog {
+function pledgedLog(
+  backer: string,
+  amount: bigint,
+  backers: bigint,
+  blockNumber: bigint,
+  logIndex = 0n,
+): RawLog {
   const { topics, data } = abi.encodeEventLog("Pledged", [backer, amount, backers]);
   return {
     address: ESCROW.toLowerCase() as Hex,
@@ -67,7 +73,12 @@ describe("decodePledged", () => {
   it("reads the backer and the amount of a log ethers encoded", () => {
     const pledge = decodePledged(pledgedLog(BACKER, 9_950_000n, 1_234n, 77n, 3n));
     assert.deepEqual(
-      pledge && { backer: pledge.backer, amount: pledge.amount, blockNumber: pledge.blockNumber, logIndex: pledge.logIndex },
+      pledge && {
+        backer: pledge.backer,
+        amount: pledge.amount,
+        blockNumber: pledge.blockNumber,
+        logIndex: pledge.logIndex,
+      },
       { backer: BACKER.toLowerCase(), amount: 9_950_000n, blockNumber: 77n, logIndex: 3n },
     );
   });
@@ -110,7 +121,10 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
       case "eth_getBlockByNumber": {
         const tag = call.params[0] as string;
         const n = tag === "latest" ? options.latest : BigInt(tag);
-        return { id: call.id, result: { number: `0x${n.toString(16)}`, timestamp: `0x${(1_000_000n + n * 12n).toString(16)}` } };
+        return {
+          id: call.id,
+          result: { number: `0x${n.toString(16)}`, timestamp: `0x${(1_000_000n + n * 12n).toString(16)}` },
+        };
       }
       case "eth_getCode":
         return { id: call.id, result: "0x6080" };
@@ -125,7 +139,10 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
           return { id: call.id, error: { code: options.refusal ?? -32005, message: PHISHING } };
         }
         assert.deepEqual(filter.topics, [TOPICS.Pledged]);
-        return { id: call.id, result: options.logs.filter((log) => log.blockNumber >= from && log.blockNumber <= to).map(wire) };
+        return {
+          id: call.id,
+          result: options.logs.filter((log) => log.blockNumber >= from && log.blockNumber <= to).map(wire),
+        };
       }
       default:
         return { id: call.id, error: { code: -32601, message: "no such method" } };
@@ -134,7 +151,9 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
   const fetch = async (_input: string, init: RequestInit) => {
     const calls = JSON.parse(String(init.body)) as { id: number; method: string; params: unknown[] }[];
     batches++;
-    return new Response(JSON.stringify(calls.map(answer)), { headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify(calls.map(answer)), {
+      headers: { "content-type": "application/json" },
+    });
   };
   const reader = createChainReader({ rpcUrls: ["https://rpc.example"], chainId: 31337, fetch });
   return {
@@ -152,7 +171,11 @@ const amounts = (pledges: readonly Pledge[]) => pledges.map((p) => p.amount);
 
 describe("createPledgeFeed", () => {
   it("reads the latest pledges newest first, with their blocks' timestamps", async () => {
-    const logs = [pledgedLog(BACKER, 1n, 1n, 110n), pledgedLog(BACKER, 2n, 2n, 150n, 0n), pledgedLog(BACKER, 3n, 3n, 150n, 1n)];
+    const logs = [
+      pledgedLog(BACKER, 1n, 1n, 110n),
+      pledgedLog(BACKER, 2n, 2n, 150n, 0n),
+      pledgedLog(BACKER, 3n, 3n, 150n, 1n),
+    ];
     const { reader, read } = fakeChain({ latest: 200n, logs });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
     assert.equal(await read(feed), true);
@@ -178,7 +201,9 @@ describe("createPledgeFeed", () => {
   });
 
   it("stops scanning once it holds 10 pledges", async () => {
-    const logs = Array.from({ length: 12 }, (_, i) => pledgedLog(BACKER, BigInt(i + 1), BigInt(i + 1), 3_500n + BigInt(i)));
+    const logs = Array.from({ length: 12 }, (_, i) =>
+      pledgedLog(BACKER, BigInt(i + 1), BigInt(i + 1), 3_500n + BigInt(i)),
+    );
     logs.unshift(pledgedLog(BACKER, 99n, 1n, 200n));
     const { reader, ranges, read } = fakeChain({ latest: 5_000n, logs });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 100 });
@@ -219,7 +244,11 @@ describe("createPledgeFeed", () => {
     assert.equal(isRangeLimit(new RpcError("rpc.example", "eth_call", -32005)), false);
     const { reader, read } = fakeChain({ latest: 50n, logs: [], maxRange: 1n, refusal: -32601 });
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 0 });
-    await assert.rejects(read(feed), (error: unknown) => error instanceof RpcError && error.code === -32601 && !error.message.includes(PHISHING));
+    await assert.rejects(
+      read(feed),
+      (error: unknown) =>
+        error instanceof RpcError && error.code === -32601 && !error.message.includes(PHISHING),
+    );
     assert.deepEqual(feed.pledges, []);
   });
 
@@ -269,7 +298,11 @@ describe("createPledgeFeed", () => {
   });
 
   it("starts over from the latest block when the endpoint refuses the new blocks as too many at once", async () => {
-    const chain = { latest: 5_000n, logs: [pledgedLog(BACKER, 1n, 1n, 4_100n), pledgedLog(BACKER, 2n, 2n, 5_200n)], maxRange: 300n };
+    const chain = {
+      latest: 5_000n,
+      logs: [pledgedLog(BACKER, 1n, 1n, 4_100n), pledgedLog(BACKER, 2n, 2n, 5_200n)],
+      maxRange: 300n,
+    };
     const { reader, ranges, read } = fakeChain(chain);
     const feed = createPledgeFeed(reader, { escrow: ESCROW, deployBlock: 4_000 });
     await read(feed);
@@ -293,8 +326,14 @@ describe("the rows' words", () => {
   });
 
   it("shows the amount in tokens, the shortened backer linked to the explorer, and the block's time in UTC", () => {
-    const pledge = { ...decodePledged(pledgedLog(BACKER, 9_950_000n, 1n, 5n))!, timestamp: BigInt(now - 180) };
-    const [row] = pledgeRows([pledge], { token: { symbol: "tUSD", decimals: 6 }, explorerUrl: "https://explorer.example" });
+    const pledge = {
+      ...decodePledged(pledgedLog(BACKER, 9_950_000n, 1n, 5n))!,
+      timestamp: BigInt(now - 180),
+    };
+    const [row] = pledgeRows([pledge], {
+      token: { symbol: "tUSD", decimals: 6 },
+      explorerUrl: "https://explorer.example",
+    });
     assert.deepEqual(
       row && { amount: row.amount, backer: row.backer, href: row.href, when: row.when, whenIso: row.whenIso },
       {

@@ -76,12 +76,16 @@ describe("two builds of the site from the same commit and manifest", () => {
     await writeManifest({ ...fixture, ipfs: { gateways: [...DEFAULT_GATEWAYS] } }, manifest);
     await buildSite(manifest, outside);
     // Later, elsewhere, on the other side of the world, in another language.
-    await withEnv({ TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" }, () => buildSite(manifest, inside));
+    await withEnv({ TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" }, () =>
+      buildSite(manifest, inside),
+    );
     [first, second] = await Promise.all([filesUnder(outside), filesUnder(inside)]);
     // What `npm run pin -- <site>` writes into the manifest, which is then published.
     const pinned = join(manifests, "campaign-pinned.json");
     const encoded = await encodeDirectory(await directoryFiles(outside));
-    const { manifest: next } = await recordPin(await readManifest(manifest), pinned, DEFAULT_GATEWAYS, { site: pinnedSite(encoded, DEFAULT_GATEWAYS) });
+    const { manifest: next } = await recordPin(await readManifest(manifest), pinned, DEFAULT_GATEWAYS, {
+      site: pinnedSite(encoded, DEFAULT_GATEWAYS),
+    });
     await writeManifest(next, pinned);
     await buildSite(pinned, afterPin);
   }, BUILDS_TIMEOUT_MS);
@@ -93,7 +97,9 @@ describe("two builds of the site from the same commit and manifest", () => {
 
   it("hold the same files, byte for byte", () => {
     assert.deepEqual([...second.keys()], [...first.keys()]);
-    const differing = [...first].filter(([file, bytes]) => !bytes.equals(second.get(file)!)).map(([file]) => file);
+    const differing = [...first]
+      .filter(([file, bytes]) => !bytes.equals(second.get(file)!))
+      .map(([file]) => file);
     assert.deepEqual(differing, [], "files whose bytes differ between the two builds");
   });
 
@@ -102,7 +108,11 @@ describe("two builds of the site from the same commit and manifest", () => {
   });
 
   it("give the same site CID from the manifest that records the site's own pin (ipfs.site)", async () => {
-    assert.equal(await siteCid(afterPin), await siteCid(outside), "the build must not read ipfs.site: the site cannot contain its own CID");
+    assert.equal(
+      await siteCid(afterPin),
+      await siteCid(outside),
+      "the build must not read ipfs.site: the site cannot contain its own CID",
+    );
   });
 
   it("name neither the folder they were built in nor the repository's", () => {
@@ -120,6 +130,10 @@ describe("two builds of the site from the same commit and manifest", () => {
     assert.ok(expected.has("artifact.json") && expected.has("metadata.json"));
     const published = [...first.keys()].filter((file) => file.startsWith("escrow/"));
     assert.deepEqual(published, [...expected.keys()].map((file) => `escrow/${file}`).sort());
-    for (const [file, bytes] of expected) assert.ok(first.get(`escrow/${file}`)!.equals(bytes), `escrow/${file} is what escrowArtifactFiles gives`);
+    for (const [file, bytes] of expected)
+      assert.ok(
+        first.get(`escrow/${file}`)!.equals(bytes),
+        `escrow/${file} is what escrowArtifactFiles gives`,
+      );
   });
 });

@@ -15,7 +15,10 @@ const key = Signer.format(await Signer.generate());
 describe("secrets in CLI output", () => {
   for (const [shape, value] of Object.entries(garbledShapes(key))) {
     it(`readCredentials's error for a key ${shape} names the variable and contains none of the key`, async () => {
-      const error = await readCredentials({ [SECRET_ENV.storachaKey]: value, [SECRET_ENV.storachaProof]: "bm90IGEgcHJvb2Y=" }).then(
+      const error = await readCredentials({
+        [SECRET_ENV.storachaKey]: value,
+        [SECRET_ENV.storachaProof]: "bm90IGEgcHJvb2Y=",
+      }).then(
         () => assert.fail("a garbled key must be refused"),
         (error: Error) => error,
       );
@@ -26,7 +29,10 @@ describe("secrets in CLI output", () => {
 
   it("readCredentials's error for a garbled delegation names the variable and contains none of it", async () => {
     const proof = Buffer.from(`not a CAR file ${key}`).toString("base64").slice(0, 60);
-    const error = await readCredentials({ [SECRET_ENV.storachaKey]: key, [SECRET_ENV.storachaProof]: proof }).then(
+    const error = await readCredentials({
+      [SECRET_ENV.storachaKey]: key,
+      [SECRET_ENV.storachaProof]: proof,
+    }).then(
       () => assert.fail("a garbled delegation must be refused"),
       (error: Error) => error,
     );
@@ -52,6 +58,12 @@ describe("secrets in CLI output", () => {
 
   it("redactSecrets leaves text that holds no secret as it is", () => {
     const text = "pinned bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi to 2 gateways";
-    assert.equal(redactSecrets(text, { [SECRET_ENV.storachaKey]: key, [SECRET_ENV.deployerKey]: `0x${"ab".repeat(32)}` }), text);
+    assert.equal(
+      redactSecrets(text, {
+        [SECRET_ENV.storachaKey]: key,
+        [SECRET_ENV.deployerKey]: `0x${"ab".repeat(32)}`,
+      }),
+      text,
+    );
   });
 });

@@ -26,18 +26,26 @@ const ASTRO = join(ROOT, "node_modules/astro/bin/astro.mjs");
  * `version=…`), viem's `viem@<version>` and zod's `ZodError`.
  */
 const LIBRARY_MARKERS = [
-  { library: "ethers", pattern: /\bshortMessage\b|version=\$\{|\b(ACTION_REJECTED|CALL_EXCEPTION|INVALID_ARGUMENT)\b/ },
+  {
+    library: "ethers",
+    pattern: /\bshortMessage\b|version=\$\{|\b(ACTION_REJECTED|CALL_EXCEPTION|INVALID_ARGUMENT)\b/,
+  },
   { library: "viem", pattern: /viem@/ },
   { library: "zod", pattern: /\bZodError\b/ },
 ] as const;
 
-/** Wallet code: the JSON-RPC methods only a page that asks a wallet for something sends, and EIP-6963's discovery event. */
+/**
+ * Wallet code: the JSON-RPC methods only a page that asks a wallet for something sends, and EIP-6963's
+ * discovery event.
+ */
 const WALLET_MARKERS =
   /\b(eth_requestAccounts|eth_accounts|eth_sendTransaction|eth_signTypedData(_v4)?|personal_sign|wallet_switchEthereumChain|wallet_addEthereumChain)\b|eip6963:/;
 
 /** The names of the libraries and the wallet code `code` holds. */
 function libraryFindings(code: string): string[] {
-  const found: string[] = LIBRARY_MARKERS.filter(({ pattern }) => pattern.test(code)).map(({ library }) => library);
+  const found: string[] = LIBRARY_MARKERS.filter(({ pattern }) => pattern.test(code)).map(
+    ({ library }) => library,
+  );
   if (WALLET_MARKERS.test(code)) found.push("wallet code");
   return found;
 }
@@ -84,11 +92,16 @@ describe("site build from the fixture manifest", () => {
       maxBuffer: 16 * 1024 * 1024,
     });
     html = await readFile(join(outDir, "index.html"), "utf8");
-    for (const page of ["index.html", "back.html"]) pages.set(page, await readFile(join(outDir, page), "utf8"));
+    for (const page of ["index.html", "back.html"])
+      pages.set(page, await readFile(join(outDir, page), "utf8"));
     verifyPage = await readFile(join(outDir, "verify.html"), "utf8");
     for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith(".js")) {
-        const path = posix.join(...join(entry.parentPath, entry.name).slice(outDir.length + 1).split(/[\\/]/));
+        const path = posix.join(
+          ...join(entry.parentPath, entry.name)
+            .slice(outDir.length + 1)
+            .split(/[\\/]/),
+        );
         js.set(path, await readFile(join(outDir, path), "utf8"));
       }
     }
@@ -122,29 +135,44 @@ describe("site build from the fixture manifest", () => {
   });
 
   it("gives the live parts the manifest's facts as the JSON their code reads (checked here, not again in the browser)", () => {
-    const configs = attributeValues(html, "data-config").map((value) => JSON.parse(value.replaceAll("&quot;", '"').replaceAll("&amp;", "&")) as unknown);
+    const configs = attributeValues(html, "data-config").map(
+      (value) => JSON.parse(value.replaceAll("&quot;", '"').replaceAll("&amp;", "&")) as unknown,
+    );
     const { chain, escrow } = fixture;
     assert.ok(
-      configs.some((c) => isDeepStrictEqual(c, parseProgressConfig(JSON.stringify(c))) && isDeepStrictEqual(c, {
-        rpcUrls: chain.rpcUrls,
-        chainId: chain.id,
-        escrow: escrow.address,
-        goalBackers: escrow.goalBackers,
-        deadline: escrow.deadline,
-        token: { symbol: escrow.token.symbol, decimals: escrow.token.decimals },
-      })),
+      configs.some(
+        (c) =>
+          isDeepStrictEqual(c, parseProgressConfig(JSON.stringify(c))) &&
+          isDeepStrictEqual(c, {
+            rpcUrls: chain.rpcUrls,
+            chainId: chain.id,
+            escrow: escrow.address,
+            goalBackers: escrow.goalBackers,
+            deadline: escrow.deadline,
+            token: { symbol: escrow.token.symbol, decimals: escrow.token.decimals },
+          }),
+      ),
       "the progress's config",
     );
-    assert.ok(configs.some((c) => isDeepStrictEqual(parseRecentBackersConfig(JSON.stringify(c)), { deployBlock: escrow.deployBlock })), "the recent backers' config");
+    assert.ok(
+      configs.some((c) =>
+        isDeepStrictEqual(parseRecentBackersConfig(JSON.stringify(c)), { deployBlock: escrow.deployBlock }),
+      ),
+      "the recent backers' config",
+    );
   });
 
   it("starts the live figures at 'loading…' rather than at numbers it does not have", () => {
-    for (const name of ["backers", "total", "time-left"]) assert.match(html, new RegExp(`data-field="${name}"[^>]*>loading…<`));
+    for (const name of ["backers", "total", "time-left"])
+      assert.match(html, new RegExp(`data-field="${name}"[^>]*>loading…<`));
   });
 
   it("links to pages and assets only with relative URLs, never a leading /", () => {
     const urls = [...attributeValues(html, "href"), ...attributeValues(html, "src")];
-    assert.ok(urls.some((url) => url.startsWith("./_astro/")), "the page's script is linked as ./_astro/…");
+    assert.ok(
+      urls.some((url) => url.startsWith("./_astro/")),
+      "the page's script is linked as ./_astro/…",
+    );
     assert.deepEqual(
       urls.filter((url) => url.startsWith("/")),
       [],
@@ -180,8 +208,13 @@ describe("site build from the fixture manifest", () => {
 
   /** The library and wallet findings in `chunks` and in the inline scripts of `page`. */
   function findingsOf(page: string, chunks: readonly string[]): string[] {
-    const scripts = [...chunks.map((path) => [path, js.get(path)!] as const), ...inlineScripts(pages.get(page) ?? "").map((code, i) => [`inline script #${i + 1}`, code] as const)];
-    return scripts.flatMap(([where, code]) => libraryFindings(code).map((found) => `${where} holds ${found}`));
+    const scripts = [
+      ...chunks.map((path) => [path, js.get(path)!] as const),
+      ...inlineScripts(pages.get(page) ?? "").map((code, i) => [`inline script #${i + 1}`, code] as const),
+    ];
+    return scripts.flatMap(([where, code]) =>
+      libraryFindings(code).map((found) => `${where} holds ${found}`),
+    );
   }
 
   it("ships no ethers, viem, zod or wallet code with the watch page: in no chunk it can load, in no inline script", () => {
@@ -196,13 +229,24 @@ describe("site build from the fixture manifest", () => {
     // back-connected (the flows) and errors (the sentence for a failed Connect) load on Connect.
     const connected = /(^|\/)(back-connected|errors)\.[\w-]+\.js$/;
     const beforeConnect = reachableChunks("back.html", connected);
-    assert.ok(beforeConnect.some((path) => /(^|\/)back-element\.[\w-]+\.js$/.test(path)), "the wallet list's chunk loads with the page");
+    assert.ok(
+      beforeConnect.some((path) => /(^|\/)back-element\.[\w-]+\.js$/.test(path)),
+      "the wallet list's chunk loads with the page",
+    );
     // EIP-6963 discovery (`eip6963:`) is all the page does with wallets before a click.
-    const findings = findingsOf("back.html", beforeConnect).filter((finding) => !finding.endsWith(" holds wallet code"));
+    const findings = findingsOf("back.html", beforeConnect).filter(
+      (finding) => !finding.endsWith(" holds wallet code"),
+    );
     assert.deepEqual(findings, []);
     const all = reachableChunks("back.html");
-    assert.ok(all.some((path) => connected.test(path)), "back-connected is a chunk the page imports on Connect");
-    assert.ok(findingsOf("back.html", all).some((finding) => finding.endsWith(" holds ethers")), "ethers does load on Connect");
+    assert.ok(
+      all.some((path) => connected.test(path)),
+      "back-connected is a chunk the page imports on Connect",
+    );
+    assert.ok(
+      findingsOf("back.html", all).some((finding) => finding.endsWith(" holds ethers")),
+      "ethers does load on Connect",
+    );
   });
 
   it("would notice ethers and wallet code: the markers above find them in ethers' own browser bundle", async () => {
@@ -218,7 +262,12 @@ describe("site build from the fixture manifest", () => {
     /** A chunk and every chunk it imports statically. */
     const withStaticImports = (path: string): string[] => {
       const code = js.get(path) ?? "";
-      return [code, ...importSpecifiers(code).static.flatMap((specifier) => withStaticImports(posix.join(posix.dirname(path), specifier)))];
+      return [
+        code,
+        ...importSpecifiers(code).static.flatMap((specifier) =>
+          withStaticImports(posix.join(posix.dirname(path), specifier)),
+        ),
+      ];
     };
     const chunkName = (path: string) => posix.basename(path).replace(/\.[\w-]+\.js$/, "");
     for (const [page, pageHtml] of pages) {
@@ -230,24 +279,47 @@ describe("site build from the fixture manifest", () => {
         const entryPath = src.replace(/^\.?\//, "");
         const entry = js.get(entryPath);
         assert.ok(entry !== undefined, `${entryPath} was built`);
-        assert.ok(!entry.includes(SELECTOR), `the entry script ${entryPath} does not contain the chain reader`);
+        assert.ok(
+          !entry.includes(SELECTOR),
+          `the entry script ${entryPath} does not contain the chain reader`,
+        );
         const { static: staticImports, dynamic } = importSpecifiers(entry);
-        // The only eager import allowed is the elements' bootstrap (site/lib/lazy-element.ts and the preload helper).
+        // The only eager import allowed is the elements' bootstrap (site/lib/lazy-element.ts and the preload
+        // helper).
         for (const specifier of staticImports) {
-          assert.match(specifier, /^\.\/boot\.[\w-]+\.js$/, "an entry script imports nothing eagerly but the elements' bootstrap");
-          assert.ok(!(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "").includes(SELECTOR), "the bootstrap does not contain the chain reader");
+          assert.match(
+            specifier,
+            /^\.\/boot\.[\w-]+\.js$/,
+            "an entry script imports nothing eagerly but the elements' bootstrap",
+          );
+          assert.ok(
+            !(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "").includes(SELECTOR),
+            "the bootstrap does not contain the chain reader",
+          );
         }
         assert.ok(dynamic.length >= 1, `${entryPath} loads its elements' chunks`);
         for (const specifier of dynamic) {
-          assert.match(specifier, /^\.\//, "a chunk is imported relative to the entry (works under /ipfs/<cid>/)");
+          assert.match(
+            specifier,
+            /^\.\//,
+            "a chunk is imported relative to the entry (works under /ipfs/<cid>/)",
+          );
           const chunkPath = posix.join(posix.dirname(entryPath), specifier);
-          if (withStaticImports(chunkPath).some((code) => code.includes(SELECTOR))) readers.add(chunkName(chunkPath));
+          if (withStaticImports(chunkPath).some((code) => code.includes(SELECTOR)))
+            readers.add(chunkName(chunkPath));
         }
         const size = (code: string) => `${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip`;
-        console.info(`${page}: entry ${entryPath}: ${size(entry)}; ${dynamic.map((specifier) => `${specifier}: ${size(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "")}`).join("; ")}`);
+        console.info(
+          `${page}: entry ${entryPath}: ${size(entry)}; ${dynamic.map((specifier) => `${specifier}: ${size(js.get(posix.join(posix.dirname(entryPath), specifier)) ?? "")}`).join("; ")}`,
+        );
       }
-      // The progress (alone, or with the recent backers riding along) reads the chain; the wallet part and the player do not.
-      assert.deepEqual([...readers].sort(), ["live", "recent-backers-live"], `${page}'s chunks that bring the chain reader`);
+      // The progress (alone, or with the recent backers riding along) reads the chain; the wallet part and
+      // the player do not.
+      assert.deepEqual(
+        [...readers].sort(),
+        ["live", "recent-backers-live"],
+        `${page}'s chunks that bring the chain reader`,
+      );
     }
   });
 
@@ -258,9 +330,19 @@ describe("site build from the fixture manifest", () => {
       return found[0]![1];
     };
     const watch = chunk("recent-backers-live");
-    assert.ok(watch.includes("0xc19d93fb") && watch.includes(TOPICS.Pledged), "the watch chunk reads the figures and the Pledged logs");
-    assert.deepEqual(importSpecifiers(watch), { static: [], dynamic: [] }, "the watch chunk imports no other chunk");
-    assert.ok(!chunk("live").includes(TOPICS.Pledged) && !chunk("live").includes("eth_getLogs"), "the progress alone reads no logs");
+    assert.ok(
+      watch.includes("0xc19d93fb") && watch.includes(TOPICS.Pledged),
+      "the watch chunk reads the figures and the Pledged logs",
+    );
+    assert.deepEqual(
+      importSpecifiers(watch),
+      { static: [], dynamic: [] },
+      "the watch chunk imports no other chunk",
+    );
+    assert.ok(
+      !chunk("live").includes(TOPICS.Pledged) && !chunk("live").includes("eth_getLogs"),
+      "the progress alone reads no logs",
+    );
     // Which one `<pp-progress>` loads depends on the list being on the page.
     assert.match(pages.get("index.html") ?? "", /data-recent-backers/);
     assert.doesNotMatch(pages.get("back.html") ?? "", /data-recent-backers/);
@@ -276,8 +358,16 @@ describe("site build from the fixture manifest", () => {
     assert.deepEqual(staticImports, [], "the page script imports nothing eagerly");
     assert.equal(dynamic.length, 1, "the page script loads one chunk");
     const checks = js.get(posix.join(posix.dirname(entryPath), dynamic[0]!));
-    assert.ok(checks !== undefined && /(^|\/)verify-live\.[\w-]+\.js$/.test(posix.join(posix.dirname(entryPath), dynamic[0]!)), "the chunk is verify-live's");
-    assert.deepEqual(importSpecifiers(checks), { static: [], dynamic: [] }, "the checks' chunk imports no other chunk");
+    assert.ok(
+      checks !== undefined &&
+        /(^|\/)verify-live\.[\w-]+\.js$/.test(posix.join(posix.dirname(entryPath), dynamic[0]!)),
+      "the chunk is verify-live's",
+    );
+    assert.deepEqual(
+      importSpecifiers(checks),
+      { static: [], dynamic: [] },
+      "the checks' chunk imports no other chunk",
+    );
     assert.ok(libraryFindings(checks).includes("ethers"), "ethers' pieces ride in it");
   });
 });

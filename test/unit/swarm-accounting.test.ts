@@ -31,7 +31,10 @@ describe("the counting web seed", () => {
   afterAll(() => seed.close());
 
   it("counts each fan's ranged bytes under its name, and unnamed requests apart", async () => {
-    const get = (query: string, range: string) => fetch(`${seed.fileUrl}${query}`, { headers: { range } }).then(async (r) => Buffer.from(await r.arrayBuffer()));
+    const get = (query: string, range: string) =>
+      fetch(`${seed.fileUrl}${query}`, { headers: { range } }).then(async (r) =>
+        Buffer.from(await r.arrayBuffer()),
+      );
     const first = await get("?fan=3", "bytes=0-999");
     const second = await get("?fan=3", "bytes=5000-5499");
     const other = await get("?fan=4", "bytes=9000-");
@@ -53,10 +56,18 @@ describe("the counting web seed", () => {
 });
 
 describe("a Node fan's piece store", () => {
-  const get = (store: VerifiedPiecesStore, index: number, options: { offset?: number; length?: number } = {}) =>
-    new Promise<Buffer>((resolve, reject) => store.get(index, options, (error, buffer) => (error ? reject(error) : resolve(Buffer.from(buffer!)))));
+  const get = (
+    store: VerifiedPiecesStore,
+    index: number,
+    options: { offset?: number; length?: number } = {},
+  ) =>
+    new Promise<Buffer>((resolve, reject) =>
+      store.get(index, options, (error, buffer) => (error ? reject(error) : resolve(Buffer.from(buffer!)))),
+    );
   const put = (store: VerifiedPiecesStore, index: number, buffer: Uint8Array) =>
-    new Promise<void>((resolve, reject) => store.put(index, buffer, (error) => (error ? reject(error) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      store.put(index, buffer, (error) => (error ? reject(error) : resolve())),
+    );
 
   it("has no piece it was not given", async () => {
     const store = new VerifiedPiecesStore(4096, { length: SIZE, original: file });

@@ -23,19 +23,24 @@ const chart = () =>
 
 /** The points of every <polygon>, in drawing order, as [x, y] pairs. */
 function polygons(svg: string): [number, number][][] {
-  return [...svg.matchAll(/<polygon points="([^"]+)"/g)].map((match) => match[1]!.split(" ").map((pair) => pair.split(",").map(Number) as [number, number]));
+  return [...svg.matchAll(/<polygon points="([^"]+)"/g)].map((match) =>
+    match[1]!.split(" ").map((pair) => pair.split(",").map(Number) as [number, number]),
+  );
 }
 
 /** y of the top series' upper edge at each sample. */
 function upperY(svg: string, series: number): number[] {
-  return polygons(svg)[series]!.slice(0, 3).map(([, y]) => y);
+  return polygons(svg)
+    [series]!.slice(0, 3)
+    .map(([, y]) => y);
 }
 
 describe("the stacked area chart", () => {
   it("draws one area per series, each starting where the one below it ends", () => {
     const [fans, seeder, webSeed] = polygons(chart());
     assert.ok(fans && seeder && webSeed);
-    // Upper edge first, then the lower edge reversed: a series' lower edge is the upper edge of the one below.
+    // Upper edge first, then the lower edge reversed: a series' lower edge is the upper edge of the one
+    // below.
     const upper = (points: [number, number][]) => points.slice(0, 3);
     const lower = (points: [number, number][]) => points.slice(3).reverse();
     assert.deepEqual(lower(seeder), upper(fans));
@@ -55,7 +60,8 @@ describe("the stacked area chart", () => {
 
   it("names every source in the legend and escapes text", () => {
     const svg = chart();
-    for (const label of ["other fans", "seeder", "web seed"]) assert.match(svg, new RegExp(`>${label}</text>`));
+    for (const label of ["other fans", "seeder", "web seed"])
+      assert.match(svg, new RegExp(`>${label}</text>`));
     assert.match(svg, /Bytes &lt;by&gt; source &amp; time/);
     assert.doesNotMatch(svg, /<by>/);
   });
@@ -65,7 +71,17 @@ describe("the stacked area chart", () => {
   });
 
   it("refuses a series whose length is not the number of samples", () => {
-    assert.throws(() => stackedAreaChart({ title: "t", xLabel: "x", yLabel: "y", x: [0, 1], series: [{ label: "a", color: "red", values: [1] }] }), /"a" has 1 values for 2 samples/);
+    assert.throws(
+      () =>
+        stackedAreaChart({
+          title: "t",
+          xLabel: "x",
+          yLabel: "y",
+          x: [0, 1],
+          series: [{ label: "a", color: "red", values: [1] }],
+        }),
+      /"a" has 1 values for 2 samples/,
+    );
   });
 });
 

@@ -3,7 +3,13 @@ import { getBytes, hexlify, zeroPadValue, toBeHex } from "ethers";
 import { beforeAll, describe, it } from "vitest";
 import { escrowArtifactFiles } from "../../site/lib/verify/escrow-artifact.ts";
 import { parseEscrowArtifact, type EscrowArtifact } from "../../site/lib/verify/artifact-types.ts";
-import { cborStart, compareRuntimeCode, decodeCbor, expectedRuntimeCode, type EscrowParameters } from "../../site/lib/verify/code.ts";
+import {
+  cborStart,
+  compareRuntimeCode,
+  decodeCbor,
+  expectedRuntimeCode,
+  type EscrowParameters,
+} from "../../site/lib/verify/code.ts";
 import { metadataCidV0 } from "../../site/lib/verify/metadata.ts";
 
 const PARAMS: EscrowParameters = {
@@ -44,26 +50,37 @@ describe("expectedRuntimeCode", () => {
     for (const [name, value] of Object.entries(expected)) {
       const offsets = offsetsOf(name);
       assert.ok(offsets.length > 0);
-      for (const start of offsets) assert.equal(hexlify(code.subarray(start, start + 32)), value, `${name} at ${start}`);
+      for (const start of offsets)
+        assert.equal(hexlify(code.subarray(start, start + 32)), value, `${name} at ${start}`);
     }
   });
 
   it("changes no byte outside the immutables' slots", () => {
     const code = expectedRuntimeCode(artifact, PARAMS);
     const zeroed = getBytes(artifact.deployedBytecode);
-    const slots = new Set(Object.values(artifact.immutableReferences).flatMap((list) => list.flatMap(({ start }) => Array.from({ length: 32 }, (_, i) => start + i))));
+    const slots = new Set(
+      Object.values(artifact.immutableReferences).flatMap((list) =>
+        list.flatMap(({ start }) => Array.from({ length: 32 }, (_, i) => start + i)),
+      ),
+    );
     assert.equal(code.length, zeroed.length);
-    for (let index = 0; index < code.length; index++) if (!slots.has(index)) assert.equal(code[index], zeroed[index], `byte ${index}`);
+    for (let index = 0; index < code.length; index++)
+      if (!slots.has(index)) assert.equal(code[index], zeroed[index], `byte ${index}`);
   });
 
   it("refuses a value that does not fit its type", () => {
-    assert.throws(() => expectedRuntimeCode(artifact, { ...PARAMS, goalBackers: 2 ** 32 }), /goalBackers is not a valid uint32/);
+    assert.throws(
+      () => expectedRuntimeCode(artifact, { ...PARAMS, goalBackers: 2 ** 32 }),
+      /goalBackers is not a valid uint32/,
+    );
   });
 });
 
 describe("compareRuntimeCode", () => {
   it("says exact for the code filled with the same parameters", () => {
-    assert.deepEqual(compareRuntimeCode(artifact, PARAMS, expectedRuntimeCode(artifact, PARAMS)), { kind: "exact" });
+    assert.deepEqual(compareRuntimeCode(artifact, PARAMS, expectedRuntimeCode(artifact, PARAMS)), {
+      kind: "exact",
+    });
   });
 
   it("names the one parameter that differs, with the value the chain's code holds", () => {
@@ -77,8 +94,16 @@ describe("compareRuntimeCode", () => {
 
   it("names an address parameter with the chain's checksummed address", () => {
     const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
-    const result = compareRuntimeCode(artifact, PARAMS, expectedRuntimeCode(artifact, { ...PARAMS, beneficiary: other }));
-    assert.deepEqual(result, { kind: "parameters", differences: [{ name: "beneficiary", manifest: PARAMS.beneficiary, chain: other }], metadataDiffers: false });
+    const result = compareRuntimeCode(
+      artifact,
+      PARAMS,
+      expectedRuntimeCode(artifact, { ...PARAMS, beneficiary: other }),
+    );
+    assert.deepEqual(result, {
+      kind: "parameters",
+      differences: [{ name: "beneficiary", manifest: PARAMS.beneficiary, chain: other }],
+      metadataDiffers: false,
+    });
   });
 
   it("gives the first differing offset when the code itself differs", () => {
@@ -92,7 +117,10 @@ describe("compareRuntimeCode", () => {
     const onChain = expectedRuntimeCode(artifact, PARAMS);
     const second = offsetsOf("deadline")[1]!;
     onChain[second + 31] ^= 0x01;
-    assert.deepEqual(compareRuntimeCode(artifact, PARAMS, onChain), { kind: "code-differs", offset: second + 31 });
+    assert.deepEqual(compareRuntimeCode(artifact, PARAMS, onChain), {
+      kind: "code-differs",
+      offset: second + 31,
+    });
   });
 
   it("gives the offset where shorter code ends", () => {
@@ -121,7 +149,10 @@ describe("decodeCbor", () => {
   });
 
   it("reads the hash of the metadata solc wrote for that code", () => {
-    assert.equal(decodeCbor(getBytes(artifact.deployedBytecode)).ipfs, metadataCidV0(files.get(artifact.metadata)!));
+    assert.equal(
+      decodeCbor(getBytes(artifact.deployedBytecode)).ipfs,
+      metadataCidV0(files.get(artifact.metadata)!),
+    );
   });
 
   it("gives nothing for code without a CBOR trailer", () => {

@@ -8,10 +8,17 @@ import { nonRepeatingBytes } from "../../scripts/lib/non-repeating-bytes.ts";
 
 const encoder = new TextEncoder();
 
-/** What `ipfs add --cid-version 0` gives (174 links a node, as go-ipfs and solc lay files out), by the reference UnixFS importer. */
+/**
+ * What `ipfs add --cid-version 0` gives (174 links a node, as go-ipfs and solc lay files out), by the
+ * reference UnixFS importer.
+ */
 async function importerCidV0(bytes: Uint8Array): Promise<string> {
   let root: string | undefined;
-  for await (const entry of importer([{ content: bytes }], { put: async (cid) => cid }, { cidVersion: 0, rawLeaves: false, layout: balanced({ maxChildrenPerNode: 174 }) })) {
+  for await (const entry of importer(
+    [{ content: bytes }],
+    { put: async (cid) => cid },
+    { cidVersion: 0, rawLeaves: false, layout: balanced({ maxChildrenPerNode: 174 }) },
+  )) {
     root = entry.cid.toString();
   }
   return root!;
@@ -45,7 +52,9 @@ describe("metadataCidV0", () => {
 describe("checkSources", () => {
   const a = encoder.encode("contract A {}\n");
   const b = encoder.encode("contract B {}\n");
-  const metadata = JSON.stringify({ sources: { "a.sol": { keccak256: keccak256(a) }, "b.sol": { keccak256: keccak256(b) } } });
+  const metadata = JSON.stringify({
+    sources: { "a.sol": { keccak256: keccak256(a) }, "b.sol": { keccak256: keccak256(b) } },
+  });
 
   it("passes every file that hashes to the metadata's keccak256", async () => {
     assert.deepEqual(await checkSources(metadata, { "a.sol": a, "b.sol": b }), [
@@ -57,15 +66,26 @@ describe("checkSources", () => {
   it("names a file whose keccak256 is not the metadata's, with both hashes", async () => {
     const tampered = encoder.encode("contract B { function steal() external {} }\n");
     const [, second] = await checkSources(metadata, { "a.sol": a, "b.sol": tampered });
-    assert.deepEqual(second, { name: "b.sol", ok: false, expected: keccak256(b), actual: keccak256(tampered) });
+    assert.deepEqual(second, {
+      name: "b.sol",
+      ok: false,
+      expected: keccak256(b),
+      actual: keccak256(tampered),
+    });
   });
 
   it("names a listed source that was not shipped", async () => {
-    assert.deepEqual((await checkSources(metadata, { "a.sol": a }))[1], { name: "b.sol", ok: false, expected: keccak256(b) });
+    assert.deepEqual((await checkSources(metadata, { "a.sol": a }))[1], {
+      name: "b.sol",
+      ok: false,
+      expected: keccak256(b),
+    });
   });
 
   it("checks a source whose text the metadata holds itself", async () => {
-    const inline = JSON.stringify({ sources: { "a.sol": { keccak256: keccak256(a), content: "contract A {}\n" } } });
+    const inline = JSON.stringify({
+      sources: { "a.sol": { keccak256: keccak256(a), content: "contract A {}\n" } },
+    });
     assert.equal((await checkSources(inline, {}))[0]?.ok, true);
   });
 

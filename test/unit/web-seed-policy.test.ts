@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, vi } from "vitest";
-import { HEALTHY_AHEAD_S, PEER_GRACE_MS, STALL_GRACE_MS, START_GRACE_MS, WebSeedPolicy } from "../../site/lib/player-route.ts";
+import {
+  HEALTHY_AHEAD_S,
+  PEER_GRACE_MS,
+  STALL_GRACE_MS,
+  START_GRACE_MS,
+  WebSeedPolicy,
+} from "../../site/lib/player-route.ts";
 
 /** A policy over a swarm of `peers` (changeable), counting how often it adds the web seeds. */
 function policyWith(peers: number) {

@@ -11,7 +11,15 @@ import { runScript } from "../helpers/processes.ts";
 
 /** Runs only the fixture files matching `filter` through `npm test`'s own runner. */
 async function runFixture(filter: string) {
-  const result = await runScript("test.ts", ["--no-checks", "--only", "vitest", "--", "--config", "test/wiring/fixtures/vitest.config.ts", filter]);
+  const result = await runScript("test.ts", [
+    "--no-checks",
+    "--only",
+    "vitest",
+    "--",
+    "--config",
+    "test/wiring/fixtures/vitest.config.ts",
+    filter,
+  ]);
   return { code: result.code, closing: result.stdout.trimEnd().split("\n").at(-1) };
 }
 
@@ -45,7 +53,12 @@ describe("npm test's closing line and exit code", () => {
   });
 
   it("take the Solidity runner's own counts (hardhat test solidity)", async () => {
-    const counts = await runCounted(resolve("node_modules/.bin/hardhat"), ["test", "solidity", "--grep", "test_constructorRefusesTheZero"]);
+    const counts = await runCounted(resolve("node_modules/.bin/hardhat"), [
+      "test",
+      "solidity",
+      "--grep",
+      "test_constructorRefusesTheZero",
+    ]);
     assert.deepEqual(counts, { passed: 2, failed: 0, skipped: 0 });
   });
 });

@@ -55,7 +55,7 @@ async function readBlock(where: OnDisk): Promise<Uint8Array> {
   const handle = await open(where.path, "r");
   try {
     const bytes = new Uint8Array(where.length);
-    for (let done = 0; done < where.length; ) {
+    for (let done = 0; done < where.length;) {
       const { bytesRead } = await handle.read(bytes, done, where.length - done, where.offset + done);
       if (bytesRead === 0) throw new Error(`${where.path} ended before a block it listed`);
       done += bytesRead;
@@ -74,10 +74,13 @@ export class CarBlockstore implements ReadableStorage {
   async add(car: CarSource): Promise<CID[]> {
     if (typeof car === "string") {
       const index = await CarIndexer.fromIterable(createReadStream(car));
-      for await (const { cid, blockOffset, blockLength } of index) this.#blocks.set(keyOf(cid as CID), { path: car, offset: blockOffset, length: blockLength });
+      for await (const { cid, blockOffset, blockLength } of index)
+        this.#blocks.set(keyOf(cid as CID), { path: car, offset: blockOffset, length: blockLength });
       return (await index.getRoots()) as CID[];
     }
-    const blocks = await CarBlockIterator.fromBytes(car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car);
+    const blocks = await CarBlockIterator.fromBytes(
+      car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car,
+    );
     for await (const { cid, bytes } of blocks) this.#blocks.set(keyOf(cid as CID), bytes);
     return (await blocks.getRoots()) as CID[];
   }

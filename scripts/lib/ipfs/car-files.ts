@@ -13,7 +13,10 @@ import type { CarShard } from "./encode.ts";
 
 /** A CAR v1 header naming `roots`, as the upload client's CAR writer encodes it. */
 export function carHeader(roots: CID[]): Uint8Array {
-  return CarBufferWriter.close(CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: roots as never }), { resize: true });
+  return CarBufferWriter.close(
+    CarBufferWriter.createWriter(new ArrayBuffer(1024), { roots: roots as never }),
+    { resize: true },
+  );
 }
 
 /** An `onShard` handler that writes each shard into `dir` and remembers the paths. */
@@ -24,7 +27,10 @@ export function carFileWriter(dir: string): { onShard: (shard: CarShard) => Prom
     async onShard(shard) {
       await mkdir(dir, { recursive: true });
       const path = join(dir, `${shard.cid}.car`);
-      await writeFile(path, Readable.fromWeb(shard.car.stream() as import("node:stream/web").ReadableStream<Uint8Array>));
+      await writeFile(
+        path,
+        Readable.fromWeb(shard.car.stream() as import("node:stream/web").ReadableStream<Uint8Array>),
+      );
       paths.push(path);
     },
   };

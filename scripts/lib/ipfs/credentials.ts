@@ -19,7 +19,12 @@ export const PROOF_ENV = SECRET_ENV.storachaProof;
 const KEY_LENGTH = 93;
 
 /** What `uploadFile` and `uploadDirectory` invoke on the space. */
-export const UPLOAD_CAPABILITIES = ["space/blob/add", "space/index/add", "filecoin/offer", "upload/add"] as const;
+export const UPLOAD_CAPABILITIES = [
+  "space/blob/add",
+  "space/index/add",
+  "filecoin/offer",
+  "upload/add",
+] as const;
 
 export interface Credentials {
   principal: Signer.EdSigner;
@@ -58,12 +63,17 @@ function earliestExpiry(delegation: Delegation): number {
  * @param now Seconds since the epoch (for tests).
  * @throws UserError naming the variable and the problem.
  */
-export async function readCredentials(env: NodeJS.ProcessEnv = process.env, now = Date.now() / 1000): Promise<Credentials> {
+export async function readCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+  now = Date.now() / 1000,
+): Promise<Credentials> {
   const key = env[KEY_ENV]?.trim();
   const proofText = env[PROOF_ENV]?.trim();
   const missing = [key ? undefined : KEY_ENV, proofText ? undefined : PROOF_ENV].filter(Boolean);
   if (missing.length > 0) {
-    throw new UserError(`missing Storacha credentials: set ${missing.join(" and ")}. Or pass --offline to only compute the CID and write the CAR file(s).\n${HOW_TO}`);
+    throw new UserError(
+      `missing Storacha credentials: set ${missing.join(" and ")}. Or pass --offline to only compute the CID and write the CAR file(s).\n${HOW_TO}`,
+    );
   }
   // The parsers' messages quote what they could not parse, i.e. the secret: say what is wrong
   // in our own words, from the value's shape, and never pass their text on.
@@ -94,12 +104,20 @@ export async function readCredentials(env: NodeJS.ProcessEnv = process.env, now 
       `${PROOF_ENV} expired on ${new Date(expiry * 1000).toISOString()}: create a new delegation (storacha delegation create ${principal.did()} --base64 …, --expiration sets its lifetime).`,
     );
   }
-  const space = proof.capabilities.map((capability) => capability.with).find((resource) => resource.startsWith("did:key:"));
+  const space = proof.capabilities
+    .map((capability) => capability.with)
+    .find((resource) => resource.startsWith("did:key:"));
   if (space === undefined) {
-    throw new UserError(`${PROOF_ENV} delegates no space (no capability on a did:key: resource): delegate from the space you upload to.`);
+    throw new UserError(
+      `${PROOF_ENV} delegates no space (no capability on a did:key: resource): delegate from the space you upload to.`,
+    );
   }
-  const abilities = proof.capabilities.filter((capability) => capability.with === space).map((capability) => capability.can);
-  const lacking = UPLOAD_CAPABILITIES.filter((ability) => !abilities.some((granted) => covers(granted, ability)));
+  const abilities = proof.capabilities
+    .filter((capability) => capability.with === space)
+    .map((capability) => capability.can);
+  const lacking = UPLOAD_CAPABILITIES.filter(
+    (ability) => !abilities.some((granted) => covers(granted, ability)),
+  );
   if (lacking.length > 0) {
     throw new UserError(
       `${PROOF_ENV} does not let this agent upload to ${space}: it lacks ${lacking.join(", ")}. Delegate them: storacha delegation create ${principal.did()} --base64 ${lacking.map((can) => `-c ${can}`).join(" ")} …`,

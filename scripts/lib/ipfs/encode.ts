@@ -49,7 +49,10 @@ export interface Encoded {
   shards: Array<{ cid: string; size: number }>;
 }
 
-/** Narrower UnixFS and CAR settings than the client's: for tests of the shapes a pilot only reaches at gigabytes. */
+/**
+ * Narrower UnixFS and CAR settings than the client's: for tests of the shapes a pilot only reaches at
+ * gigabytes.
+ */
 export interface EncodeLayout {
   chunkSize: number;
   width: number;
@@ -87,7 +90,10 @@ function counted<T extends BlobLike>(file: T, count: (bytes: number) => void): T
 }
 
 /** A shard's CID: sha-256 of its CAR bytes, hashed as they stream (no second copy of the shard). */
-async function sealShard(car: IndexedCARFile, options: EncodeOptions): Promise<{ cid: string; size: number }> {
+async function sealShard(
+  car: IndexedCARFile,
+  options: EncodeOptions,
+): Promise<{ cid: string; size: number }> {
   const hash = createHash("sha256");
   for await (const chunk of car.stream() as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
   const cid = Link.create(CAR_CODEC, Digest.create(sha256.code, hash.digest())).toString();
@@ -102,7 +108,11 @@ type Block = Parameters<typeof dedupe>[0] extends Iterable<infer B> ? B : never;
  * shard is collected and written as a single CAR (`uploadBlocks`), larger content is streamed
  * into shards (`uploadBlockStream`). Both dedupe blocks first.
  */
-async function shard(blocks: ReadableStream<Block>, small: boolean, options: EncodeOptions): Promise<Omit<Encoded, "bytes">> {
+async function shard(
+  blocks: ReadableStream<Block>,
+  small: boolean,
+  options: EncodeOptions,
+): Promise<Omit<Encoded, "bytes">> {
   const shardOptions = options.layout === undefined ? {} : { shardSize: options.layout.shardSize };
   const shards: Encoded["shards"] = [];
   let root: string | undefined;
@@ -153,7 +163,11 @@ async function encodeCounted<T extends BlobLike>(
     bytes += n;
     options.onProgress?.(bytes);
   };
-  const result = await shard(encoder(files.map((file) => counted(file, count))), size < (options.layout?.shardSize ?? SHARD_SIZE), options);
+  const result = await shard(
+    encoder(files.map((file) => counted(file, count))),
+    size < (options.layout?.shardSize ?? SHARD_SIZE),
+    options,
+  );
   return { ...result, bytes };
 }
 
@@ -185,5 +199,7 @@ export function encodeFile(file: EncoderBlob, options: EncodeOptions = {}): Prom
  */
 export function encodeDirectory(files: EncoderFile[], options: EncodeOptions = {}): Promise<Encoded> {
   const size = files.reduce((sum, file) => sum + file.size, 0);
-  return encodeCounted([...files].sort(defaultFileComparator), size, options, (entries) => UnixFS.createDirectoryEncoderStream(entries));
+  return encodeCounted([...files].sort(defaultFileComparator), size, options, (entries) =>
+    UnixFS.createDirectoryEncoderStream(entries),
+  );
 }

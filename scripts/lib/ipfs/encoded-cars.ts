@@ -2,7 +2,14 @@
  * Content encoded for IPFS exactly as `npm run pin` encodes it (encode.ts), with
  * the CAR shards kept in memory: what a local gateway is given to serve.
  */
-import { encodeDirectory, encodeFile, type EncoderBlob, type EncoderFile, type EncodeOptions, type Encoded } from "./encode.ts";
+import {
+  encodeDirectory,
+  encodeFile,
+  type EncoderBlob,
+  type EncoderFile,
+  type EncodeOptions,
+  type Encoded,
+} from "./encode.ts";
 
 /** An encoding (root, bytes, shards) with the CAR shards themselves. */
 export type EncodedCars = Encoded & { cars: Blob[] };

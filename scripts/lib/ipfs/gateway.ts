@@ -27,7 +27,10 @@ const IMMUTABLE = "public, max-age=29030400, immutable";
 export interface TrustlessGateway {
   /** e.g. `http://127.0.0.1:41234` */
   origin: string;
-  /** `<origin>/ipfs/<cid>`, or `<origin>/ipfs/<cid>/<path>` when a path is given (`""` for the directory itself). */
+  /**
+   * `<origin>/ipfs/<cid>`, or `<origin>/ipfs/<cid>/<path>` when a path is given (`""` for the directory
+   * itself).
+   */
   url(cid: string, path?: string): string;
   /** Serves the blocks of one more CAR from now on; returns its root CIDs. */
   add(car: CarSource): Promise<string[]>;
@@ -65,7 +68,8 @@ function inlineDisposition(filename: string): string {
 /** Whether the client asked for the block itself rather than the file it is part of. */
 function wantsRawBlock(req: IncomingMessage, url: URL): boolean {
   const format = url.searchParams.get("format");
-  if (format !== null && format !== "raw") throw new HttpError(400, `unsupported format "${format}": only ?format=raw is served`);
+  if (format !== null && format !== "raw")
+    throw new HttpError(400, `unsupported format "${format}": only ?format=raw is served`);
   const accepted = (req.headers.accept ?? "").split(",").map((type) => type.split(";")[0]?.trim());
   return format === "raw" || accepted.includes(RAW_BLOCK);
 }
@@ -73,7 +77,8 @@ function wantsRawBlock(req: IncomingMessage, url: URL): boolean {
 /** `/ipfs/<cid>/a/b` → the CID and the decoded path segments. */
 function parseIpfsPath(pathname: string): { cid: CID; segments: string[] } {
   const match = /^\/ipfs\/([^/]+)(\/.*)?$/.exec(pathname);
-  if (match === null) throw new HttpError(404, `not found: ${pathname} (this gateway serves /ipfs/<cid> paths)`);
+  if (match === null)
+    throw new HttpError(404, `not found: ${pathname} (this gateway serves /ipfs/<cid> paths)`);
   let cid: CID;
   try {
     cid = CID.parse(match[1]!);
@@ -81,7 +86,13 @@ function parseIpfsPath(pathname: string): { cid: CID; segments: string[] } {
     throw new HttpError(400, `invalid CID: ${match[1]}`);
   }
   try {
-    return { cid, segments: (match[2] ?? "").split("/").filter((s) => s !== "").map(decodeURIComponent) };
+    return {
+      cid,
+      segments: (match[2] ?? "")
+        .split("/")
+        .filter((s) => s !== "")
+        .map(decodeURIComponent),
+    };
   } catch {
     throw new HttpError(400, `bad path: ${pathname}`);
   }
@@ -100,13 +111,22 @@ async function resolve(path: string, store: CarBlockstore): Promise<UnixFSEntry>
 }
 
 /** Sends a file entry, whole or the range asked for. */
-function sendFile(req: IncomingMessage, res: ServerResponse, entry: UnixFSEntry, headers: Record<string, string>): void {
+function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: UnixFSEntry,
+  headers: Record<string, string>,
+): void {
   if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity") {
     throw new HttpError(406, `/ipfs/${entry.cid} is not a UnixFS file or directory: ask for ?format=raw`);
   }
   // A block that fails its check mid-stream cuts the response short: the client sees an error.
-  sendRanged(req, res, Number(entry.size), { ...headers, "Cache-Control": IMMUTABLE, ETag: `"${entry.cid}"` }, (start, end) =>
-    Readable.from(entry.content({ offset: start, length: end - start + 1 })),
+  sendRanged(
+    req,
+    res,
+    Number(entry.size),
+    { ...headers, "Cache-Control": IMMUTABLE, ETag: `"${entry.cid}"` },
+    (start, end) => Readable.from(entry.content({ offset: start, length: end - start + 1 })),
   );
 }
 
@@ -164,7 +184,9 @@ function answerError(res: ServerResponse, error: unknown): void {
 }
 
 /** Starts a gateway on 127.0.0.1 serving the blocks of `options.cars` (and of `options.store`). */
-export async function startTrustlessGateway(options: TrustlessGatewayOptions = {}): Promise<TrustlessGateway> {
+export async function startTrustlessGateway(
+  options: TrustlessGatewayOptions = {},
+): Promise<TrustlessGateway> {
   const store = options.store ?? new CarBlockstore();
   for (const car of options.cars ?? []) await store.add(car);
   const server = createServer((req, res) => {
@@ -175,7 +197,8 @@ export async function startTrustlessGateway(options: TrustlessGatewayOptions = {
   const origin = `http://127.0.0.1:${await listenOnLoopback(server, options.port ?? 0)}`;
   return {
     origin,
-    url: (cid, path) => (path === undefined ? gatewayUrl(origin, cid) : gatewayUrl(origin, cid, { directory: true }) + path),
+    url: (cid, path) =>
+      path === undefined ? gatewayUrl(origin, cid) : gatewayUrl(origin, cid, { directory: true }) + path,
     add: async (car) => (await store.add(car)).map((root) => root.toString()),
     store,
     close: () => closeServer(server),

@@ -15,7 +15,11 @@ import type { Encoded } from "./encode.ts";
 type Ipfs = NonNullable<Manifest["ipfs"]>;
 
 /** The manifest entry for a pinned pilot file. */
-export function pinnedPilot(encoded: Encoded, name: string, gateways: readonly string[]): NonNullable<Ipfs["pilot"]> {
+export function pinnedPilot(
+  encoded: Encoded,
+  name: string,
+  gateways: readonly string[],
+): NonNullable<Ipfs["pilot"]> {
   return {
     cid: encoded.root,
     shards: encoded.shards.map((shard) => shard.cid),
@@ -35,15 +39,24 @@ export function pinnedSite(encoded: Encoded, gateways: readonly string[]): NonNu
 }
 
 /** Whether `file` (a name and a size: a torrent's, or a file on disk) is the pinned pilot. */
-export function isPinnedPilot(pilot: Ipfs["pilot"], file: { name: string; length: number } | undefined): pilot is NonNullable<Ipfs["pilot"]> {
-  return pilot !== undefined && file !== undefined && file.length === pilot.length && file.name === pilot.name;
+export function isPinnedPilot(
+  pilot: Ipfs["pilot"],
+  file: { name: string; length: number } | undefined,
+): pilot is NonNullable<Ipfs["pilot"]> {
+  return (
+    pilot !== undefined && file !== undefined && file.length === pilot.length && file.name === pilot.name
+  );
 }
 
 /**
  * The torrent's new web seeds: the pilot's gateway URLs first, then the web seeds that were
  * there before, minus the gateway URLs of an earlier pin (a re-pin replaces them).
  */
-export function webSeedsWithPilot(current: readonly string[], previous: readonly string[], pilotUrls: readonly string[]): string[] {
+export function webSeedsWithPilot(
+  current: readonly string[],
+  previous: readonly string[],
+  pilotUrls: readonly string[],
+): string[] {
   const stale = new Set(previous);
   return [...new Set([...pilotUrls, ...current.filter((url) => !stale.has(url))])];
 }
@@ -53,10 +66,19 @@ export function webSeedsWithPilot(current: readonly string[], previous: readonly
  * The info dictionary is not touched, so the info hash stays `infoHash`; a .torrent with another
  * info hash is another torrent, and is left as it was.
  */
-export async function rewriteTorrentWebSeeds(path: string, infoHash: string, webSeeds: readonly string[]): Promise<string> {
+export async function rewriteTorrentWebSeeds(
+  path: string,
+  infoHash: string,
+  webSeeds: readonly string[],
+): Promise<string> {
   const original = await readFile(path);
   const found = await torrentInfoHash(original);
-  if (found !== infoHash) throw new Error(found === undefined ? `${path} is not a .torrent file` : `${path} has info hash ${found}, not the manifest's ${infoHash}`);
+  if (found !== infoHash)
+    throw new Error(
+      found === undefined
+        ? `${path} is not a .torrent file`
+        : `${path} has info hash ${found}, not the manifest's ${infoHash}`,
+    );
   const torrent = bencode.decode(original) as Record<string, unknown>;
   torrent["url-list"] = [...webSeeds];
   const bytes = bencode.encode(torrent);

@@ -1,6 +1,6 @@
 /**
- * Uploads a file, a directory or CAR shards already written through the Storacha (w3up) client and checks, shard by shard
- * and then for the root, that what was stored is exactly what {@link encodeFile} /
+ * Uploads a file, a directory or CAR shards already written through the Storacha (w3up) client and checks,
+ * shard by shard and then for the root, that what was stored is exactly what {@link encodeFile} /
  * {@link encodeDirectory} computed locally. Any difference fails loudly. Where the delegation
  * also grants `upload/get`, the service is asked for the upload it registered, and its root is
  * checked too.
@@ -36,7 +36,9 @@ export function serviceFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnd
   return {
     url,
     did: env[SERVICE_DID_ENV] ?? "did:web:up.storacha.network",
-    receiptsUrl: new URL(env[RECEIPTS_URL_ENV] ?? new URL("receipt/", url.href.endsWith("/") ? url : `${url.href}/`).href),
+    receiptsUrl: new URL(
+      env[RECEIPTS_URL_ENV] ?? new URL("receipt/", url.href.endsWith("/") ? url : `${url.href}/`).href,
+    ),
   };
 }
 
@@ -66,7 +68,11 @@ export class CidMismatchError extends UserError {
 /** An error and its `cause`s, outermost first (the service's errors arrive as plain objects). */
 function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < 9; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current !== undefined && current !== null && chain.length < 9;
+    current = (current as { cause?: unknown }).cause
+  ) {
     chain.push(current);
   }
   return chain;
@@ -74,7 +80,9 @@ function causeChain(error: unknown): unknown[] {
 
 /** Every message down an error's `cause` chain, outermost first, without repeats. */
 export function causeMessages(error: unknown): string[] {
-  const messages = causeChain(error).map((link) => (typeof link === "object" ? String((link as { message?: unknown }).message ?? "") : String(link)));
+  const messages = causeChain(error).map((link) =>
+    typeof link === "object" ? String((link as { message?: unknown }).message ?? "") : String(link),
+  );
   return [...new Set(messages.filter((message) => message !== ""))];
 }
 
@@ -107,7 +115,9 @@ function explainRefusal(error: unknown, space: string): UserError | undefined {
   }
   for (const name of ["Unauthorized", "InvalidAudience", "Expired", "NotValidBefore", "Revoked"]) {
     if (hasCause(error, name)) {
-      return new UserError(`the service refused the delegation in STORACHA_PROOF (${name}: ${causeMessages(error).at(-1)}): create a new one for this agent and space.`);
+      return new UserError(
+        `the service refused the delegation in STORACHA_PROOF (${name}: ${causeMessages(error).at(-1)}): create a new one for this agent and space.`,
+      );
     }
   }
   return undefined;
@@ -120,9 +130,14 @@ function explainRefusal(error: unknown, space: string): UserError | undefined {
 async function withRetryReports<T>(report: (line: string) => void, work: () => Promise<T>): Promise<T> {
   const warn = console.warn;
   console.warn = (attempt: unknown, ...rest: unknown[]) => {
-    const { attemptNumber, retriesLeft } = (attempt ?? {}) as { attemptNumber?: number; retriesLeft?: number };
+    const { attemptNumber, retriesLeft } = (attempt ?? {}) as {
+      attemptNumber?: number;
+      retriesLeft?: number;
+    };
     if (typeof attemptNumber !== "number") return warn(attempt, ...rest);
-    report(`attempt ${attemptNumber} failed (${causeMessages(attempt).join(": ")}); ${retriesLeft ?? 0} retries left`);
+    report(
+      `attempt ${attemptNumber} failed (${causeMessages(attempt).join(": ")}); ${retriesLeft ?? 0} retries left`,
+    );
   };
   try {
     return await work();
@@ -134,7 +149,9 @@ async function withRetryReports<T>(report: (line: string) => void, work: () => P
 export interface UploadResult {
   root: string;
   shards: string[];
-  /** Which of the service's own records were read back and compared: `upload/get` (the root it registered). */
+  /**
+   * Which of the service's own records were read back and compared: `upload/get` (the root it registered).
+   */
   serviceChecked: string[];
 }
 
@@ -146,7 +163,10 @@ export interface UploadOptions {
 }
 
 /** A Storacha client acting as `principal` (an agent key), talking to `service`, with no space yet. */
-export async function createAgentClient(principal: Credentials["principal"], service: ServiceEndpoint): Promise<Client.Client> {
+export async function createAgentClient(
+  principal: Credentials["principal"],
+  service: ServiceEndpoint,
+): Promise<Client.Client> {
   const connection = connect({
     id: DID.parse(service.did),
     codec: CAR.outbound,
@@ -156,13 +176,23 @@ export async function createAgentClient(principal: Credentials["principal"], ser
     principal,
     store: new StoreMemory(),
     // One service answers every part of the protocol, as up.storacha.network does.
-    serviceConf: { access: connection, upload: connection, filecoin: connection, gateway: connection } as never,
+    serviceConf: {
+      access: connection,
+      upload: connection,
+      filecoin: connection,
+      gateway: connection,
+    } as never,
     receiptsEndpoint: service.receiptsUrl,
   });
 }
 
-/** A Storacha client acting as the agent in `credentials`, on the space it delegates, talking to `service`. */
-export async function connectClient(credentials: Credentials, service: ServiceEndpoint): Promise<Client.Client> {
+/**
+ * A Storacha client acting as the agent in `credentials`, on the space it delegates, talking to `service`.
+ */
+export async function connectClient(
+  credentials: Credentials,
+  service: ServiceEndpoint,
+): Promise<Client.Client> {
   const client = await createAgentClient(credentials.principal, service);
   const space = await client.addSpace(credentials.proof);
   await client.setCurrentSpace(space.did());
@@ -209,19 +239,26 @@ export async function uploadAndVerify(
     );
     root = link.toString();
   } catch (error) {
-    const mismatch = error instanceof CidMismatchError ? error : (error as Error).cause instanceof CidMismatchError ? (error as Error).cause : undefined;
+    const mismatch =
+      error instanceof CidMismatchError
+        ? error
+        : (error as Error).cause instanceof CidMismatchError
+          ? (error as Error).cause
+          : undefined;
     if (mismatch !== undefined) throw mismatch;
     throw explainRefusal(error, credentials.space) ?? new UploadInterruptedError(stored, total, error);
   }
   if (root !== expected.root) throw new CidMismatchError("root", expected.root, root);
-  if (stored.length !== total) throw new CidMismatchError("shard count", String(total), String(stored.length));
+  if (stored.length !== total)
+    throw new CidMismatchError("shard count", String(total), String(stored.length));
 
   const may = (ability: string) => credentials.abilities.some((granted) => covers(granted, ability));
   const serviceChecked: string[] = [];
   const rootLink = Link.parse(root);
   if (may("upload/get")) {
     const record = await client.capability.upload.get(rootLink);
-    if (record.root.toString() !== expected.root) throw new CidMismatchError("root recorded by the service", expected.root, record.root.toString());
+    if (record.root.toString() !== expected.root)
+      throw new CidMismatchError("root recorded by the service", expected.root, record.root.toString());
     serviceChecked.push("upload/get");
   }
   return { root, shards: stored, serviceChecked };

@@ -43,11 +43,22 @@ export async function hashPieces(
     let position = 0;
     let piece = 0;
     while (position < length) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position);
-      if (bytesRead === 0) throw new Error(`${file} ended at ${position} bytes, expected ${length}: was it changed while hashing?`);
+      const { bytesRead } = await handle.read(
+        buffer,
+        0,
+        Math.min(buffer.length, length - position),
+        position,
+      );
+      if (bytesRead === 0)
+        throw new Error(
+          `${file} ended at ${position} bytes, expected ${length}: was it changed while hashing?`,
+        );
       for (let offset = 0; offset < bytesRead; offset += pieceLength) {
         const end = Math.min(offset + pieceLength, bytesRead);
-        createHash("sha1").update(buffer.subarray(offset, end)).digest().copy(pieces, piece * 20);
+        createHash("sha1")
+          .update(buffer.subarray(offset, end))
+          .digest()
+          .copy(pieces, piece * 20);
         piece++;
       }
       position += bytesRead;
@@ -68,9 +79,23 @@ export interface TorrentContent {
   pieces: Uint8Array;
 }
 
-/** The .torrent of hashed content, with its trackers and web seeds (outside `info`: they do not change the info hash). */
-export function torrentFromPieces(content: TorrentContent, announce: readonly string[], urlList: readonly string[], createdBy = "peerpilot"): MadeTorrent {
-  const info = { length: content.length, name: content.name, "piece length": content.pieceLength, pieces: Buffer.from(content.pieces), private: 0 };
+/**
+ * The .torrent of hashed content, with its trackers and web seeds (outside `info`: they do not change the
+ * info hash).
+ */
+export function torrentFromPieces(
+  content: TorrentContent,
+  announce: readonly string[],
+  urlList: readonly string[],
+  createdBy = "peerpilot",
+): MadeTorrent {
+  const info = {
+    length: content.length,
+    name: content.name,
+    "piece length": content.pieceLength,
+    pieces: Buffer.from(content.pieces),
+    private: 0,
+  };
   const torrent: Record<string, unknown> = {
     info,
     "creation date": Math.floor(Date.now() / 1000),
@@ -91,5 +116,10 @@ export function torrentFromPieces(content: TorrentContent, announce: readonly st
 
 export async function makeTorrent(input: TorrentInput): Promise<MadeTorrent> {
   const pieces = await hashPieces(input.file, input.length, input.pieceLength, input.onProgress);
-  return torrentFromPieces({ name: basename(input.file), length: input.length, pieceLength: input.pieceLength, pieces }, input.announce, input.urlList, input.createdBy);
+  return torrentFromPieces(
+    { name: basename(input.file), length: input.length, pieceLength: input.pieceLength, pieces },
+    input.announce,
+    input.urlList,
+    input.createdBy,
+  );
 }

@@ -13,7 +13,10 @@ import { UserError } from "../cli.ts";
 import type { Seeder } from "./seeder.ts";
 
 /** What the section says of the torrent: a seeder's, or one the pilot pass made. */
-export type SeededTorrent = Pick<Seeder, "torrentFile" | "name" | "infoHash" | "magnet" | "length" | "pieceLength">;
+export type SeededTorrent = Pick<
+  Seeder,
+  "torrentFile" | "name" | "infoHash" | "magnet" | "length" | "pieceLength"
+>;
 
 export interface TorrentSectionOptions {
   trackers: string[];
@@ -24,7 +27,10 @@ export interface TorrentSectionOptions {
   poster?: string;
 }
 
-/** `file` named relative to `folder`: as it is when it lies inside, else copied into `folder` under its own name. */
+/**
+ * `file` named relative to `folder`: as it is when it lies inside, else copied into `folder` under its own
+ * name.
+ */
 async function fileInFolder(folder: string, file: string): Promise<string> {
   const inside = fileInside(folder, resolve(file));
   if (inside !== undefined) return inside;
@@ -38,7 +44,8 @@ async function fileInFolder(folder: string, file: string): Promise<string> {
  * captions and the poster there if they are elsewhere (after checking the captions are WebVTT and
  * the poster a JPEG, PNG or WebP image, by their bytes), and returns the section to put into the
  * manifest at `manifestPath`.
- * @throws UserError for a .torrent path outside the manifest's folder, captions that are not WebVTT or a poster that is no image.
+ * @throws UserError for a .torrent path outside the manifest's folder, captions that are not WebVTT or a
+ * poster that is no image.
  */
 export async function torrentSection(
   seeder: SeededTorrent,
@@ -49,12 +56,16 @@ export async function torrentSection(
   const folder = dirname(resolve(manifestPath));
   const torrentFile = fileInside(folder, resolve(torrentPath));
   if (torrentFile === undefined) {
-    throw new UserError(`the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`);
+    throw new UserError(
+      `the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`,
+    );
   }
   let captions: NonNullable<Manifest["torrent"]>["captions"];
   if (options.captions !== undefined) {
     if (!isWebVtt(await readFile(options.captions.file))) {
-      throw new UserError(`captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`);
+      throw new UserError(
+        `captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`,
+      );
     }
     captions = { ...options.captions, file: await fileInFolder(folder, options.captions.file) };
   }

@@ -63,7 +63,10 @@ export function installNodeWebRtcFix(): void {
     this: RTCPeerConnection,
     description?: RTCLocalSessionDescriptionInit,
   ) => Promise<void>;
-  prototype.setLocalDescription = async function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+  prototype.setLocalDescription = async function (
+    this: RTCPeerConnection,
+    description?: RTCLocalSessionDescriptionInit,
+  ) {
     const state = watch(this);
     state.announced = false;
     await setLocalDescription.call(this, description);

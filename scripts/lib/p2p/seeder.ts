@@ -1,7 +1,7 @@
 /**
  * The producer's seeder: hashes a video file into a torrent (BEP 19 web seeds included; see
- * make-torrent.ts), or takes the pieces the pilot pass already hashed, and seeds it from one process to browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent
- * clients (TCP, HTTP trackers).
+ * make-torrent.ts), or takes the pieces the pilot pass already hashed, and seeds it from one process to
+ * browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent clients (TCP, HTTP trackers).
  */
 import { access, constants, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
@@ -55,7 +55,11 @@ export interface Seeder {
 export async function checkReadableFile(file: string, what = "video file"): Promise<number> {
   const path = resolve(file);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(error.code === "ENOENT" ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${error.message}`);
+    throw new UserError(
+      error.code === "ENOENT"
+        ? `${what} not found: ${path}`
+        : `cannot read ${what} ${path}: ${error.message}`,
+    );
   });
   if (!info.isFile()) throw new UserError(`${path} is not a regular file.`);
   if (info.size === 0) throw new UserError(`${path} is empty.`);
@@ -69,7 +73,9 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const file = resolve(options.file);
   const length = await checkReadableFile(file);
   if (options.trackers.length === 0 && options.webSeeds.length === 0) {
-    throw new UserError("no tracker and no web seed: nobody could ever find this torrent. Give at least one --tracker.");
+    throw new UserError(
+      "no tracker and no web seed: nobody could ever find this torrent. Give at least one --tracker.",
+    );
   }
   const client = createNodeClient({
     torrentPort: options.torrentPort ?? 0,
@@ -80,7 +86,9 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const pieceLength = pieceLengthFor(length);
   try {
     if (options.pieces !== undefined && options.pieces.length !== Math.ceil(length / pieceLength) * 20) {
-      throw new Error(`the prepared pieces do not fit a file of ${length} bytes: prepare it again (npm run prepare-pilot)`);
+      throw new Error(
+        `the prepared pieces do not fit a file of ${length} bytes: prepare it again (npm run prepare-pilot)`,
+      );
     }
     const made =
       options.pieces === undefined
@@ -92,7 +100,11 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
             urlList: options.webSeeds,
             ...(options.onHashProgress === undefined ? {} : { onProgress: options.onHashProgress }),
           })
-        : torrentFromPieces({ name: basename(file), length, pieceLength, pieces: options.pieces }, options.trackers, options.webSeeds);
+        : torrentFromPieces(
+            { name: basename(file), length, pieceLength, pieces: options.pieces },
+            options.trackers,
+            options.webSeeds,
+          );
     const torrent = await new Promise<Torrent>((seeded, fail) => {
       // The pieces were hashed from this very file (just now, or by the pilot pass, whose record
       // matches its size and modification time): verifying them again is what --recheck is for.
@@ -109,7 +121,9 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     });
     if (options.recheck === true && !torrent.done) {
       const missing = torrent.pieces.filter((piece) => piece !== null).length;
-      throw new Error(`the recheck found ${missing} of ${torrent.pieces.length} pieces that do not match their hash: the file changed since it was hashed; prepare it again (npm run prepare-pilot)`);
+      throw new Error(
+        `the recheck found ${missing} of ${torrent.pieces.length} pieces that do not match their hash: the file changed since it was hashed; prepare it again (npm run prepare-pilot)`,
+      );
     }
     // A tracker that is down is retried by the client; it must not stop the seeding.
     torrent.on("warning", () => undefined);

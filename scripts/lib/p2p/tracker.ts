@@ -32,7 +32,10 @@ export async function startLocalTracker(port: number, intervalMs = 5_000): Promi
       const code = (error as NodeJS.ErrnoException).code;
       fail(
         code === "EADDRINUSE"
-          ? new UserError(`tracker port ${port} on 127.0.0.1 is already in use: stop the other process or pass --tracker-port <port>.`, EXIT.failure)
+          ? new UserError(
+              `tracker port ${port} on 127.0.0.1 is already in use: stop the other process or pass --tracker-port <port>.`,
+              EXIT.failure,
+            )
           : error,
       );
     };

@@ -55,7 +55,9 @@ const COPY_CHUNK = 8 * 1024 * 1024;
 
 const sealed: SealedShard[] = [];
 let count = 0;
-let current: { fd: number; path: string; hash: Hash; length: number; blocks: number; boundaries: Boundary[] } | undefined;
+let current:
+  | { fd: number; path: string; hash: Hash; length: number; blocks: number; boundaries: Boundary[] }
+  | undefined;
 
 function open(): NonNullable<typeof current> {
   const path = join(dir, `.shard-${count++}.car.tmp`);
@@ -73,7 +75,8 @@ function seal(shard: NonNullable<typeof current>): void {
 
 function write(head: Uint8Array, body: Uint8Array): void {
   const length = head.length + body.length;
-  if (length > maxBlocksLength) throw new Error(`a block of ${length} bytes does not fit in a CAR shard of ${shardSize} bytes`);
+  if (length > maxBlocksLength)
+    throw new Error(`a block of ${length} bytes does not fit in a CAR shard of ${shardSize} bytes`);
   if (current !== undefined && current.blocks > 0 && current.length + length > maxBlocksLength) {
     seal(current);
     current = undefined;
@@ -96,7 +99,7 @@ function copyBehind(rootHeader: Uint8Array, source: number, from: number, to: nu
   const hash = createHash("sha256").update(rootHeader);
   writeSync(fd, rootHeader);
   const chunk = Buffer.allocUnsafe(Math.min(COPY_CHUNK, Math.max(to - from, 1)));
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const read = readSync(source, chunk, 0, Math.min(chunk.length, to - at), at);
     if (read === 0) throw new Error("a CAR shard being written ended early");
     const part = chunk.subarray(0, read);
@@ -118,7 +121,8 @@ function end(rootHeader: Uint8Array): void {
     let index = last.boundaries.length;
     while (index > 0 && total - (last.boundaries[index - 1] as Boundary).at < overage) index--;
     const cut = last.boundaries[index - 1];
-    if (cut === undefined || cut.at === header.length) throw new Error("a block will cause a CAR shard to exceed the shard size");
+    if (cut === undefined || cut.at === header.length)
+      throw new Error("a block will cause a CAR shard to exceed the shard size");
     const overflow = copyBehind(rootHeader, last.fd, cut.at, total);
     ftruncateSync(last.fd, cut.at);
     closeSync(last.fd);

@@ -70,13 +70,21 @@ export async function checkTorrentFiles(values: TorrentValues): Promise<void> {
 }
 
 /** The torrent options resolved against the manifest; `webSeeds` before any pilot gateway URL is added. */
-export function torrentSettings(values: TorrentValues, manifest: Manifest, manifestFile: string): TorrentSectionOptions & { torrentPath: string; webSeedsGiven: boolean } {
+export function torrentSettings(
+  values: TorrentValues,
+  manifest: Manifest,
+  manifestFile: string,
+): TorrentSectionOptions & { torrentPath: string; webSeedsGiven: boolean } {
   const trackers = values.tracker ?? manifest.torrent?.trackers ?? [];
   if (trackers.length === 0) {
-    throw new UserError("no tracker: pass --tracker <url> (wss:// for browsers, https:// or udp:// for desktop clients).");
+    throw new UserError(
+      "no tracker: pass --tracker <url> (wss:// for browsers, https:// or udp:// for desktop clients).",
+    );
   }
   const captions =
-    values.captions === undefined ? undefined : { file: values.captions, srclang: values["captions-lang"], label: values["captions-label"] };
+    values.captions === undefined
+      ? undefined
+      : { file: values.captions, srclang: values["captions-lang"], label: values["captions-label"] };
   return {
     trackers,
     webSeeds: values["web-seed"] ?? manifest.torrent?.webSeeds ?? [],
@@ -90,8 +98,11 @@ export function torrentSettings(values: TorrentValues, manifest: Manifest, manif
 
 /** The gateways: as given (checked like the manifest checks them), else the manifest's, else the defaults. */
 export function gatewaysFrom(given: string[] | undefined, manifest: Manifest | undefined): string[] {
-  const result = ipfsSchema.shape.gateways.safeParse(given ?? manifest?.ipfs?.gateways ?? [...DEFAULT_GATEWAYS]);
-  if (!result.success) throw new UserError(`--gateway: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
+  const result = ipfsSchema.shape.gateways.safeParse(
+    given ?? manifest?.ipfs?.gateways ?? [...DEFAULT_GATEWAYS],
+  );
+  if (!result.success)
+    throw new UserError(`--gateway: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
   return result.data;
 }
 

@@ -24,7 +24,6 @@ import { CAR_CODEC, UNIXFS_SETTINGS, type EncodeLayout, type Encoded } from "../
 import type { SealedShard } from "./car-worker.ts";
 import { BalancedTree, type TreeBlock } from "./tree.ts";
 
-
 export interface PassInput {
   file: string;
   /** Where the CAR shards go, as `<shard cid>.car`. */
@@ -75,7 +74,8 @@ function sectionHead(cid: CID, size: number): Uint8Array {
 function listen(worker: Worker, what: string) {
   let failure: Error | undefined;
   let onUnclaimed: ((message: Record<string, unknown>) => void) | undefined;
-  const waiters: Array<{ kind: string; resolve: (value: unknown) => void; reject: (error: Error) => void }> = [];
+  const waiters: Array<{ kind: string; resolve: (value: unknown) => void; reject: (error: Error) => void }> =
+    [];
   const fail = (error: Error) => {
     failure = error;
     for (const waiter of waiters.splice(0)) waiter.reject(error);
@@ -90,7 +90,9 @@ function listen(worker: Worker, what: string) {
   return {
     next<T>(kind: string): Promise<T> {
       if (failure !== undefined) return Promise.reject(failure);
-      return new Promise<T>((resolve, reject) => waiters.push({ kind, resolve: resolve as (value: unknown) => void, reject }));
+      return new Promise<T>((resolve, reject) =>
+        waiters.push({ kind, resolve: resolve as (value: unknown) => void, reject }),
+      );
     },
     onMessage(handler: (message: Record<string, unknown>) => void) {
       onUnclaimed = handler;
@@ -170,7 +172,10 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
       let done = 0;
       while (done < size) {
         const { bytesRead } = await handle.read(bytes, slot * slotSize + done, size - done, position + done);
-        if (bytesRead === 0) throw new Error(`${input.file} ended at ${position + done} bytes, expected ${length}: was it changed while being read?`);
+        if (bytesRead === 0)
+          throw new Error(
+            `${input.file} ended at ${position + done} bytes, expected ${length}: was it changed while being read?`,
+          );
         done += bytesRead;
       }
       return { slot, position, size };
@@ -188,7 +193,13 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
         const key = block.cid.toString();
         if (seen.has(key)) continue;
         seen.add(key);
-        if (block.kind === "leaf") car.postMessage({ head: sectionHead(block.cid, block.size), slot: block.ref.slot, offset: block.ref.offset, length: block.size });
+        if (block.kind === "leaf")
+          car.postMessage({
+            head: sectionHead(block.cid, block.size),
+            slot: block.ref.slot,
+            offset: block.ref.offset,
+            length: block.size,
+          });
         else car.postMessage({ head: sectionHead(block.cid, block.bytes.length), body: block.bytes });
       }
     };
@@ -215,7 +226,13 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
       const start = slot * slotSize;
       for (let offset = 0; offset < size; offset += layout.chunkSize) {
         const chunk = Math.min(layout.chunkSize, size - offset);
-        const leaf = { digest: createHash("sha256").update(bytes.subarray(start + offset, start + offset + chunk)).digest(), size: chunk, ref: { slot, offset } };
+        const leaf = {
+          digest: createHash("sha256")
+            .update(bytes.subarray(start + offset, start + offset + chunk))
+            .digest(),
+          size: chunk,
+          ref: { slot, offset },
+        };
         unwritten.set(slot, (unwritten.get(slot) ?? 0) + 1);
         // A short chunk can only be the last: the client's chunker hands it over at the close.
         if (chunk < layout.chunkSize) last = leaf;
@@ -231,7 +248,10 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
 
     car.postMessage({ end: carHeader([root]) });
     sha1.postMessage({ end: true });
-    const [sealed] = await Promise.race([Promise.all([carMessages.next<SealedShard[]>("shards"), sha1Messages.next<boolean>("done")]), failed]);
+    const [sealed] = await Promise.race([
+      Promise.all([carMessages.next<SealedShard[]>("shards"), sha1Messages.next<boolean>("done")]),
+      failed,
+    ]);
     const shards: Encoded["shards"] = [];
     const carPaths: string[] = [];
     for (const shard of sealed) {
@@ -241,15 +261,24 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
       shards.push({ cid, size: shard.size });
       carPaths.push(path);
     }
-    if ((await handle.stat()).size !== length) throw new Error(`${input.file} changed size while being read: prepare it again`);
-    return { length, pieces: Buffer.from(new Uint8Array(pieces)), encoded: { root: root.toString(), bytes: length, shards }, carPaths };
+    if ((await handle.stat()).size !== length)
+      throw new Error(`${input.file} changed size while being read: prepare it again`);
+    return {
+      length,
+      pieces: Buffer.from(new Uint8Array(pieces)),
+      encoded: { root: root.toString(), bytes: length, shards },
+      carPaths,
+    };
   } catch (error) {
     const left = await readdir(input.carDir).catch(() => []);
-    await Promise.all(left.filter((name) => /^\.shard-\d+\.car\.tmp$/.test(name)).map((name) => rm(join(input.carDir, name), { force: true })));
+    await Promise.all(
+      left
+        .filter((name) => /^\.shard-\d+\.car\.tmp$/.test(name))
+        .map((name) => rm(join(input.carDir, name), { force: true })),
+    );
     throw error;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
     await handle.close();
   }
 }
-

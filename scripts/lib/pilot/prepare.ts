@@ -52,15 +52,24 @@ export interface PrepareOptions {
   onProgress?: (read: number, total: number) => void;
 }
 
-/** Reads `file` once: its torrent pieces, root CID and CAR shards (written to disk), recorded for pin and seed. */
+/**
+ * Reads `file` once: its torrent pieces, root CID and CAR shards (written to disk), recorded for pin and
+ * seed.
+ */
 export async function preparePilot(file: string, options: PrepareOptions = {}): Promise<PreparedPilot> {
   const path = resolve(file);
   const before = await stat(path);
   const carDir = resolve(options.carDir ?? ".peerpilot/car");
   const pieceLength = pieceLengthFor(before.size);
-  const pass = await runPass({ file: path, carDir, pieceLength, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+  const pass = await runPass({
+    file: path,
+    carDir,
+    pieceLength,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
   const after = await stat(path);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new Error(`${path} changed while it was being read: prepare it again.`);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+    throw new Error(`${path} changed while it was being read: prepare it again.`);
   const prepared: PreparedPilot = {
     file: path,
     size: pass.length,
@@ -70,7 +79,11 @@ export async function preparePilot(file: string, options: PrepareOptions = {}): 
     carDir,
     carPaths: pass.carPaths,
   };
-  const record: RecordJson = { version: 1, ...prepared, torrent: { ...prepared.torrent, pieces: pass.pieces.toString("base64") } };
+  const record: RecordJson = {
+    version: 1,
+    ...prepared,
+    torrent: { ...prepared.torrent, pieces: pass.pieces.toString("base64") },
+  };
   const dir = resolve(options.preparedDir ?? PREPARED_DIR);
   await mkdir(dir, { recursive: true });
   await writeFile(recordPath(path, dir), `${JSON.stringify(record)}\n`);
@@ -86,18 +99,26 @@ export interface NotPrepared {
  * The record of the last pass over `file`, if it still describes the file as it is (same size
  * and modification time) and its CAR files are all there (in `carDir`, when one is asked for).
  */
-export async function readPreparedPilot(file: string, options: { carDir?: string; preparedDir?: string } = {}): Promise<PreparedPilot | NotPrepared> {
+export async function readPreparedPilot(
+  file: string,
+  options: { carDir?: string; preparedDir?: string } = {},
+): Promise<PreparedPilot | NotPrepared> {
   const path = resolve(file);
   let record: RecordJson;
   try {
-    record = JSON.parse(await readFile(recordPath(path, options.preparedDir ?? PREPARED_DIR), "utf8")) as RecordJson;
+    record = JSON.parse(
+      await readFile(recordPath(path, options.preparedDir ?? PREPARED_DIR), "utf8"),
+    ) as RecordJson;
   } catch {
     return { reason: "it has not been prepared (npm run prepare-pilot)" };
   }
   const now = await stat(path);
-  if (record.version !== 1 || record.file !== path) return { reason: "its record is of another version or file" };
-  if (record.size !== now.size || record.mtimeMs !== now.mtimeMs) return { reason: "it changed since it was prepared (another size or modification time)" };
-  if (options.carDir !== undefined && resolve(options.carDir) !== record.carDir) return { reason: `its CAR shards were written to ${record.carDir}, not ${resolve(options.carDir)}` };
+  if (record.version !== 1 || record.file !== path)
+    return { reason: "its record is of another version or file" };
+  if (record.size !== now.size || record.mtimeMs !== now.mtimeMs)
+    return { reason: "it changed since it was prepared (another size or modification time)" };
+  if (options.carDir !== undefined && resolve(options.carDir) !== record.carDir)
+    return { reason: `its CAR shards were written to ${record.carDir}, not ${resolve(options.carDir)}` };
   for (const car of record.carPaths) {
     const present = await access(car).then(
       () => true,

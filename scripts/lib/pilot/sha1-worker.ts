@@ -30,7 +30,12 @@ port.on("message", (message: Message) => {
   let piece = message.position / pieceLength;
   for (let offset = 0; offset < message.length; offset += pieceLength, piece++) {
     const end = Math.min(offset + pieceLength, message.length);
-    out.set(createHash("sha1").update(bytes.subarray(start + offset, start + end)).digest(), piece * 20);
+    out.set(
+      createHash("sha1")
+        .update(bytes.subarray(start + offset, start + end))
+        .digest(),
+      piece * 20,
+    );
   }
   port.postMessage({ released: message.slot });
 });

@@ -33,7 +33,8 @@ export interface LeafInput<Ref> {
 }
 
 /** A block, in DAG order: a raw leaf (bytes with the caller) or a branch (bytes here). */
-export type TreeBlock<Ref> = { kind: "leaf"; cid: CID; size: number; ref: Ref } | { kind: "branch"; cid: CID; bytes: Uint8Array };
+export type TreeBlock<Ref> =
+  { kind: "leaf"; cid: CID; size: number; ref: Ref } | { kind: "branch"; cid: CID; bytes: Uint8Array };
 
 interface FileLink {
   cid: CID;
@@ -85,12 +86,18 @@ export class BalancedTree<Ref> {
 
   /** Ends the file, with the last, short chunk's leaf if there is one. */
   close(last?: LeafInput<Ref>): Array<TreeBlock<Ref>> {
-    const written = last === undefined ? { layout: this.#layout, leaves: [], nodes: [] } : this.#engine.write(this.#layout, [this.#chunk(last) as never]);
+    const written =
+      last === undefined
+        ? { layout: this.#layout, leaves: [], nodes: [] }
+        : this.#engine.write(this.#layout, [this.#chunk(last) as never]);
     const closed = this.#engine.close(written.layout, {});
     const root = closed.root as { id: number; children?: number[]; content?: Chunk };
     this.#rootId = root.id;
     const isLeaf = root.children === undefined;
-    const leaves = [...written.leaves, ...closed.leaves, ...(isLeaf ? [root] : [])] as Array<{ id: number; content?: Chunk }>;
+    const leaves = [...written.leaves, ...closed.leaves, ...(isLeaf ? [root] : [])] as Array<{
+      id: number;
+      content?: Chunk;
+    }>;
     const nodes = [...written.nodes, ...closed.nodes, ...(isLeaf ? [] : [root])] as Pending[];
     const blocks = this.#run(leaves, nodes);
     if (this.#root === undefined) throw new Error("the tree's root was not linked");
@@ -108,7 +115,8 @@ export class BalancedTree<Ref> {
     for (const leaf of leaves) queue.push(() => this.#leafTask(leaf));
     for (const node of nodes) {
       const pending = { id: node.id, children: [...node.children] };
-      if (pending.children.every((child) => this.#links.has(child))) queue.push(() => this.#branchTask(pending));
+      if (pending.children.every((child) => this.#links.has(child)))
+        queue.push(() => this.#branchTask(pending));
       else {
         this.#pending.set(pending.id, pending);
         for (const child of pending.children) if (!this.#links.has(child)) this.#parentOf.set(child, pending);
@@ -136,7 +144,11 @@ export class BalancedTree<Ref> {
     if (leaf.content === undefined) throw new Error("an empty file has no pilot to prepare");
     const input = this.#leaves[leaf.content.index] as LeafInput<Ref>;
     const cid = CID.createV1(raw.code, Digest.create(sha256.code, input.digest));
-    return [leaf.id, { cid, contentByteLength: input.size, dagByteLength: input.size }, { kind: "leaf", cid, size: input.size, ref: input.ref }];
+    return [
+      leaf.id,
+      { cid, contentByteLength: input.size, dagByteLength: input.size },
+      { kind: "leaf", cid, size: input.size, ref: input.ref },
+    ];
   }
 
   #branchTask(node: Pending): [number, FileLink, TreeBlock<Ref>] {

@@ -8,8 +8,19 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "../../../site/lib/manifest.ts";
 import { isPlainRelativePath } from "../../../site/lib/verify/artifact-types.ts";
-import { VerifyInputError, verifyCampaign, type VerifyReport, type VerifyRow } from "../../../site/lib/verify/verify-campaign.ts";
-import { checkName, problemRows, rpcsDisagree, STATUS_MARKS, verdictHeadline } from "../../../site/lib/verify-summary.ts";
+import {
+  VerifyInputError,
+  verifyCampaign,
+  type VerifyReport,
+  type VerifyRow,
+} from "../../../site/lib/verify/verify-campaign.ts";
+import {
+  checkName,
+  problemRows,
+  rpcsDisagree,
+  STATUS_MARKS,
+  verdictHeadline,
+} from "../../../site/lib/verify-summary.ts";
 import { EXIT, UserError } from "../cli.ts";
 import { escrowArtifactFiles } from "../../../site/lib/verify/escrow-artifact.ts";
 
@@ -45,16 +56,23 @@ export interface TerminalVerifyOptions {
 function rowLines(row: VerifyRow): string[] {
   const { mark } = STATUS_MARKS[row.status];
   // Many details start with their label ("Goal (backers) is 3 on chain…"): say it once.
-  const lines = [row.detail.startsWith(row.label) ? `${mark} ${row.detail}` : `${mark} ${row.label}: ${row.detail}`];
+  const lines = [
+    row.detail.startsWith(row.label) ? `${mark} ${row.detail}` : `${mark} ${row.label}: ${row.detail}`,
+  ];
   if (row.status === "differs" && !rpcsDisagree(row)) {
     if (row.manifest !== undefined) lines.push(`    expected  ${row.manifest}`);
     if (row.chain !== undefined) lines.push(`    on chain  ${row.chain}`);
   }
-  if (rpcsDisagree(row)) for (const answer of row.perRpc ?? []) lines.push(`    ${answer.host}  ${"value" in answer ? answer.value : `(${answer.error})`}`);
+  if (rpcsDisagree(row))
+    for (const answer of row.perRpc ?? [])
+      lines.push(`    ${answer.host}  ${"value" in answer ? answer.value : `(${answer.error})`}`);
   return lines;
 }
 
-/** The exit code for `report`: 0 exact match with every RPC used, 1 something differs, 2 something could not be checked. */
+/**
+ * The exit code for `report`: 0 exact match with every RPC used, 1 something differs, 2 something could not
+ * be checked.
+ */
 export function exitCodeOf(report: VerifyReport): number {
   if (report.verdict === "mismatch" || report.verdict === "partial-match") return EXIT.failure;
   if (report.verdict === "unreachable" || report.unreachableHosts.length > 0) return EXIT.usage;
@@ -74,7 +92,9 @@ export async function verifyFromTerminal(options: TerminalVerifyOptions): Promis
     if (error instanceof VerifyInputError) throw new UserError(error.message, EXIT.usage);
     throw error;
   }
-  write(`Escrow ${manifest.escrow.address} on chain ${manifest.chain.id} (${options.manifestFile})${report.block === undefined ? "" : `, read at block ${report.block}`}`);
+  write(
+    `Escrow ${manifest.escrow.address} on chain ${manifest.chain.id} (${options.manifestFile})${report.block === undefined ? "" : `, read at block ${report.block}`}`,
+  );
   write("");
   for (const row of report.rows) for (const line of rowLines(row)) write(line);
   write("");
@@ -89,6 +109,7 @@ export async function verifyFromTerminal(options: TerminalVerifyOptions): Promis
   const differing = problems.filter((row) => row.status === "differs").map(checkName);
   write(`${code === EXIT.ok ? "✓" : "✗"} ${verdictHeadline(report)}`);
   if (differing.length > 0) write(`  differs: ${differing.join(", ")}`);
-  if (report.unreachableHosts.length > 0) write(`  not reached: ${report.unreachableHosts.join(", ")} (the other RPCs were still checked)`);
+  if (report.unreachableHosts.length > 0)
+    write(`  not reached: ${report.unreachableHosts.join(", ")} (the other RPCs were still checked)`);
   return code;
 }

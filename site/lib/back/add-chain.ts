@@ -29,7 +29,11 @@ export function addChainParams(chain: BackConfig["chain"]): [AddEthereumChainPar
   const params: AddEthereumChainParameter = {
     chainId: hexChainId(chain.id),
     chainName: chain.name,
-    nativeCurrency: { name: chain.nativeCurrency.name, symbol: chain.nativeCurrency.symbol, decimals: chain.nativeCurrency.decimals },
+    nativeCurrency: {
+      name: chain.nativeCurrency.name,
+      symbol: chain.nativeCurrency.symbol,
+      decimals: chain.nativeCurrency.decimals,
+    },
     rpcUrls: [...chain.rpcUrls],
   };
   if (chain.explorerUrl !== undefined) params.blockExplorerUrls = [chain.explorerUrl];

@@ -7,10 +7,25 @@
 import { JsonRpcProvider } from "ethers";
 import { formatDeadline, formatTokenAmount, formatUnits, shortAddress } from "../format.ts";
 import { isHexAddress } from "../address.ts";
-import { cancelProblems, cancelRule, GAS_ESTIMATES, parseAmount, pledgeProblems, refundProblems, releaseProblems } from "./checks.ts";
+import {
+  cancelProblems,
+  cancelRule,
+  GAS_ESTIMATES,
+  parseAmount,
+  pledgeProblems,
+  refundProblems,
+  releaseProblems,
+} from "./checks.ts";
 import { explorerLink, pendingKey, type BackConfig } from "./config.ts";
 import { CampaignState } from "./escrow-abi.ts";
-import { clearPending, loadPending, watchPending, type PendingKind, type PendingReader, type PendingTx } from "./pending.ts";
+import {
+  clearPending,
+  loadPending,
+  watchPending,
+  type PendingKind,
+  type PendingReader,
+  type PendingTx,
+} from "./pending.ts";
 import { Session, type Facts, type FlowResult, type StepSink } from "./session.ts";
 import type { WalletChoice } from "./wallets.ts";
 
@@ -124,7 +139,11 @@ const KIND_TEXT: Record<PendingKind, string> = {
  * Follows the transaction a previous load of this page sent (sessionStorage), through the
  * manifest's RPC: its receipt, or the transaction that replaced it. Returns a function that stops.
  */
-export function resumePending(root: HTMLElement, config: BackConfig, onSettled: () => void = () => {}): () => void {
+export function resumePending(
+  root: HTMLElement,
+  config: BackConfig,
+  onSettled: () => void = () => {},
+): () => void {
   const key = pendingKey(config);
   const stored = loadPending(globalThis.sessionStorage, key);
   if (stored === undefined) return () => {};
@@ -145,7 +164,8 @@ export function resumePending(root: HTMLElement, config: BackConfig, onSettled: 
       onSettled();
     },
     () => {
-      if (!warned) status.add(`Could not reach the chain's RPC (${new URL(url).host}) to follow it; still trying.`);
+      if (!warned)
+        status.add(`Could not reach the chain's RPC (${new URL(url).host}) to follow it; still trying.`);
       warned = true;
     },
   );
@@ -155,18 +175,29 @@ export function resumePending(root: HTMLElement, config: BackConfig, onSettled: 
   };
 }
 
-function reportOutcome(status: StatusList, stored: PendingTx, outcome: Parameters<Parameters<typeof watchPending>[2]>[0]): void {
+function reportOutcome(
+  status: StatusList,
+  stored: PendingTx,
+  outcome: Parameters<Parameters<typeof watchPending>[2]>[0],
+): void {
   if (outcome.kind === "mined") {
     if (outcome.receipt.status === 1) status.add(`Confirmed in block ${outcome.receipt.blockNumber}.`);
-    else status.add(`Failed: the transaction was mined in block ${outcome.receipt.blockNumber} but reverted, so nothing changed (the network fee was spent).`);
+    else
+      status.add(
+        `Failed: the transaction was mined in block ${outcome.receipt.blockNumber} but reverted, so nothing changed (the network fee was spent).`,
+      );
   } else if (outcome.reason === "repriced") {
     status.add("Your wallet sped it up; the replacement is ", outcome.replacementHash);
     if (outcome.receipt?.status === 1) status.add(`Confirmed in block ${outcome.receipt.blockNumber}.`);
     else status.add("Failed: the sped-up transaction reverted, so nothing changed.");
   } else if (outcome.reason === "cancelled") {
-    status.add("Failed: It was cancelled in your wallet (a transaction with the same number replaced it); nothing changed.");
+    status.add(
+      "Failed: It was cancelled in your wallet (a transaction with the same number replaced it); nothing changed.",
+    );
   } else {
-    status.add("Failed: Your wallet replaced it with a different transaction, so it will never be mined. Check your wallet's activity.");
+    status.add(
+      "Failed: Your wallet replaced it with a different transaction, so it will never be mined. Check your wallet's activity.",
+    );
   }
   if (stored.kind === "approve" && outcome.kind === "mined" && outcome.receipt.status === 1) {
     status.add("The approval is in place: connect your wallet and press Pledge to finish.");
@@ -182,7 +213,12 @@ export interface ConnectedHooks {
  * Connects `wallet` and runs the page for it until the returned function is called. Rejects when
  * the connection itself fails (declined, wallet locked…), with the sentence to show.
  */
-export async function startConnected(root: HTMLElement, config: BackConfig, wallet: WalletChoice, hooks: ConnectedHooks): Promise<() => void> {
+export async function startConnected(
+  root: HTMLElement,
+  config: BackConfig,
+  wallet: WalletChoice,
+  hooks: ConnectedHooks,
+): Promise<() => void> {
   const find = finder(root);
   const { token } = config.escrow;
   const native = config.chain.nativeCurrency;
@@ -265,7 +301,10 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     const parsed = parseAmount(fields.amount.value, token);
     if (!parsed.ok) return { problems: [parsed.problem] };
     const approving = method() === "approve" && facts.allowance < parsed.value;
-    const gas = method() === "permit" ? GAS_ESTIMATES.pledgeWithPermit : GAS_ESTIMATES.pledge + (approving ? GAS_ESTIMATES.approve : 0n);
+    const gas =
+      method() === "permit"
+        ? GAS_ESTIMATES.pledgeWithPermit
+        : GAS_ESTIMATES.pledge + (approving ? GAS_ESTIMATES.approve : 0n);
     const problems = pledgeProblems({
       amount: parsed.value,
       tokenBalance: facts.tokenBalance,
@@ -291,8 +330,10 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     let problems: string[];
     if (facts === undefined) problems = ["Reading the campaign…"];
     else if (text === "") problems = ["Enter the backer's address (0x and 40 hex digits)."];
-    else if (!isHexAddress(text)) problems = ["That is not an address: it should be 0x followed by 40 hex digits."];
-    else if (other === undefined || other.address !== text.toLowerCase() || other.pledge === undefined) problems = ["Reading that backer's pledge…"];
+    else if (!isHexAddress(text))
+      problems = ["That is not an address: it should be 0x followed by 40 hex digits."];
+    else if (other === undefined || other.address !== text.toLowerCase() || other.pledge === undefined)
+      problems = ["Reading that backer's pledge…"];
     else {
       problems = refundProblems({
         state: facts.state,
@@ -334,7 +375,10 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
 
   function render(f: Facts): void {
     setText(fields.tokenBalance, formatTokenAmount(f.tokenBalance, token));
-    setText(fields.gasBalance, `${formatUnits(f.gasBalance, native.decimals, { maxFractionDigits: 6 })} ${native.symbol}`);
+    setText(
+      fields.gasBalance,
+      `${formatUnits(f.gasBalance, native.decimals, { maxFractionDigits: 6 })} ${native.symbol}`,
+    );
     setText(fields.pledge, f.pledge === 0n ? "none yet" : formatTokenAmount(f.pledge, token));
     parts.balances.hidden = false;
 
@@ -342,11 +386,17 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     parts.pledge.hidden = !funding;
     if (funding) {
       setText(fields.pledgeSubmit, f.pledge > 0n ? "Top up" : "Pledge");
-      if (!amountTouched && f.pledge === 0n && fields.amount.value === "") fields.amount.value = formatUnits(minPledge, token.decimals).replace(/,/g, "");
+      if (!amountTouched && f.pledge === 0n && fields.amount.value === "")
+        fields.amount.value = formatUnits(minPledge, token.decimals).replace(/,/g, "");
       fields.permitRadio.disabled = !f.permit;
       if (!f.permit) fields.approveRadio.checked = true;
       fields.methodNote.hidden = f.permit;
-      setText(fields.methodNote, f.permit ? "" : `${token.symbol} takes no permits, so a pledge is two transactions: an approval of exactly the amount, then the pledge.`);
+      setText(
+        fields.methodNote,
+        f.permit
+          ? ""
+          : `${token.symbol} takes no permits, so a pledge is two transactions: an approval of exactly the amount, then the pledge.`,
+      );
       renderPledge();
     }
 
@@ -392,7 +442,13 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
 
     parts.release.hidden = f.state !== CampaignState.Succeeded;
     if (f.state === CampaignState.Succeeded) {
-      const problems = releaseProblems({ state: f.state, deadline: f.deadline, gasBalance: f.gasBalance, gasCost: feeFor(GAS_ESTIMATES.release), nativeSymbol: native.symbol });
+      const problems = releaseProblems({
+        state: f.state,
+        deadline: f.deadline,
+        gasBalance: f.gasBalance,
+        gasCost: feeFor(GAS_ESTIMATES.release),
+        nativeSymbol: native.symbol,
+      });
       setList(fields.releaseProblems, problems);
       fields.releaseButton.disabled = busy || problems.length > 0;
     }
@@ -457,7 +513,10 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
       hideActions();
       parts.balances.hidden = true;
       parts.wrongChain.hidden = false;
-      setText(fields.wrongChain, `Your wallet is on chain ${session.chainId}; this campaign is on ${config.chain.name} (chain ${config.chain.id}).`);
+      setText(
+        fields.wrongChain,
+        `Your wallet is on chain ${session.chainId}; this campaign is on ${config.chain.name} (chain ${config.chain.id}).`,
+      );
       fields.switchButton.disabled = busy;
       return;
     }
@@ -475,7 +534,10 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
       showConnected();
       parts.balances.hidden = true;
       fields.readError.hidden = false;
-      setText(fields.readError, `Could not read the campaign through ${wallet.name}: ${session.explain(error)}`);
+      setText(
+        fields.readError,
+        `Could not read the campaign through ${wallet.name}: ${session.explain(error)}`,
+      );
     }
   }
 
@@ -486,7 +548,14 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
 
   function setBusy(value: boolean): void {
     busy = value;
-    for (const button of [fields.pledgeSubmit, fields.cancelButton, fields.refundOwnButton, fields.refundOtherSubmit, fields.releaseButton, fields.switchButton]) {
+    for (const button of [
+      fields.pledgeSubmit,
+      fields.cancelButton,
+      fields.refundOwnButton,
+      fields.refundOtherSubmit,
+      fields.releaseButton,
+      fields.switchButton,
+    ]) {
       if (value) button.disabled = true;
     }
     if (!value) {
@@ -514,8 +583,11 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     const { amount, problems } = pledgeCheck();
     if (amount === undefined || problems.length > 0 || facts === undefined) return;
     const topUp = facts.pledge > 0n;
-    const how = method() === "permit" ? "with one signature (permit)" : "in two transactions (approve, then pledge)";
-    void run(`${topUp ? "Topping up" : "Pledging"} ${formatTokenAmount(amount, token)} ${how}.`, () => session.pledge(amount, method(), steps));
+    const how =
+      method() === "permit" ? "with one signature (permit)" : "in two transactions (approve, then pledge)";
+    void run(`${topUp ? "Topping up" : "Pledging"} ${formatTokenAmount(amount, token)} ${how}.`, () =>
+      session.pledge(amount, method(), steps),
+    );
   };
   const onAmount = () => {
     amountTouched = true;
@@ -528,7 +600,9 @@ export async function startConnected(root: HTMLElement, config: BackConfig, wall
     event.preventDefault();
     const backer = fields.backer.value.trim();
     if (fields.refundOtherSubmit.disabled || !isHexAddress(backer)) return;
-    void run(`Refunding ${shortAddress(backer)}'s pledge (the money goes to that backer).`, () => session.refund(backer, steps));
+    void run(`Refunding ${shortAddress(backer)}'s pledge (the money goes to that backer).`, () =>
+      session.refund(backer, steps),
+    );
   };
   const onBacker = () => void readOther();
   const onRelease = () => void run("Releasing the funds to the producer.", () => session.release(steps));

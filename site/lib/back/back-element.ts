@@ -43,7 +43,9 @@ export function startBack(root: HTMLElement): () => void {
     group.replaceChildren(
       template,
       ...wallets.map((wallet) => {
-        const button = (template.content.firstElementChild as HTMLButtonElement).cloneNode(true) as HTMLButtonElement;
+        const button = (template.content.firstElementChild as HTMLButtonElement).cloneNode(
+          true,
+        ) as HTMLButtonElement;
         const img = button.querySelector("img")!;
         if (wallet.icon !== undefined) {
           img.src = wallet.icon;

@@ -47,8 +47,10 @@ export function parseAmount(text: string, token: TokenInfo): AmountParse {
   const input = text.trim();
   if (input === "") return fail(`Enter an amount in ${token.symbol}.`);
   if (input.startsWith("-")) return fail("The amount can't be negative.");
-  if (/^[\d.]*e/i.test(input)) return fail("Write the amount in plain digits, like 9.95 (no exponent such as 1e3).");
-  if (input.includes(",")) return fail("Use a dot for the decimals and no thousands separators, like 9.95 or 1000.");
+  if (/^[\d.]*e/i.test(input))
+    return fail("Write the amount in plain digits, like 9.95 (no exponent such as 1e3).");
+  if (input.includes(","))
+    return fail("Use a dot for the decimals and no thousands separators, like 9.95 or 1000.");
   const match = /^(\d*)(?:\.(\d*))?$/.exec(input);
   if (match === null || (match[1] === "" && (match[2] ?? "") === "")) {
     return fail("Write the amount in digits, like 9.95.");
@@ -116,8 +118,12 @@ export function stateProblem(action: EscrowAction, state: number, deadline?: big
     case "cancel":
     case "pledge or cancel": {
       if (state === CampaignState.Funding) return undefined;
-      const what = action === "pledge" ? "Pledges are" : action === "cancel" ? "Cancels are" : "Pledges and cancels are";
-      const refund = state === CampaignState.Failed && action !== "pledge" ? " Every backer can get a refund instead." : "";
+      const what =
+        action === "pledge" ? "Pledges are" : action === "cancel" ? "Cancels are" : "Pledges and cancels are";
+      const refund =
+        state === CampaignState.Failed && action !== "pledge"
+          ? " Every backer can get a refund instead."
+          : "";
       return `${what} closed: the deadline${onDeadline(deadline)} has passed and ${ended[state]}.${refund}`;
     }
     case "refund":
@@ -131,7 +137,8 @@ export function stateProblem(action: EscrowAction, state: number, deadline?: big
       if (state === CampaignState.Funding) {
         return `The funds can be released only after the deadline${onDeadline(deadline)}, and only if the campaign meets its goal.`;
       }
-      if (state === CampaignState.Failed) return "The campaign missed its goal, so nothing can be released; every backer can get a refund.";
+      if (state === CampaignState.Failed)
+        return "The campaign missed its goal, so nothing can be released; every backer can get a refund.";
       return "The funds were already released to the producer.";
   }
 }
@@ -162,7 +169,9 @@ export function pledgeProblems(facts: PledgeFacts): string[] {
   if (facts.amount <= 0n) {
     problems.push(`The amount must be more than 0 ${facts.token.symbol}.`);
   } else if (facts.currentPledge === 0n && facts.amount < facts.minPledge) {
-    problems.push(`The first pledge must be at least ${tokens(facts.minPledge)}; ${tokens(facts.amount)} is less.`);
+    problems.push(
+      `The first pledge must be at least ${tokens(facts.minPledge)}; ${tokens(facts.amount)} is less.`,
+    );
   }
   if (facts.amount > facts.tokenBalance) {
     problems.push(

@@ -45,16 +45,25 @@ export function backConfig(manifest: Pick<Manifest, "chain" | "escrow">): BackCo
       goalBackers: escrow.goalBackers,
       minPledge: escrow.minPledge,
       deadline: escrow.deadline,
-      token: { address: escrow.token.address, name: escrow.token.name, symbol: escrow.token.symbol, decimals: escrow.token.decimals },
+      token: {
+        address: escrow.token.address,
+        name: escrow.token.name,
+        symbol: escrow.token.symbol,
+        decimals: escrow.token.decimals,
+      },
     },
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
-const isAddress = (value: unknown): value is string => typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value);
-const isCount = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+const isAddress = (value: unknown): value is string =>
+  typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value);
+const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 const isText = (value: unknown): value is string => typeof value === "string" && value.length > 0;
-const isHttpUrl = (value: unknown): value is string => typeof value === "string" && /^https?:\/\//.test(value);
+const isHttpUrl = (value: unknown): value is string =>
+  typeof value === "string" && /^https?:\/\//.test(value);
 
 /**
  * Reads the JSON in `data-config`. Throws a TypeError naming the first field that is missing or
@@ -76,27 +85,42 @@ export function parseBackConfig(json: string | undefined): BackConfig {
   if (!isObject(chain)) return fail("chain");
   if (!isCount(chain.id) || chain.id === 0) fail("chain.id");
   if (!isText(chain.name)) fail("chain.name");
-  if (!Array.isArray(chain.rpcUrls) || chain.rpcUrls.length === 0 || !chain.rpcUrls.every(isHttpUrl)) fail("chain.rpcUrls");
+  if (!Array.isArray(chain.rpcUrls) || chain.rpcUrls.length === 0 || !chain.rpcUrls.every(isHttpUrl))
+    fail("chain.rpcUrls");
   if (chain.explorerUrl !== undefined && !isHttpUrl(chain.explorerUrl)) fail("chain.explorerUrl");
   const native = chain.nativeCurrency;
-  if (!isObject(native) || !isText(native.name) || !isText(native.symbol) || !isCount(native.decimals)) fail("chain.nativeCurrency");
+  if (!isObject(native) || !isText(native.name) || !isText(native.symbol) || !isCount(native.decimals))
+    fail("chain.nativeCurrency");
   if (!isObject(escrow)) return fail("escrow");
   if (!isAddress(escrow.address)) fail("escrow.address");
   if (!isCount(escrow.deployBlock)) fail("escrow.deployBlock");
   if (!isAddress(escrow.beneficiary)) fail("escrow.beneficiary");
   if (!isCount(escrow.goalBackers) || escrow.goalBackers === 0) fail("escrow.goalBackers");
-  if (typeof escrow.minPledge !== "string" || !/^[1-9][0-9]*$/.test(escrow.minPledge)) fail("escrow.minPledge");
+  if (typeof escrow.minPledge !== "string" || !/^[1-9][0-9]*$/.test(escrow.minPledge))
+    fail("escrow.minPledge");
   if (!isCount(escrow.deadline)) fail("escrow.deadline");
   const token = escrow.token;
-  if (!isObject(token) || !isAddress(token.address) || !isText(token.name) || !isText(token.symbol) || !isCount(token.decimals)) {
+  if (
+    !isObject(token) ||
+    !isAddress(token.address) ||
+    !isText(token.name) ||
+    !isText(token.symbol) ||
+    !isCount(token.decimals)
+  ) {
     fail("escrow.token");
   }
   return data as unknown as BackConfig;
 }
 
 /** A link to `kind` (`tx`, `address`, `block`) `id` on the chain's explorer, when the manifest names one. */
-export function explorerLink(config: BackConfig, kind: "tx" | "address" | "block", id: string | number): string | undefined {
-  return config.chain.explorerUrl === undefined ? undefined : `${config.chain.explorerUrl.replace(/\/+$/, "")}/${kind}/${id}`;
+export function explorerLink(
+  config: BackConfig,
+  kind: "tx" | "address" | "block",
+  id: string | number,
+): string | undefined {
+  return config.chain.explorerUrl === undefined
+    ? undefined
+    : `${config.chain.explorerUrl.replace(/\/+$/, "")}/${kind}/${id}`;
 }
 
 /** The sessionStorage key of the pending transaction for this escrow. */

@@ -37,7 +37,13 @@ function layers(error: unknown): Node[] {
     const next = queue.shift();
     if (!isObject(next) || found.includes(next)) continue;
     found.push(next);
-    queue.push(next["error"], isObject(next["info"]) ? next["info"]["error"] : undefined, next["cause"], next["data"], next["originalError"]);
+    queue.push(
+      next["error"],
+      isObject(next["info"]) ? next["info"]["error"] : undefined,
+      next["cause"],
+      next["data"],
+      next["originalError"],
+    );
   }
   return found;
 }
@@ -112,7 +118,9 @@ function explainRevert({ name, args }: Revert, context: ErrorContext): string | 
     case "WrongState": {
       const action = ACTION_BY_REQUIRED_STATE[Number(args[1])];
       const sentence = action === undefined ? undefined : stateProblem(action, Number(args[0]));
-      return sentence ?? "The campaign is not in the state this needs; reload the page to see where it stands.";
+      return (
+        sentence ?? "The campaign is not in the state this needs; reload the page to see where it stands."
+      );
     }
     case "ZeroPledge":
       return `A pledge must be more than 0 ${symbol}.`;
@@ -223,7 +231,11 @@ export function explainError(error: unknown, context: ErrorContext): string {
       : "The escrow or the token would refuse this transaction, for a reason this page cannot read; nothing was sent. Reload the page and check the amounts.";
   }
 
-  if (layers(error).some((layer) => isError(layer, "INSUFFICIENT_FUNDS") || NO_FUNDS.test(String(layer["message"] ?? "")))) {
+  if (
+    layers(error).some(
+      (layer) => isError(layer, "INSUFFICIENT_FUNDS") || NO_FUNDS.test(String(layer["message"] ?? "")),
+    )
+  ) {
     return `Your wallet does not have enough ${context.nativeSymbol} to pay the network fee; add some ${context.nativeSymbol} on ${context.chainName}, then try again.`;
   }
 
@@ -231,7 +243,12 @@ export function explainError(error: unknown, context: ErrorContext): string {
   const byCode = code === undefined ? undefined : explainRpcCode(code, context);
   if (byCode !== undefined) return byCode;
 
-  if (layers(error).some((layer) => isError(layer, "NETWORK_ERROR") || isError(layer, "SERVER_ERROR") || isError(layer, "TIMEOUT"))) {
+  if (
+    layers(error).some(
+      (layer) =>
+        isError(layer, "NETWORK_ERROR") || isError(layer, "SERVER_ERROR") || isError(layer, "TIMEOUT"),
+    )
+  ) {
     return `The network (RPC) your wallet uses did not answer; check your connection or choose another RPC in ${context.walletName}, then try again.`;
   }
   if (isError(error, "TRANSACTION_REPLACED")) {

@@ -11,7 +11,14 @@
 /** What a transaction was for (how the page describes it after a reload). */
 export type PendingKind = "pledge" | "pledgeWithPermit" | "approve" | "cancel" | "refund" | "release";
 
-const KINDS: readonly PendingKind[] = ["pledge", "pledgeWithPermit", "approve", "cancel", "refund", "release"];
+const KINDS: readonly PendingKind[] = [
+  "pledge",
+  "pledgeWithPermit",
+  "approve",
+  "cancel",
+  "refund",
+  "release",
+];
 
 export interface PendingTx {
   hash: string;
@@ -27,8 +34,10 @@ export interface PendingTx {
 }
 
 const isHex = (value: unknown, bytes?: number): value is string =>
-  typeof value === "string" && (bytes === undefined ? /^0x([0-9a-fA-F]{2})*$/ : new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`)).test(value);
-const isCount = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  typeof value === "string" &&
+  (bytes === undefined ? /^0x([0-9a-fA-F]{2})*$/ : new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`)).test(value);
+const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 
 export function serialisePending(tx: PendingTx): string {
   const { hash, from, nonce, to, data, kind, startBlock } = tx;
@@ -46,7 +55,15 @@ export function parsePending(text: string | null | undefined): PendingTx | undef
   }
   if (typeof data !== "object" || data === null) return undefined;
   const { hash, from, nonce, to, data: calldata, kind, startBlock } = data;
-  if (!isHex(hash, 32) || !isHex(from, 20) || !isHex(to, 20) || !isHex(calldata) || !isCount(nonce) || !isCount(startBlock)) return undefined;
+  if (
+    !isHex(hash, 32) ||
+    !isHex(from, 20) ||
+    !isHex(to, 20) ||
+    !isHex(calldata) ||
+    !isCount(nonce) ||
+    !isCount(startBlock)
+  )
+    return undefined;
   if (!KINDS.includes(kind as PendingKind)) return undefined;
   return { hash, from, nonce, to, data: calldata, kind: kind as PendingKind, startBlock };
 }
@@ -83,10 +100,18 @@ export function clearPending(storage: Storage | undefined, key: string): void {
  */
 export type ReplacementReason = "repriced" | "cancelled" | "replaced";
 
-export function replacementReason(stored: Pick<PendingTx, "from" | "to" | "data">, replacement: { to: string | null; data: string; value?: bigint }): ReplacementReason {
+export function replacementReason(
+  stored: Pick<PendingTx, "from" | "to" | "data">,
+  replacement: { to: string | null; data: string; value?: bigint },
+): ReplacementReason {
   const same = (a: string | null, b: string | null) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
   if (same(replacement.to, stored.to) && same(replacement.data, stored.data)) return "repriced";
-  if ((replacement.data === "0x" || replacement.data === "") && same(replacement.to, stored.from) && (replacement.value ?? 0n) === 0n) return "cancelled";
+  if (
+    (replacement.data === "0x" || replacement.data === "") &&
+    same(replacement.to, stored.from) &&
+    (replacement.value ?? 0n) === 0n
+  )
+    return "cancelled";
   return "replaced";
 }
 
@@ -108,7 +133,19 @@ export interface PendingReader {
   getTransactionReceipt(hash: string): Promise<ReceiptFacts | null>;
   getTransactionCount(address: string, blockTag: "latest"): Promise<number>;
   getBlockNumber(): Promise<number>;
-  getBlock(block: number, prefetchTxs: true): Promise<{ prefetchedTransactions: readonly { hash: string; from: string; nonce: number; to: string | null; data: string; value: bigint }[] } | null>;
+  getBlock(
+    block: number,
+    prefetchTxs: true,
+  ): Promise<{
+    prefetchedTransactions: readonly {
+      hash: string;
+      from: string;
+      nonce: number;
+      to: string | null;
+      data: string;
+      value: bigint;
+    }[];
+  } | null>;
 }
 
 /** How many blocks a replacement scan reads at most (a wallet's replacement lands within a few). */
@@ -130,7 +167,9 @@ export async function checkPending(reader: PendingReader, stored: PendingTx): Pr
   const first = Math.max(stored.startBlock, latest - MAX_SCAN_BLOCKS + 1);
   for (let n = first; n <= latest; n++) {
     const block = await reader.getBlock(n, true);
-    const tx = block?.prefetchedTransactions.find((t) => t.nonce === stored.nonce && t.from.toLowerCase() === stored.from.toLowerCase());
+    const tx = block?.prefetchedTransactions.find(
+      (t) => t.nonce === stored.nonce && t.from.toLowerCase() === stored.from.toLowerCase(),
+    );
     if (tx !== undefined) {
       const replacementReceipt = await reader.getTransactionReceipt(tx.hash);
       return {

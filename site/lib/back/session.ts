@@ -5,7 +5,13 @@
  * steps: simulate with `staticCall` (where ethers decodes custom errors), ask the wallet, send,
  * follow the transaction (a replacement too) to its receipt.
  */
-import { BrowserProvider, Contract, isError, type ContractTransactionResponse, type TypedDataDomain } from "ethers";
+import {
+  BrowserProvider,
+  Contract,
+  isError,
+  type ContractTransactionResponse,
+  type TypedDataDomain,
+} from "ethers";
 import { permitTypedData, readPermitDomain, splitSignature } from "../permit.ts";
 import type { Hex } from "../address.ts";
 import { addChainParams, switchChainParams } from "./add-chain.ts";
@@ -18,7 +24,10 @@ import type { WalletChoice } from "./wallets.ts";
 
 /** How long a permit signature stays valid: long enough to confirm the transaction in the wallet. */
 export const PERMIT_LIFETIME_SECONDS = 30n * 60n;
-/** How often ethers polls the wallet's node while a transaction is pending (no filters: some wallets lack them). */
+/**
+ * How often ethers polls the wallet's node while a transaction is pending (no filters: some wallets lack
+ * them).
+ */
 const POLLING_MS = 1_000;
 
 /** Everything read from the chain for the checks before a signature. */
@@ -93,14 +102,18 @@ export class Session {
   static async connect(wallet: WalletChoice, config: BackConfig, onChange: () => void): Promise<Session> {
     const accounts = (await wallet.provider.request({ method: "eth_requestAccounts" })) as string[];
     const chainId = Number(await wallet.provider.request({ method: "eth_chainId" }));
-    if (!Array.isArray(accounts) || typeof accounts[0] !== "string") throw new Error("The wallet returned no account.");
+    if (!Array.isArray(accounts) || typeof accounts[0] !== "string")
+      throw new Error("The wallet returned no account.");
     const session = new Session(wallet, config, accounts[0], chainId);
     session.#listen(onChange);
     return session;
   }
 
   #newProvider(): BrowserProvider {
-    return new BrowserProvider(this.wallet.provider, undefined, { polling: true, pollingInterval: POLLING_MS });
+    return new BrowserProvider(this.wallet.provider, undefined, {
+      polling: true,
+      pollingInterval: POLLING_MS,
+    });
   }
 
   #listen(onChange: () => void): void {
@@ -150,7 +163,10 @@ export class Session {
     return explainError(error, this.errorContext);
   }
 
-  /** Asks the wallet to switch to the campaign's chain, adding it first when the wallet does not know it (4902). */
+  /**
+   * Asks the wallet to switch to the campaign's chain, adding it first when the wallet does not know it
+   * (4902).
+   */
   async switchChain(): Promise<void> {
     const request = this.wallet.provider.request.bind(this.wallet.provider);
     try {
@@ -164,17 +180,25 @@ export class Session {
     this.chainId = Number(await request({ method: "eth_chainId" }));
   }
 
-  #escrow(runner: BrowserProvider | Awaited<ReturnType<BrowserProvider["getSigner"]>> = this.provider): Contract {
+  #escrow(
+    runner: BrowserProvider | Awaited<ReturnType<BrowserProvider["getSigner"]>> = this.provider,
+  ): Contract {
     return new Contract(this.config.escrow.address, ESCROW_ABI, runner);
   }
 
-  #token(runner: BrowserProvider | Awaited<ReturnType<BrowserProvider["getSigner"]>> = this.provider): Contract {
+  #token(
+    runner: BrowserProvider | Awaited<ReturnType<BrowserProvider["getSigner"]>> = this.provider,
+  ): Contract {
     return new Contract(this.config.escrow.token.address, TOKEN_ABI, runner);
   }
 
   /** The token's EIP-712 domain, read once per chain; undefined when it takes no permits. */
   permitDomain(): Promise<TypedDataDomain | undefined> {
-    const reading = (this.#permitDomain ??= readPermitDomain(this.#token(), this.config.chain.id, this.config.escrow.token.address as Hex));
+    const reading = (this.#permitDomain ??= readPermitDomain(
+      this.#token(),
+      this.config.chain.id,
+      this.config.escrow.token.address as Hex,
+    ));
     // A failed read is not "no permit": read again next time.
     return reading.catch((error: unknown) => {
       if (this.#permitDomain === reading) this.#permitDomain = undefined;
@@ -187,7 +211,19 @@ export class Session {
     const account = this.account;
     const escrow = this.#escrow();
     const token = this.#token();
-    const [tokenBalance, gasBalance, pledge, state, backers, deadline, lockWindow, block, fees, allowance, domain] = await Promise.all([
+    const [
+      tokenBalance,
+      gasBalance,
+      pledge,
+      state,
+      backers,
+      deadline,
+      lockWindow,
+      block,
+      fees,
+      allowance,
+      domain,
+    ] = await Promise.all([
       token.getFunction("balanceOf")(account) as Promise<bigint>,
       this.provider.getBalance(account),
       escrow.getFunction("pledgeOf")(account) as Promise<bigint>,
@@ -225,7 +261,11 @@ export class Session {
   async findRelease(): Promise<{ hash: string; timestamp: number } | undefined> {
     try {
       const escrow = this.#escrow();
-      const events = await escrow.queryFilter(escrow.filters.Released!(), this.config.escrow.deployBlock, "latest");
+      const events = await escrow.queryFilter(
+        escrow.filters.Released!(),
+        this.config.escrow.deployBlock,
+        "latest",
+      );
       const event = events[0];
       if (event === undefined) return undefined;
       const block = await this.provider.getBlock(event.blockNumber);
@@ -253,25 +293,43 @@ export class Session {
       if (domain !== undefined) {
         const result = await this.#pledgeWithPermit(amount, domain, steps);
         if (result !== "unsupported") return result;
-        steps.note(`${this.wallet.name} cannot sign a permit, so the pledge goes in two transactions: an approval, then the pledge.`);
+        steps.note(
+          `${this.wallet.name} cannot sign a permit, so the pledge goes in two transactions: an approval, then the pledge.`,
+        );
       } else {
-        steps.note(`${this.config.escrow.token.symbol} takes no permits, so the pledge goes in two transactions: an approval, then the pledge.`);
+        steps.note(
+          `${this.config.escrow.token.symbol} takes no permits, so the pledge goes in two transactions: an approval, then the pledge.`,
+        );
       }
     }
     return this.#approveThenPledge(amount, steps);
   }
 
-  async #pledgeWithPermit(amount: bigint, domain: TypedDataDomain, steps: StepSink): Promise<FlowResult | "unsupported"> {
+  async #pledgeWithPermit(
+    amount: bigint,
+    domain: TypedDataDomain,
+    steps: StepSink,
+  ): Promise<FlowResult | "unsupported"> {
     const signer = await this.provider.getSigner(this.account);
     const token = this.#token();
     let signature: string;
     let deadline: bigint;
     try {
-      const [nonce, block] = await Promise.all([token.getFunction("nonces")(this.account) as Promise<bigint>, this.provider.getBlock("latest")]);
+      const [nonce, block] = await Promise.all([
+        token.getFunction("nonces")(this.account) as Promise<bigint>,
+        this.provider.getBlock("latest"),
+      ]);
       const now = BigInt(Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000)));
       deadline = now + PERMIT_LIFETIME_SECONDS;
       steps.waiting("signature");
-      const typed = permitTypedData({ domain, owner: this.account as Hex, spender: this.config.escrow.address as Hex, value: amount, nonce, deadline });
+      const typed = permitTypedData({
+        domain,
+        owner: this.account as Hex,
+        spender: this.config.escrow.address as Hex,
+        value: amount,
+        nonce,
+        deadline,
+      });
       signature = await signer.signTypedData(typed.domain, typed.types, typed.message);
     } catch (error) {
       if (unsupported(error)) return "unsupported";
@@ -280,35 +338,68 @@ export class Session {
     const { v, r, s } = splitSignature(signature as Hex);
     const escrow = this.#escrow(signer);
     const call = escrow.getFunction("pledgeWithPermit");
-    return this.#send("pledgeWithPermit", () => call.staticCall(amount, deadline, v, r, s), () => call(amount, deadline, v, r, s), steps);
+    return this.#send(
+      "pledgeWithPermit",
+      () => call.staticCall(amount, deadline, v, r, s),
+      () => call(amount, deadline, v, r, s),
+      steps,
+    );
   }
 
   async #approveThenPledge(amount: bigint, steps: StepSink): Promise<FlowResult> {
     const signer = await this.provider.getSigner(this.account);
     const token = this.#token(signer);
-    const allowance = (await token.getFunction("allowance")(this.account, this.config.escrow.address)) as bigint;
+    const allowance = (await token.getFunction("allowance")(
+      this.account,
+      this.config.escrow.address,
+    )) as bigint;
     if (allowance < amount) {
       const approve = token.getFunction("approve");
-      const approved = await this.#send("approve", () => approve.staticCall(this.config.escrow.address, amount), () => approve(this.config.escrow.address, amount), steps);
+      const approved = await this.#send(
+        "approve",
+        () => approve.staticCall(this.config.escrow.address, amount),
+        () => approve(this.config.escrow.address, amount),
+        steps,
+      );
       if (approved !== "confirmed") return approved;
     }
     const pledge = this.#escrow(signer).getFunction("pledge");
-    return this.#send("pledge", () => pledge.staticCall(amount), () => pledge(amount), steps);
+    return this.#send(
+      "pledge",
+      () => pledge.staticCall(amount),
+      () => pledge(amount),
+      steps,
+    );
   }
 
   async cancel(steps: StepSink): Promise<FlowResult> {
     const cancel = this.#escrow(await this.provider.getSigner(this.account)).getFunction("cancel");
-    return this.#send("cancel", () => cancel.staticCall(), () => cancel(), steps);
+    return this.#send(
+      "cancel",
+      () => cancel.staticCall(),
+      () => cancel(),
+      steps,
+    );
   }
 
   async refund(backer: string, steps: StepSink): Promise<FlowResult> {
     const refund = this.#escrow(await this.provider.getSigner(this.account)).getFunction("refund");
-    return this.#send("refund", () => refund.staticCall(backer), () => refund(backer), steps);
+    return this.#send(
+      "refund",
+      () => refund.staticCall(backer),
+      () => refund(backer),
+      steps,
+    );
   }
 
   async release(steps: StepSink): Promise<FlowResult> {
     const release = this.#escrow(await this.provider.getSigner(this.account)).getFunction("release");
-    return this.#send("release", () => release.staticCall(), () => release(), steps);
+    return this.#send(
+      "release",
+      () => release.staticCall(),
+      () => release(),
+      steps,
+    );
   }
 
   #refused(error: unknown, steps: StepSink): FlowResult {
@@ -321,7 +412,12 @@ export class Session {
   }
 
   /** Simulates, asks the wallet, sends and follows one transaction. */
-  async #send(kind: PendingKind, simulate: () => Promise<unknown>, send: () => Promise<ContractTransactionResponse>, steps: StepSink): Promise<FlowResult> {
+  async #send(
+    kind: PendingKind,
+    simulate: () => Promise<unknown>,
+    send: () => Promise<ContractTransactionResponse>,
+    steps: StepSink,
+  ): Promise<FlowResult> {
     let tx: ContractTransactionResponse;
     let startBlock: number;
     try {
@@ -333,7 +429,15 @@ export class Session {
       return this.#refused(error, steps);
     }
     const key = pendingKey(this.config);
-    savePending(globalThis.sessionStorage, key, { hash: tx.hash, from: tx.from, nonce: tx.nonce, to: tx.to ?? "", data: tx.data, kind, startBlock });
+    savePending(globalThis.sessionStorage, key, {
+      hash: tx.hash,
+      from: tx.from,
+      nonce: tx.nonce,
+      to: tx.to ?? "",
+      data: tx.data,
+      kind,
+      startBlock,
+    });
     steps.sent(tx.hash);
     try {
       // A contract call's response forgets where the signer started watching, and without it

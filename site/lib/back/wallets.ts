@@ -27,9 +27,7 @@ export interface WalletChoice {
 }
 
 export type Discovery =
-  | { kind: "searching" }
-  | { kind: "wallets"; wallets: WalletChoice[] }
-  | { kind: "none" };
+  { kind: "searching" } | { kind: "wallets"; wallets: WalletChoice[] } | { kind: "none" };
 
 /** How long discovery waits for an announcement before saying there is no wallet. */
 export const DISCOVERY_GRACE_MS = 500;
@@ -48,14 +46,24 @@ export function injectedWallet(provider: Eip1193Provider): WalletChoice {
  * What to offer: every announced wallet; else the injected provider; else nothing yet while
  * discovery may still hear from a wallet, and "none" after the grace period.
  */
-export function decideDiscovery(announced: readonly AnnouncedWallet[], injected: Eip1193Provider | undefined, graceOver: boolean): Discovery {
+export function decideDiscovery(
+  announced: readonly AnnouncedWallet[],
+  injected: Eip1193Provider | undefined,
+  graceOver: boolean,
+): Discovery {
   if (announced.length > 0) {
     return {
       kind: "wallets",
       wallets: announced.map(({ info, provider }) => {
         const name = info.name.trim() || "Unnamed wallet";
         const icon = typeof info.icon === "string" && /^data:image\//.test(info.icon) ? info.icon : undefined;
-        return { id: info.uuid, name, label: `Connect ${name}`, provider, ...(icon === undefined ? {} : { icon }) };
+        return {
+          id: info.uuid,
+          name,
+          label: `Connect ${name}`,
+          provider,
+          ...(icon === undefined ? {} : { icon }),
+        };
       }),
     };
   }
@@ -65,7 +73,9 @@ export function decideDiscovery(announced: readonly AnnouncedWallet[], injected:
 
 function injectedProvider(): Eip1193Provider | undefined {
   const candidate = (window as { ethereum?: unknown }).ethereum;
-  return typeof candidate === "object" && candidate !== null && typeof (candidate as Eip1193Provider).request === "function"
+  return typeof candidate === "object" &&
+    candidate !== null &&
+    typeof (candidate as Eip1193Provider).request === "function"
     ? (candidate as Eip1193Provider)
     : undefined;
 }
@@ -74,10 +84,16 @@ function injectedProvider(): Eip1193Provider | undefined {
  * Starts discovery: calls `onChange` with what to offer now and again whenever it changes (a
  * late announcement still shows up after "none"). Returns a function that stops it.
  */
-export function discoverWallets(onChange: (discovery: Discovery) => void, graceMs = DISCOVERY_GRACE_MS): () => void {
+export function discoverWallets(
+  onChange: (discovery: Discovery) => void,
+  graceMs = DISCOVERY_GRACE_MS,
+): () => void {
   const store = createStore();
   let graceOver = false;
-  const update = () => onChange(decideDiscovery(store.getProviders() as unknown as AnnouncedWallet[], injectedProvider(), graceOver));
+  const update = () =>
+    onChange(
+      decideDiscovery(store.getProviders() as unknown as AnnouncedWallet[], injectedProvider(), graceOver),
+    );
   const unsubscribe = store.subscribe(update, { emitImmediately: true });
   const timer = setTimeout(() => {
     graceOver = true;

@@ -38,7 +38,10 @@ export interface EscrowArtifact {
   immutables: ImmutableVariable[];
   /** The file next to artifact.json holding solc's metadata JSON, byte for byte: `metadata.json`. */
   metadata: string;
-  /** Source name as the metadata lists it → the file next to artifact.json with its exact bytes (`sources/<name>`). */
+  /**
+   * Source name as the metadata lists it → the file next to artifact.json with its exact bytes
+   * (`sources/<name>`).
+   */
   sources: Record<string, string>;
 }
 
@@ -48,7 +51,8 @@ export class ArtifactError extends Error {
 }
 
 /** The ABI types an immutable can have (value types only: an immutable is one word). */
-const VALUE_TYPE = /^(address|bool|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)|bytes([1-9]|[12][0-9]|3[0-2]))$/;
+const VALUE_TYPE =
+  /^(address|bool|u?int(8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|200|208|216|224|232|240|248|256)|bytes([1-9]|[12][0-9]|3[0-2]))$/;
 
 /**
  * Whether `path` is a plain relative file path, safe to resolve next to artifact.json: `/`
@@ -64,7 +68,8 @@ function fail(field: string, problem: string): never {
 }
 
 function record(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(field, "is not a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail(field, "is not a JSON object");
   return value as Record<string, unknown>;
 }
 
@@ -74,7 +79,8 @@ function string(value: unknown, field: string): string {
 }
 
 function offset(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) fail(field, "is not a whole number");
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+    fail(field, "is not a whole number");
   return value;
 }
 
@@ -97,10 +103,12 @@ export function parseEscrowArtifact(json: unknown): EscrowArtifact {
   const contractName = string(input.contractName, "contractName");
   const sourceName = string(input.sourceName, "sourceName");
   const solcVersion = string(input.solcVersion, "solcVersion");
-  if (!/^\d+\.\d+\.\d+\+commit\.[0-9a-f]{8}$/.test(solcVersion)) fail("solcVersion", `"${solcVersion}" is not a solc long version (0.8.28+commit.7893614a)`);
+  if (!/^\d+\.\d+\.\d+\+commit\.[0-9a-f]{8}$/.test(solcVersion))
+    fail("solcVersion", `"${solcVersion}" is not a solc long version (0.8.28+commit.7893614a)`);
 
   const deployedBytecode = string(input.deployedBytecode, "deployedBytecode");
-  if (!/^0x([0-9a-fA-F]{2})+$/.test(deployedBytecode)) fail("deployedBytecode", "is not 0x-prefixed hex of whole bytes");
+  if (!/^0x([0-9a-fA-F]{2})+$/.test(deployedBytecode))
+    fail("deployedBytecode", "is not 0x-prefixed hex of whole bytes");
   const codeLength = (deployedBytecode.length - 2) / 2;
 
   const references = record(input.immutableReferences, "immutableReferences");
@@ -132,11 +140,13 @@ export function parseEscrowArtifact(json: unknown): EscrowArtifact {
     const astId = offset(variable.astId, `${at}.astId`);
     const type = string(variable.type, `${at}.type`);
     if (!VALUE_TYPE.test(type)) fail(`${at}.type`, `"${type}" is not an ABI value type`);
-    if (immutableReferences[String(astId)] === undefined) fail(`${at}.astId`, `${astId} has no offsets in immutableReferences`);
+    if (immutableReferences[String(astId)] === undefined)
+      fail(`${at}.astId`, `${astId} has no offsets in immutableReferences`);
     return { name, astId, type };
   });
   for (const astId of Object.keys(immutableReferences)) {
-    if (!immutables.some((variable) => String(variable.astId) === astId)) fail(`immutableReferences["${astId}"]`, "belongs to no listed immutable");
+    if (!immutables.some((variable) => String(variable.astId) === astId))
+      fail(`immutableReferences["${astId}"]`, "belongs to no listed immutable");
   }
   const names = immutables.map(({ name }) => name);
   const twice = names.find((name, index) => names.indexOf(name) !== index);
@@ -149,10 +159,21 @@ export function parseEscrowArtifact(json: unknown): EscrowArtifact {
   const sources: Record<string, string> = {};
   for (const [name, file] of Object.entries(sourceFiles)) {
     const path = string(file, `sources["${name}"]`);
-    if (!path.startsWith("sources/") || !isPlainRelativePath(path)) fail(`sources["${name}"]`, `"${path}" is not a relative file path under sources/`);
+    if (!path.startsWith("sources/") || !isPlainRelativePath(path))
+      fail(`sources["${name}"]`, `"${path}" is not a relative file path under sources/`);
     sources[name] = path;
   }
-  if (sources[sourceName] === undefined) fail("sources", `do not include the contract's own source ${sourceName}`);
+  if (sources[sourceName] === undefined)
+    fail("sources", `do not include the contract's own source ${sourceName}`);
 
-  return { contractName, sourceName, solcVersion, deployedBytecode, immutableReferences, immutables, metadata, sources };
+  return {
+    contractName,
+    sourceName,
+    solcVersion,
+    deployedBytecode,
+    immutableReferences,
+    immutables,
+    metadata,
+    sources,
+  };
 }

@@ -23,7 +23,9 @@ export interface EscrowParameters {
   deadline: number | bigint;
 }
 
-/** One immutable whose value on chain is not the manifest's. Values as {@link formatImmutable} writes them. */
+/**
+ * One immutable whose value on chain is not the manifest's. Values as {@link formatImmutable} writes them.
+ */
 export interface ParameterDifference {
   name: string;
   manifest: string;
@@ -70,7 +72,9 @@ function valueFor(variable: ImmutableVariable, values: ImmutableValues): string 
 function encodeImmutable(variable: ImmutableVariable, value: string | number | bigint): Uint8Array {
   const type = abiType(variable);
   try {
-    return getBytes(coder.encode([type], [type.startsWith("uint") || type.startsWith("int") ? BigInt(value) : value]));
+    return getBytes(
+      coder.encode([type], [type.startsWith("uint") || type.startsWith("int") ? BigInt(value) : value]),
+    );
   } catch {
     throw new RangeError(`The value given for ${variable.name} is not a valid ${type}.`);
   }
@@ -126,9 +130,20 @@ function fill(artifact: EscrowArtifact, words: ReadonlyMap<string, Uint8Array>):
  * The runtime code the chain should hold: the artifact's code with each immutable's value
  * ABI-encoded into every one of its 32-byte slots. Throws a RangeError for a missing or invalid value.
  */
-export function expectedRuntimeCode(artifact: EscrowArtifact, params: EscrowParameters | ImmutableValues): Uint8Array {
+export function expectedRuntimeCode(
+  artifact: EscrowArtifact,
+  params: EscrowParameters | ImmutableValues,
+): Uint8Array {
   const values = params as ImmutableValues;
-  return fill(artifact, new Map(artifact.immutables.map((variable) => [variable.name, encodeImmutable(variable, valueFor(variable, values))])));
+  return fill(
+    artifact,
+    new Map(
+      artifact.immutables.map((variable) => [
+        variable.name,
+        encodeImmutable(variable, valueFor(variable, values)),
+      ]),
+    ),
+  );
 }
 
 /**
@@ -159,19 +174,25 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
  * only (the code is equal once the values the chain's code holds at the immutables' first
  * offsets are used, and those values are named); or elsewhere (the first differing offset).
  */
-export function compareRuntimeCode(artifact: EscrowArtifact, params: EscrowParameters | ImmutableValues, onChain: Uint8Array): CodeComparison {
+export function compareRuntimeCode(
+  artifact: EscrowArtifact,
+  params: EscrowParameters | ImmutableValues,
+  onChain: Uint8Array,
+): CodeComparison {
   if (onChain.length === 0) return { kind: "no-code" };
   const expected = expectedRuntimeCode(artifact, params);
   if (equalBytes(expected, onChain)) return { kind: "exact" };
 
   const codeEnd = cborStart(expected);
   const chainCodeEnd = cborStart(onChain);
-  // The chain's own values, where the published code keeps them: filled in, any other difference is in the code.
+  // The chain's own values, where the published code keeps them: filled in, any other difference is in the
+  // code.
   const chainWords = new Map<string, Uint8Array>();
   for (const variable of artifact.immutables) {
     const start = offsetsOf(artifact, variable)[0]!;
     // Past the end of shorter code the manifest's value stands in: the length differs anyway.
-    const word = start + 32 <= chainCodeEnd ? onChain.slice(start, start + 32) : expected.slice(start, start + 32);
+    const word =
+      start + 32 <= chainCodeEnd ? onChain.slice(start, start + 32) : expected.slice(start, start + 32);
     chainWords.set(variable.name, word);
   }
   const withChainValues = fill(artifact, chainWords);
@@ -186,7 +207,11 @@ export function compareRuntimeCode(artifact: EscrowArtifact, params: EscrowParam
     const manifestWord = expected.subarray(start, start + 32);
     const chainWord = chainWords.get(variable.name)!;
     if (!equalBytes(manifestWord, chainWord)) {
-      differences.push({ name: variable.name, manifest: formatImmutable(variable, manifestWord), chain: formatImmutable(variable, chainWord) });
+      differences.push({
+        name: variable.name,
+        manifest: formatImmutable(variable, manifestWord),
+        chain: formatImmutable(variable, chainWord),
+      });
     }
   }
   if (differences.length > 0) return { kind: "parameters", differences, metadataDiffers };
@@ -259,7 +284,8 @@ export function decodeCbor(runtimeCode: Uint8Array): CborMetadata {
   if (!(map instanceof Map)) return {};
   const result: CborMetadata = {};
   const ipfs = map.get("ipfs");
-  if (ipfs instanceof Uint8Array && ipfs.length === 34 && ipfs[0] === 0x12 && ipfs[1] === 0x20) result.ipfs = encodeBase58(ipfs);
+  if (ipfs instanceof Uint8Array && ipfs.length === 34 && ipfs[0] === 0x12 && ipfs[1] === 0x20)
+    result.ipfs = encodeBase58(ipfs);
   const solc = map.get("solc");
   if (solc instanceof Uint8Array && solc.length === 3) result.solc = `${solc[0]}.${solc[1]}.${solc[2]}`;
   else if (typeof solc === "string") result.solc = solc;

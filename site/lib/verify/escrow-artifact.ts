@@ -13,10 +13,18 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { parseEscrowArtifact, type EscrowArtifact, type ImmutableReference, type ImmutableVariable } from "./artifact-types.ts";
+import {
+  parseEscrowArtifact,
+  type EscrowArtifact,
+  type ImmutableReference,
+  type ImmutableVariable,
+} from "./artifact-types.ts";
 
 /** The contract a campaign deploys, as Hardhat names its artifact. */
-export const ESCROW_CONTRACT = { sourceName: "contracts/CampaignEscrow.sol", contractName: "CampaignEscrow" } as const;
+export const ESCROW_CONTRACT = {
+  sourceName: "contracts/CampaignEscrow.sol",
+  contractName: "CampaignEscrow",
+} as const;
 
 /** Where the recompiled metadata is cached, under the repository. */
 export const CACHE_DIR = "cache/peerpilot-verify";
@@ -45,7 +53,11 @@ interface BuildInfo {
   id: string;
   solcVersion: string;
   solcLongVersion: string;
-  input: { language: string; sources: Record<string, { content?: string }>; settings: Record<string, unknown> };
+  input: {
+    language: string;
+    sources: Record<string, { content?: string }>;
+    settings: Record<string, unknown>;
+  };
 }
 
 /** What the recompilation gives, cached per build-info. */
@@ -81,7 +93,8 @@ async function readJson<T>(path: string, missing: string): Promise<T> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new EscrowArtifactError(`${missing} (${path} does not exist): ${BUILD_FIRST}.`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new EscrowArtifactError(`${missing} (${path} does not exist): ${BUILD_FIRST}.`);
     throw error;
   }
   return JSON.parse(text) as T;
@@ -97,7 +110,8 @@ function hex0x(code: string): string {
  * IERC20`) is stored as its address; enums would be uint8, but an escrow parameter is none.
  */
 function abiType(typeString: string | undefined, name: string): string {
-  if (typeString === undefined) throw new EscrowArtifactError(`The AST gives no type for the immutable ${name}.`);
+  if (typeString === undefined)
+    throw new EscrowArtifactError(`The AST gives no type for the immutable ${name}.`);
   if (/^contract /.test(typeString)) return "address";
   if (typeString === "address payable") return "address";
   return typeString;
@@ -105,11 +119,17 @@ function abiType(typeString: string | undefined, name: string): string {
 
 /** The immutable state variables of `contractName` in declaration order, from its source's AST. */
 function immutablesOf(ast: AstNode, contractName: string): ImmutableVariable[] {
-  const contract = ast.nodes?.find((node) => node.nodeType === "ContractDefinition" && node.name === contractName);
+  const contract = ast.nodes?.find(
+    (node) => node.nodeType === "ContractDefinition" && node.name === contractName,
+  );
   if (contract === undefined) throw new EscrowArtifactError(`The AST has no contract ${contractName}.`);
   return (contract.nodes ?? [])
     .filter((node) => node.nodeType === "VariableDeclaration" && node.mutability === "immutable")
-    .map((node) => ({ name: node.name ?? "", astId: node.id, type: abiType(node.typeDescriptions?.typeString, node.name ?? String(node.id)) }));
+    .map((node) => ({
+      name: node.name ?? "",
+      astId: node.id,
+      type: abiType(node.typeDescriptions?.typeString, node.name ?? String(node.id)),
+    }));
 }
 
 /** Compiles the build-info's input again, for `contractName` only, with its metadata and AST. */
@@ -125,19 +145,43 @@ function recompile(buildInfo: BuildInfo, sourceName: string, contractName: strin
     ...buildInfo.input,
     settings: {
       ...buildInfo.input.settings,
-      outputSelection: { [sourceName]: { "": ["ast"], [contractName]: ["metadata", "evm.deployedBytecode.object", "evm.deployedBytecode.immutableReferences"] } },
+      outputSelection: {
+        [sourceName]: {
+          "": ["ast"],
+          [contractName]: [
+            "metadata",
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.immutableReferences",
+          ],
+        },
+      },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: { severity: string; formattedMessage: string }[];
     sources?: Record<string, { ast: AstNode }>;
-    contracts?: Record<string, Record<string, { metadata: string; evm: { deployedBytecode: { object: string; immutableReferences?: Record<string, ImmutableReference[]> } } }>>;
+    contracts?: Record<
+      string,
+      Record<
+        string,
+        {
+          metadata: string;
+          evm: {
+            deployedBytecode: { object: string; immutableReferences?: Record<string, ImmutableReference[]> };
+          };
+        }
+      >
+    >;
   };
   const errors = (output.errors ?? []).filter(({ severity }) => severity === "error");
-  if (errors.length > 0) throw new EscrowArtifactError(`solc could not compile Hardhat's input again:\n${errors.map((e) => e.formattedMessage).join("\n")}`);
+  if (errors.length > 0)
+    throw new EscrowArtifactError(
+      `solc could not compile Hardhat's input again:\n${errors.map((e) => e.formattedMessage).join("\n")}`,
+    );
   const compiled = output.contracts?.[sourceName]?.[contractName];
   const ast = output.sources?.[sourceName]?.ast;
-  if (compiled === undefined || ast === undefined) throw new EscrowArtifactError(`solc's output has no ${contractName} in ${sourceName}.`);
+  if (compiled === undefined || ast === undefined)
+    throw new EscrowArtifactError(`solc's output has no ${contractName} in ${sourceName}.`);
   return {
     format: CACHE_FORMAT,
     buildInfoId: buildInfo.id,
@@ -169,12 +213,18 @@ async function writeCache(path: string, compiled: Compiled): Promise<void> {
 }
 
 /** Same offsets for the same AST ids, whatever the order. */
-function sameReferences(a: Record<string, ImmutableReference[]>, b: Record<string, ImmutableReference[]>): boolean {
+function sameReferences(
+  a: Record<string, ImmutableReference[]>,
+  b: Record<string, ImmutableReference[]>,
+): boolean {
   const canonical = (refs: Record<string, ImmutableReference[]>) =>
     JSON.stringify(
       Object.keys(refs)
         .sort()
-        .map((id) => [id, refs[id]!.map(({ start, length }) => [start, length]).sort((x, y) => x[0]! - y[0]!)]),
+        .map((id) => [
+          id,
+          refs[id]!.map(({ start, length }) => [start, length]).sort((x, y) => x[0]! - y[0]!),
+        ]),
     );
   return canonical(a) === canonical(b);
 }
@@ -187,11 +237,19 @@ function sameReferences(a: Record<string, ImmutableReference[]>, b: Record<strin
  * saying what to run, when Hardhat's output is missing; fails when the recompiled code is not
  * Hardhat's.
  */
-export async function escrowArtifactFiles(root = process.cwd()): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
+export async function escrowArtifactFiles(
+  root = process.cwd(),
+): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
   const { sourceName, contractName } = ESCROW_CONTRACT;
   const artifacts = join(root, "artifacts");
-  const hardhat = await readJson<HardhatArtifact>(join(artifacts, sourceName, `${contractName}.json`), `Hardhat's artifact of ${contractName} is missing`);
-  const buildInfo = await readJson<BuildInfo>(join(artifacts, "build-info", `${hardhat.buildInfoId}.json`), `Hardhat's build-info for ${contractName} is missing`);
+  const hardhat = await readJson<HardhatArtifact>(
+    join(artifacts, sourceName, `${contractName}.json`),
+    `Hardhat's artifact of ${contractName} is missing`,
+  );
+  const buildInfo = await readJson<BuildInfo>(
+    join(artifacts, "build-info", `${hardhat.buildInfoId}.json`),
+    `Hardhat's build-info for ${contractName} is missing`,
+  );
   const inputSourceName = hardhat.inputSourceName;
 
   const cachePath = join(root, CACHE_DIR, `${buildInfo.id}.json`);
@@ -200,7 +258,10 @@ export async function escrowArtifactFiles(root = process.cwd()): Promise<Map<str
     compiled = recompile(buildInfo, inputSourceName, contractName);
     await writeCache(cachePath, compiled);
   }
-  if (compiled.deployedBytecode !== hex0x(hardhat.deployedBytecode) || !sameReferences(compiled.immutableReferences, hardhat.immutableReferences ?? {})) {
+  if (
+    compiled.deployedBytecode !== hex0x(hardhat.deployedBytecode) ||
+    !sameReferences(compiled.immutableReferences, hardhat.immutableReferences ?? {})
+  ) {
     throw new EscrowArtifactError(
       `solc ${compiled.solcVersion} compiled ${contractName} to other runtime code than Hardhat's build did: the published metadata would not be the deployed code's. Delete ${CACHE_DIR}/ and artifacts/, then run \`npx hardhat build\` again.`,
     );
@@ -212,7 +273,10 @@ export async function escrowArtifactFiles(root = process.cwd()): Promise<Map<str
   const sources: Record<string, string> = {};
   for (const name of Object.keys(metadata.sources)) {
     const content = buildInfo.input.sources[name]?.content;
-    if (content === undefined) throw new EscrowArtifactError(`The metadata lists the source ${name}, which Hardhat's build-info does not hold.`);
+    if (content === undefined)
+      throw new EscrowArtifactError(
+        `The metadata lists the source ${name}, which Hardhat's build-info does not hold.`,
+      );
     sources[name] = `sources/${name}`;
     files.set(sources[name], encoder.encode(content));
   }

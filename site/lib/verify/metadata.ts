@@ -66,7 +66,12 @@ export function metadataCidV0(bytes: Uint8Array): string {
   for (let start = 0; start === 0 || start < bytes.length; start += CHUNK_SIZE) {
     const chunk = bytes.subarray(start, start + CHUNK_SIZE);
     // UnixFS Data { Type: File, Data: chunk (when not empty), filesize }, in a PBNode's Data.
-    const unixfs = concat([Uint8Array.of(0x08, 0x02), chunk.length > 0 ? field(0x12, chunk) : new Uint8Array(), Uint8Array.of(0x18), varint(chunk.length)]);
+    const unixfs = concat([
+      Uint8Array.of(0x08, 0x02),
+      chunk.length > 0 ? field(0x12, chunk) : new Uint8Array(),
+      Uint8Array.of(0x18),
+      varint(chunk.length),
+    ]);
     const block = field(0x0a, unixfs);
     level.push({ hash: multihash(block), fileSize: chunk.length, cumulativeSize: block.length });
   }
@@ -75,11 +80,25 @@ export function metadataCidV0(bytes: Uint8Array): string {
     for (let from = 0; from < level.length; from += MAX_CHILDREN) {
       const children = level.slice(from, from + MAX_CHILDREN);
       const fileSize = children.reduce((sum, child) => sum + child.fileSize, 0);
-      // PBLink { Hash, Name: "", Tsize } for each child, then UnixFS Data { Type: File, filesize, blocksizes }.
-      const links = children.map((child) => field(0x12, concat([field(0x0a, child.hash), Uint8Array.of(0x12, 0x00, 0x18), varint(child.cumulativeSize)])));
-      const unixfs = concat([Uint8Array.of(0x08, 0x02, 0x18), varint(fileSize), ...children.map((child) => concat([Uint8Array.of(0x20), varint(child.fileSize)]))]);
+      // PBLink { Hash, Name: "", Tsize } for each child, then UnixFS Data { Type: File, filesize, blocksizes
+      // }.
+      const links = children.map((child) =>
+        field(
+          0x12,
+          concat([field(0x0a, child.hash), Uint8Array.of(0x12, 0x00, 0x18), varint(child.cumulativeSize)]),
+        ),
+      );
+      const unixfs = concat([
+        Uint8Array.of(0x08, 0x02, 0x18),
+        varint(fileSize),
+        ...children.map((child) => concat([Uint8Array.of(0x20), varint(child.fileSize)])),
+      ]);
       const block = concat([...links, field(0x0a, unixfs)]);
-      next.push({ hash: multihash(block), fileSize, cumulativeSize: children.reduce((sum, child) => sum + child.cumulativeSize, block.length) });
+      next.push({
+        hash: multihash(block),
+        fileSize,
+        cumulativeSize: children.reduce((sum, child) => sum + child.cumulativeSize, block.length),
+      });
     }
     level = next;
   }
@@ -104,19 +123,27 @@ export class MetadataError extends Error {
 }
 
 /** The metadata JSON's `sources`: name → its keccak256 (and the source text, with `useLiteralContent`). */
-export function metadataSources(metadataJson: string | Uint8Array): Map<string, { keccak256: string; content?: string }> {
+export function metadataSources(
+  metadataJson: string | Uint8Array,
+): Map<string, { keccak256: string; content?: string }> {
   let metadata: unknown;
   try {
-    metadata = JSON.parse(typeof metadataJson === "string" ? metadataJson : new TextDecoder("utf-8", { fatal: true }).decode(metadataJson));
+    metadata = JSON.parse(
+      typeof metadataJson === "string"
+        ? metadataJson
+        : new TextDecoder("utf-8", { fatal: true }).decode(metadataJson),
+    );
   } catch {
     throw new MetadataError("The metadata file is not valid JSON.");
   }
   const sources = (metadata as { sources?: unknown } | null)?.sources;
-  if (sources === null || typeof sources !== "object" || Array.isArray(sources)) throw new MetadataError("The metadata file lists no sources.");
+  if (sources === null || typeof sources !== "object" || Array.isArray(sources))
+    throw new MetadataError("The metadata file lists no sources.");
   const result = new Map<string, { keccak256: string; content?: string }>();
   for (const [name, entry] of Object.entries(sources)) {
     const { keccak256: hash, content } = (entry ?? {}) as { keccak256?: unknown; content?: unknown };
-    if (typeof hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(hash)) throw new MetadataError(`The metadata gives no keccak256 for the source ${name}.`);
+    if (typeof hash !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(hash))
+      throw new MetadataError(`The metadata gives no keccak256 for the source ${name}.`);
     result.set(name, { keccak256: hash.toLowerCase(), ...(typeof content === "string" ? { content } : {}) });
   }
   return result;
@@ -136,7 +163,11 @@ export async function checkSources(
   const checks: SourceCheck[] = [];
   for (const [name, { keccak256: expected, content }] of metadataSources(metadataJson)) {
     if (checks.length > 0) await pause();
-    const file = Object.hasOwn(files, name) ? files[name] : content === undefined ? undefined : new TextEncoder().encode(content);
+    const file = Object.hasOwn(files, name)
+      ? files[name]
+      : content === undefined
+        ? undefined
+        : new TextEncoder().encode(content);
     if (file === undefined) {
       checks.push({ name, ok: false, expected });
       continue;

@@ -13,16 +13,31 @@ import { ESCROW_ABI, TOKEN_ABI } from "../back/escrow-abi.ts";
 import { CampaignState } from "../campaign-state.ts";
 import type { Manifest } from "../manifest.ts";
 import { ArtifactError, parseEscrowArtifact, type EscrowArtifact } from "./artifact-types.ts";
-import { compareRuntimeCode, decodeCbor, expectedRuntimeCode, manifestParameters, type CodeComparison } from "./code.ts";
+import {
+  compareRuntimeCode,
+  decodeCbor,
+  expectedRuntimeCode,
+  manifestParameters,
+  type CodeComparison,
+} from "./code.ts";
 import { checkSources, metadataCidV0, MetadataError } from "./metadata.ts";
-import { DEFAULT_RPC_OPTIONS, endpointHost, rpcBatch, RpcTransportError, type RpcAnswer, type RpcCall, type RpcOptions } from "./rpc.ts";
+import {
+  DEFAULT_RPC_OPTIONS,
+  endpointHost,
+  rpcBatch,
+  RpcTransportError,
+  type RpcAnswer,
+  type RpcCall,
+  type RpcOptions,
+} from "./rpc.ts";
 import { yieldToMain } from "./yield.ts";
 
 /** The artifact's entry point, next to which everything else it names lies. */
 export const ARTIFACT_FILE = "artifact.json";
 
 /** ERC-1967's implementation slot: `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)`. */
-export const EIP1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+export const EIP1967_IMPLEMENTATION_SLOT =
+  "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 export type RowStatus = "ok" | "differs" | "unreachable" | "info";
 
@@ -30,7 +45,10 @@ export type RowStatus = "ok" | "differs" | "unreachable" | "info";
 export type RpcValue = { host: string; value: string } | { host: string; error: string };
 
 export interface VerifyRow {
-  /** Stable key: `code`, `metadata`, `compiler`, `source:<name>`, `parameter:<name>`, `state`, `backers`, `totalPledged`, `token:name`, …, `rpc:<host>`, `rpcs`. */
+  /**
+   * Stable key: `code`, `metadata`, `compiler`, `source:<name>`, `parameter:<name>`, `state`, `backers`,
+   * `totalPledged`, `token:name`, …, `rpc:<host>`, `rpcs`.
+   */
   check: string;
   /** What is checked, for people: "Goal (backers)". */
   label: string;
@@ -71,15 +89,24 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   manifest: Manifest;
-  /** Reads a file of the published artifact by its path relative to `artifact.json` (`artifact.json`, `metadata.json`, `sources/…`). */
+  /**
+   * Reads a file of the published artifact by its path relative to `artifact.json` (`artifact.json`,
+   * `metadata.json`, `sources/…`).
+   */
   loadFile: (path: string) => Promise<Uint8Array>;
-  /** RPC URLs to read besides the manifest's `chain.rpcUrls` (the verifier's own node, say); duplicates are read once. */
+  /**
+   * RPC URLs to read besides the manifest's `chain.rpcUrls` (the verifier's own node, say); duplicates are
+   * read once.
+   */
   rpcUrls?: readonly string[];
   /** Timeouts, batch size and `fetch`; defaults suit public endpoints. */
   rpc?: Partial<RpcOptions>;
 }
 
-/** The artifact could not be loaded or is not an escrow artifact: nothing can be compared. The message is ours. */
+/**
+ * The artifact could not be loaded or is not an escrow artifact: nothing can be compared. The message is
+ * ours.
+ */
 export class VerifyInputError extends Error {
   override name = "VerifyInputError";
 }
@@ -95,7 +122,9 @@ const PARAMETERS = [
   { name: "deadline", label: "Deadline (Unix time)" },
 ] as const;
 
-const STATE_NAMES = new Map<bigint, string>(Object.entries(CampaignState).map(([name, value]) => [BigInt(value), name]));
+const STATE_NAMES = new Map<bigint, string>(
+  Object.entries(CampaignState).map(([name, value]) => [BigInt(value), name]),
+);
 
 /** Each value read from each RPC: a key, the call, and how its result becomes the text a row shows. */
 interface Read {
@@ -123,13 +152,23 @@ function formatResult(value: unknown): string {
 function reads(manifest: Manifest, block: string): Read[] {
   const escrow = manifest.escrow.address;
   const token = manifest.escrow.token.address;
-  const view = (key: string, abi: Interface, to: string, fn: string, show: (value: unknown) => string = formatResult): Read => ({
+  const view = (
+    key: string,
+    abi: Interface,
+    to: string,
+    fn: string,
+    show: (value: unknown) => string = formatResult,
+  ): Read => ({
     key,
     call: { method: "eth_call", params: [{ to, data: abi.encodeFunctionData(fn) }, block] },
     decode: (result) => show((abi.decodeFunctionResult(fn, hexResult(result)) as Result)[0]),
   });
   return [
-    { key: "chainId", call: { method: "eth_chainId", params: [] }, decode: (result) => quantity(result).toString() },
+    {
+      key: "chainId",
+      call: { method: "eth_chainId", params: [] },
+      decode: (result) => quantity(result).toString(),
+    },
     {
       key: "blockHash",
       call: { method: "eth_getBlockByNumber", params: [block, false] },
@@ -166,9 +205,11 @@ function reads(manifest: Manifest, block: string): Read[] {
 /** Why a read has no value, in our words: the RPC's error (code only) or an answer that does not decode. */
 function readValue(read: Read, answer: RpcAnswer): { value: string } | { error: string } {
   if (!answer.ok) return { error: answer.error };
-  const what = read.call.method === "eth_call" ? `${read.key.replace(/^(parameter|token):/, "")}()` : read.call.method;
+  const what =
+    read.call.method === "eth_call" ? `${read.key.replace(/^(parameter|token):/, "")}()` : read.call.method;
   // What a call to an address without code (or without that function) returns.
-  if (read.call.method === "eth_call" && answer.result === "0x") return { error: `returned nothing for ${what}` };
+  if (read.call.method === "eth_call" && answer.result === "0x")
+    return { error: `returned nothing for ${what}` };
   try {
     return { value: read.decode(answer.result) };
   } catch {
@@ -207,11 +248,25 @@ async function headOf(url: string, options: RpcOptions): Promise<{ block: bigint
   }
 }
 
-async function readAt(url: string, host: string, manifest: Manifest, block: bigint, options: RpcOptions): Promise<RpcReading> {
+async function readAt(
+  url: string,
+  host: string,
+  manifest: Manifest,
+  block: bigint,
+  options: RpcOptions,
+): Promise<RpcReading> {
   const list = reads(manifest, `0x${block.toString(16)}`);
   try {
-    const answers = await rpcBatch(url, list.map((read) => read.call), options);
-    return { url, host, values: new Map(list.map((read, index) => [read.key, readValue(read, answers[index]!)])) };
+    const answers = await rpcBatch(
+      url,
+      list.map((read) => read.call),
+      options,
+    );
+    return {
+      url,
+      host,
+      values: new Map(list.map((read, index) => [read.key, readValue(read, answers[index]!)])),
+    };
   } catch (error) {
     if (error instanceof RpcTransportError) return { url, host, failure: error.message };
     throw error;
@@ -234,11 +289,17 @@ interface Agreement {
   disagreeing: { host: string; value: string }[];
 }
 
-function agreement(readings: readonly RpcReading[], key: string, show: (value: string) => string = (value) => value): Agreement {
+function agreement(
+  readings: readonly RpcReading[],
+  key: string,
+  show: (value: string) => string = (value) => value,
+): Agreement {
   const perRpc: RpcValue[] = readings.map((reading) => {
     const read = reading.values?.get(key);
     if (read === undefined) return { host: reading.host, error: reading.failure ?? "not read" };
-    return "value" in read ? { host: reading.host, value: show(read.value) } : { host: reading.host, error: read.error };
+    return "value" in read
+      ? { host: reading.host, value: show(read.value) }
+      : { host: reading.host, error: read.error };
   });
   const answered = perRpc.filter((entry): entry is { host: string; value: string } => "value" in entry);
   const value = answered[0]?.value;
@@ -258,23 +319,47 @@ function disagreementText(label: string, entry: Agreement): string {
  * A row for a value read from the chain: `ok` when every RPC that answered agrees with each other
  * and with `manifest`; `info` when there is no manifest value to compare with.
  */
-function chainRow(readings: readonly RpcReading[], check: string, label: string, manifest: string | undefined, describe: (chain: string) => string, show?: (value: string) => string): VerifyRow {
+function chainRow(
+  readings: readonly RpcReading[],
+  check: string,
+  label: string,
+  manifest: string | undefined,
+  describe: (chain: string) => string,
+  show?: (value: string) => string,
+): VerifyRow {
   const entry = agreement(readings, check, show);
   const base = { check, label, ...(manifest === undefined ? {} : { manifest }), perRpc: entry.perRpc };
   if (entry.value === undefined) {
     const errors = entry.perRpc.map((rpc) => `${rpc.host} ${"error" in rpc ? rpc.error : "gave none"}`);
-    return { ...base, status: "differs", detail: `No RPC gave a value for ${label.toLowerCase()}: ${errors.join("; ")}.` };
+    return {
+      ...base,
+      status: "differs",
+      detail: `No RPC gave a value for ${label.toLowerCase()}: ${errors.join("; ")}.`,
+    };
   }
-  if (entry.disagreeing.length > 0) return { ...base, chain: entry.value, status: "differs", detail: disagreementText(label.toLowerCase(), entry) };
+  if (entry.disagreeing.length > 0)
+    return {
+      ...base,
+      chain: entry.value,
+      status: "differs",
+      detail: disagreementText(label.toLowerCase(), entry),
+    };
   const status: RowStatus = manifest === undefined ? "info" : manifest === entry.value ? "ok" : "differs";
   return { ...base, chain: entry.value, status, detail: describe(entry.value) };
 }
 
-function codeDetail(comparison: CodeComparison, manifest: Manifest, codeLength: number): { status: RowStatus; detail: string } {
+function codeDetail(
+  comparison: CodeComparison,
+  manifest: Manifest,
+  codeLength: number,
+): { status: RowStatus; detail: string } {
   const where = `the escrow address ${manifest.escrow.address}`;
   switch (comparison.kind) {
     case "exact":
-      return { status: "ok", detail: `Exact match: the code at ${where} is the published CampaignEscrow byte for byte, with the manifest's five parameters and the published metadata.` };
+      return {
+        status: "ok",
+        detail: `Exact match: the code at ${where} is the published CampaignEscrow byte for byte, with the manifest's five parameters and the published metadata.`,
+      };
     case "metadata-only":
       return {
         status: "differs",
@@ -286,7 +371,10 @@ function codeDetail(comparison: CodeComparison, manifest: Manifest, codeLength: 
         detail: `The code at ${where} is the published code, but with other parameters than the manifest states: ${comparison.differences.map((d) => `${d.name} is ${d.chain} on chain, ${d.manifest} in the manifest`).join("; ")}.${comparison.metadataDiffers ? " Its metadata hash differs too." : ""}`,
       };
     case "code-differs":
-      return { status: "differs", detail: `The code at ${where} is not the published CampaignEscrow: it differs from byte ${comparison.offset} on (the code on chain is ${codeLength} bytes long).` };
+      return {
+        status: "differs",
+        detail: `The code at ${where} is not the published CampaignEscrow: it differs from byte ${comparison.offset} on (the code on chain is ${codeLength} bytes long).`,
+      };
     case "no-code":
       return { status: "differs", detail: `There is no contract at ${where} on chain ${manifest.chain.id}.` };
   }
@@ -300,21 +388,45 @@ async function load(loadFile: VerifyOptions["loadFile"], path: string): Promise<
   }
 }
 
-/** The metadata chain's rows: the shipped metadata's hash against the code's, the compiler, each source's keccak256. */
-async function metadataRows(artifact: EscrowArtifact, loadFile: VerifyOptions["loadFile"], code: Uint8Array | undefined): Promise<VerifyRow[]> {
+/**
+ * The metadata chain's rows: the shipped metadata's hash against the code's, the compiler, each source's
+ * keccak256.
+ */
+async function metadataRows(
+  artifact: EscrowArtifact,
+  loadFile: VerifyOptions["loadFile"],
+  code: Uint8Array | undefined,
+): Promise<VerifyRow[]> {
   const rows: VerifyRow[] = [];
   const metadata = await load(loadFile, artifact.metadata);
   const cbor = code === undefined ? {} : decodeCbor(code);
   if (metadata === undefined) {
-    rows.push({ check: "metadata", label: "Metadata hash", status: "differs", detail: `The published metadata file (${artifact.metadata}) could not be loaded, so the sources cannot be tied to the code.` });
+    rows.push({
+      check: "metadata",
+      label: "Metadata hash",
+      status: "differs",
+      detail: `The published metadata file (${artifact.metadata}) could not be loaded, so the sources cannot be tied to the code.`,
+    });
     return rows;
   }
   const shipped = metadataCidV0(metadata);
   await yieldToMain();
   if (code === undefined) {
-    rows.push({ check: "metadata", label: "Metadata hash", status: "unreachable", manifest: shipped, detail: "No RPC returned the code, so its metadata hash is unknown." });
+    rows.push({
+      check: "metadata",
+      label: "Metadata hash",
+      status: "unreachable",
+      manifest: shipped,
+      detail: "No RPC returned the code, so its metadata hash is unknown.",
+    });
   } else if (cbor.ipfs === undefined) {
-    rows.push({ check: "metadata", label: "Metadata hash", status: "differs", manifest: shipped, detail: "The code on chain ends with no IPFS hash of its metadata." });
+    rows.push({
+      check: "metadata",
+      label: "Metadata hash",
+      status: "differs",
+      manifest: shipped,
+      detail: "The code on chain ends with no IPFS hash of its metadata.",
+    });
   } else {
     const same = cbor.ipfs === shipped;
     rows.push({
@@ -336,7 +448,9 @@ async function metadataRows(artifact: EscrowArtifact, loadFile: VerifyOptions["l
       status: same ? "ok" : "differs",
       manifest: artifact.solcVersion,
       chain: cbor.solc,
-      detail: same ? `Compiled with solc ${cbor.solc}, as published.` : `The code says it was compiled with solc ${cbor.solc}; the published artifact was compiled with ${artifact.solcVersion}.`,
+      detail: same
+        ? `Compiled with solc ${cbor.solc}, as published.`
+        : `The code says it was compiled with solc ${cbor.solc}; the published artifact was compiled with ${artifact.solcVersion}.`,
     });
   }
   const files: Record<string, Uint8Array> = {};
@@ -349,14 +463,34 @@ async function metadataRows(artifact: EscrowArtifact, loadFile: VerifyOptions["l
     checks = await checkSources(metadata, files);
   } catch (error) {
     if (!(error instanceof MetadataError)) throw error;
-    rows.push({ check: "sources", label: "Sources", status: "differs", detail: `${error.message} The sources cannot be checked.` });
+    rows.push({
+      check: "sources",
+      label: "Sources",
+      status: "differs",
+      detail: `${error.message} The sources cannot be checked.`,
+    });
     return rows;
   }
   for (const check of checks) {
-    const base = { check: `source:${check.name}`, label: `Source ${check.name}`, manifest: check.expected, ...(check.actual === undefined ? {} : { chain: check.actual }) };
+    const base = {
+      check: `source:${check.name}`,
+      label: `Source ${check.name}`,
+      manifest: check.expected,
+      ...(check.actual === undefined ? {} : { chain: check.actual }),
+    };
     if (check.ok) rows.push({ ...base, status: "ok", detail: `Hashes to the keccak256 the metadata lists.` });
-    else if (check.actual === undefined) rows.push({ ...base, status: "differs", detail: `The metadata lists ${check.name}, but the published source file could not be loaded.` });
-    else rows.push({ ...base, status: "differs", detail: `The published file does not hash to what the metadata lists: its keccak256 is ${check.actual}, the metadata's ${check.expected}.` });
+    else if (check.actual === undefined)
+      rows.push({
+        ...base,
+        status: "differs",
+        detail: `The metadata lists ${check.name}, but the published source file could not be loaded.`,
+      });
+    else
+      rows.push({
+        ...base,
+        status: "differs",
+        detail: `The published file does not hash to what the metadata lists: its keccak256 is ${check.actual}, the metadata's ${check.expected}.`,
+      });
   }
   return rows;
 }
@@ -373,15 +507,20 @@ export function trustList(manifest: Manifest): TrustItem[] {
     },
     {
       what: `The token's issuer (${token.symbol}, ${token.address}): an issuer that can pause transfers or blacklist addresses can stop pledges, refunds and the release (the funds stay in the escrow until it lifts that), and if the token is an upgradeable proxy its admin can change the token's code.`,
-      howToRecheck: explorer === undefined ? `Read the token's verified source at ${token.address} on a block explorer of chain ${chain.id}.` : `Read the token's verified source: ${explorer}/address/${token.address}#code`,
+      howToRecheck:
+        explorer === undefined
+          ? `Read the token's verified source at ${token.address} on a block explorer of chain ${chain.id}.`
+          : `Read the token's verified source: ${explorer}/address/${token.address}#code`,
     },
     {
       what: "The RPCs: they answered for the chain; several that agree could still all be wrong.",
-      howToRecheck: "npm run verify -- --rpc-url <your own node's URL> (an Ethereum node you run, or a provider you chose).",
+      howToRecheck:
+        "npm run verify -- --rpc-url <your own node's URL> (an Ethereum node you run, or a provider you chose).",
     },
     {
       what: `The site itself: this page's code ran these checks.${manifest.ipfs?.site === undefined ? "" : ` The published site's IPFS CID is ${manifest.ipfs.site.cid}.`}`,
-      howToRecheck: "Rebuild it at the release's commit and compare the CID: npm ci && npm run build, then npm run pin -- dist --offline.",
+      howToRecheck:
+        "Rebuild it at the release's commit and compare the CID: npm ci && npm run build, then npm run pin -- dist --offline.",
     },
   ];
   if (manifest.torrent !== undefined || manifest.ipfs?.pilot !== undefined) {
@@ -391,7 +530,8 @@ export function trustList(manifest: Manifest): TrustItem[] {
     ];
     items.push({
       what: `The pilot: the file you watch is the one with ${ids.join(" and ")}.`,
-      howToRecheck: "npm run pin -- <the pilot file> --offline prints its CID; a BitTorrent client shows the info hash of the .torrent.",
+      howToRecheck:
+        "npm run pin -- <the pilot file> --offline prints its CID; a BitTorrent client shows the info hash of the .torrent.",
     });
   }
   items.push({
@@ -408,7 +548,13 @@ function describeCode(code: string): string {
 
 /** Rows whose difference leaves the code and every chain value as published: a partial match. */
 function isMetadataRow(row: VerifyRow): boolean {
-  return row.check === "code" || row.check === "metadata" || row.check === "compiler" || row.check === "sources" || row.check.startsWith("source:");
+  return (
+    row.check === "code" ||
+    row.check === "metadata" ||
+    row.check === "compiler" ||
+    row.check === "sources" ||
+    row.check.startsWith("source:")
+  );
 }
 
 /**
@@ -421,7 +567,8 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
   const { manifest, loadFile } = options;
   const rpc: RpcOptions = { ...DEFAULT_RPC_OPTIONS, ...options.rpc };
   const artifactBytes = await load(loadFile, ARTIFACT_FILE);
-  if (artifactBytes === undefined) throw new VerifyInputError(`The escrow artifact (${ARTIFACT_FILE}) could not be loaded.`);
+  if (artifactBytes === undefined)
+    throw new VerifyInputError(`The escrow artifact (${ARTIFACT_FILE}) could not be loaded.`);
   let artifact: EscrowArtifact;
   try {
     artifact = parseEscrowArtifact(new TextDecoder().decode(artifactBytes));
@@ -441,7 +588,8 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
   const readings: RpcReading[] = await Promise.all(
     urls.map((url, index) => {
       const head = heads[index]!;
-      if (block === undefined || "failure" in head) return { url, host: hosts[index]!, failure: "failure" in head ? head.failure : "not read" };
+      if (block === undefined || "failure" in head)
+        return { url, host: hosts[index]!, failure: "failure" in head ? head.failure : "not read" };
       return readAt(url, hosts[index]!, manifest, block, rpc);
     }),
   );
@@ -451,14 +599,43 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
     const chainId = reading.values?.get("chainId");
     const check = `rpc:${reading.host}`;
     const label = `RPC ${reading.host}`;
-    if (reading.failure !== undefined) rows.push({ check, label, status: "unreachable", detail: `Could not use the RPC ${reading.host} (${reading.failure}); the other RPCs were still checked.` });
-    else if (chainId === undefined || !("value" in chainId)) rows.push({ check, label, status: "unreachable", detail: `The RPC ${reading.host} did not say which chain it serves; its answers were not used.` });
+    if (reading.failure !== undefined)
+      rows.push({
+        check,
+        label,
+        status: "unreachable",
+        detail: `Could not use the RPC ${reading.host} (${reading.failure}); the other RPCs were still checked.`,
+      });
+    else if (chainId === undefined || !("value" in chainId))
+      rows.push({
+        check,
+        label,
+        status: "unreachable",
+        detail: `The RPC ${reading.host} did not say which chain it serves; its answers were not used.`,
+      });
     else if (chainId.value !== String(manifest.chain.id))
-      rows.push({ check, label, status: "unreachable", manifest: String(manifest.chain.id), chain: chainId.value, detail: `The RPC ${reading.host} serves chain ${chainId.value}, not the manifest's chain ${manifest.chain.id}; its answers were not used.` });
-    else rows.push({ check, label, status: "ok", manifest: String(manifest.chain.id), chain: chainId.value, detail: `Answered for block ${block} of chain ${chainId.value}.` });
+      rows.push({
+        check,
+        label,
+        status: "unreachable",
+        manifest: String(manifest.chain.id),
+        chain: chainId.value,
+        detail: `The RPC ${reading.host} serves chain ${chainId.value}, not the manifest's chain ${manifest.chain.id}; its answers were not used.`,
+      });
+    else
+      rows.push({
+        check,
+        label,
+        status: "ok",
+        manifest: String(manifest.chain.id),
+        chain: chainId.value,
+        detail: `Answered for block ${block} of chain ${chainId.value}.`,
+      });
   }
   const used = onChain(readings, manifest.chain.id);
-  const unreachableHosts = rows.filter((row) => row.check.startsWith("rpc:") && row.status === "unreachable").map((row) => row.check.slice(4));
+  const unreachableHosts = rows
+    .filter((row) => row.check.startsWith("rpc:") && row.status === "unreachable")
+    .map((row) => row.check.slice(4));
   const trust = trustList(manifest);
   if (used.length === 0) {
     return { verdict: "unreachable", block, code: undefined, rows, unreachableHosts, trust };
@@ -466,7 +643,14 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
 
   const blockHash = agreement(used, "blockHash");
   if (blockHash.disagreeing.length > 0) {
-    rows.push({ check: "block", label: `Block ${block}`, status: "differs", chain: blockHash.value, perRpc: blockHash.perRpc, detail: `The RPCs are on different forks: block ${block}'s hash is not the same on all of them (${answersText(blockHash)}).` });
+    rows.push({
+      check: "block",
+      label: `Block ${block}`,
+      status: "differs",
+      chain: blockHash.value,
+      perRpc: blockHash.perRpc,
+      detail: `The RPCs are on different forks: block ${block}'s hash is not the same on all of them (${answersText(blockHash)}).`,
+    });
   }
 
   const codeEntry = agreement(used, "code", describeCode);
@@ -477,7 +661,13 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
   const code = codeRead === undefined ? undefined : getBytes(codeRead);
   let comparison: CodeComparison | undefined;
   if (code === undefined) {
-    rows.push({ check: "code", label: "Code", status: "unreachable", perRpc: codeEntry.perRpc, detail: "No RPC returned the escrow's code." });
+    rows.push({
+      check: "code",
+      label: "Code",
+      status: "unreachable",
+      perRpc: codeEntry.perRpc,
+      detail: "No RPC returned the escrow's code.",
+    });
   } else {
     const params = manifestParameters(manifest.escrow);
     comparison = compareRuntimeCode(artifact, params, code);
@@ -499,12 +689,27 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
 
   const params = manifestParameters(manifest.escrow);
   for (const { name, label } of PARAMETERS) {
-    const expected = name === "token" || name === "beneficiary" ? getAddress(String(params[name])) : String(params[name]);
-    rows.push(chainRow(used, `parameter:${name}`, label, expected, (chain) => (chain === expected ? `${label}: ${chain}, as the manifest says.` : `${label} is ${chain} on chain; the manifest says ${expected}.`)));
+    const expected =
+      name === "token" || name === "beneficiary" ? getAddress(String(params[name])) : String(params[name]);
+    rows.push(
+      chainRow(used, `parameter:${name}`, label, expected, (chain) =>
+        chain === expected
+          ? `${label}: ${chain}, as the manifest says.`
+          : `${label} is ${chain} on chain; the manifest says ${expected}.`,
+      ),
+    );
   }
   rows.push(chainRow(used, "state", "State", undefined, (chain) => `The campaign is in the ${chain} state.`));
   rows.push(chainRow(used, "backers", "Backers", undefined, (chain) => `${chain} addresses hold a pledge.`));
-  rows.push(chainRow(used, "totalPledged", "Total pledged (smallest token units)", undefined, (chain) => `${chain} in the token's smallest units are pledged.`));
+  rows.push(
+    chainRow(
+      used,
+      "totalPledged",
+      "Total pledged (smallest token units)",
+      undefined,
+      (chain) => `${chain} in the token's smallest units are pledged.`,
+    ),
+  );
 
   const token = manifest.escrow.token;
   for (const [field, label, expected] of [
@@ -512,7 +717,13 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
     ["symbol", "Token symbol", token.symbol],
     ["decimals", "Token decimals", String(token.decimals)],
   ] as const) {
-    rows.push(chainRow(used, `token:${field}`, label, expected, (chain) => (chain === expected ? `${label}: ${chain}, as the manifest says.` : `${label} is ${chain} on chain; the manifest says ${expected}.`)));
+    rows.push(
+      chainRow(used, `token:${field}`, label, expected, (chain) =>
+        chain === expected
+          ? `${label}: ${chain}, as the manifest says.`
+          : `${label} is ${chain} on chain; the manifest says ${expected}.`,
+      ),
+    );
   }
   const proxy = chainRow(used, "token:proxy", "Token upgradeability", undefined, () => "");
   if (proxy.status === "info" && proxy.chain !== undefined) {
@@ -532,12 +743,21 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
       "A stablecoin's issuer may be able to pause transfers and blacklist addresses (USDC and USDT can). A blacklisted beneficiary cannot be paid until the issuer lifts it (the funds stay in the escrow); a blacklisted backer cannot pledge or get a refund; every other backer's refund is unaffected. This check cannot read those powers: read the token's source.",
   });
 
-  const split = rows.filter((row) => new Set((row.perRpc ?? []).flatMap((rpc) => ("value" in rpc ? [rpc.value] : []))).size > 1);
-  const failedCalls = used.filter((reading) => [...reading.values!.values()].some((value) => "error" in value));
+  const split = rows.filter(
+    (row) => new Set((row.perRpc ?? []).flatMap((rpc) => ("value" in rpc ? [rpc.value] : []))).size > 1,
+  );
+  const failedCalls = used.filter((reading) =>
+    [...reading.values!.values()].some((value) => "error" in value),
+  );
   rows.push({
     check: "rpcs",
     label: "Agreement of the RPCs",
-    status: split.length > 0 || blockHash.disagreeing.length > 0 ? "differs" : used.length === urls.length && failedCalls.length === 0 ? "ok" : "info",
+    status:
+      split.length > 0 || blockHash.disagreeing.length > 0
+        ? "differs"
+        : used.length === urls.length && failedCalls.length === 0
+          ? "ok"
+          : "info",
     detail:
       split.length > 0
         ? `The RPCs disagree at block ${block} on: ${split.map((row) => row.label.toLowerCase()).join(", ")}.`
