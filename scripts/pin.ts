@@ -16,7 +16,7 @@ import { encodeDirectory, type Encoded, type EncodeOptions } from "./lib/ipfs/en
 import { directoryFiles, isDirectory } from "./lib/ipfs/files.ts";
 import { pinnedPilot, pinnedSite, recordPin, type Pinned } from "./lib/ipfs/manifest-section.ts";
 import { serviceFromEnv, uploadAndVerify, type UploadContent } from "./lib/ipfs/upload.ts";
-import { checkReadableFile } from "./lib/p2p/seeder.ts";
+import { checkReadableFile } from "./lib/readable-file.ts";
 import {
   gatewaysFrom,
   IPFS_OPTIONS,

@@ -13,7 +13,7 @@ import { parseCli, runCli, UserError, EXIT } from "./lib/cli.ts";
 import { pinnedPilot, webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentFromPieces } from "./lib/p2p/make-torrent.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
-import { checkReadableFile } from "./lib/p2p/seeder.ts";
+import { checkReadableFile } from "./lib/readable-file.ts";
 import {
   checkTorrentFiles,
   gatewaysFrom,

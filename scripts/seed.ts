@@ -8,7 +8,8 @@ import { manifestPath, readManifest, writeManifest } from "../site/lib/manifest-
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 import { isPinnedPilot, webSeedsWithPilot } from "./lib/ipfs/manifest-section.ts";
 import { torrentSection } from "./lib/p2p/manifest-section.ts";
-import { checkReadableFile, startSeeder } from "./lib/p2p/seeder.ts";
+import { checkReadableFile } from "./lib/readable-file.ts";
+import { startSeeder } from "./lib/p2p/seeder.ts";
 import {
   checkTorrentFiles,
   MANIFEST_OPTION,

@@ -21,11 +21,12 @@ import { CarBlockstore } from "./ipfs/car-blockstore.ts";
 import { directoryCars } from "./ipfs/encoded-cars.ts";
 import { preparePilot } from "./pilot/prepare.ts";
 import { directoryFiles } from "./ipfs/files.ts";
-import { startTrustlessGateway, type TrustlessGateway } from "./ipfs/gateway.ts";
+import { startPathGateway, type PathGateway } from "./ipfs/gateway.ts";
 import { pinnedPilot, pinnedSite } from "./ipfs/manifest-section.ts";
 import { LOCAL_DEPLOYMENT_PREFIX, startLocalChain } from "./local-chain.ts";
 import { torrentSection } from "./p2p/manifest-section.ts";
-import { checkReadableFile, startSeeder } from "./p2p/seeder.ts";
+import { checkReadableFile } from "./readable-file.ts";
+import { startSeeder } from "./p2p/seeder.ts";
 import { startLocalTracker } from "./p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "./static-server.ts";
 
@@ -177,9 +178,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       "Reading the pilot once (torrent pieces, IPFS CID and CAR shards) and starting two local gateways…",
     );
     const blocks = new CarBlockstore();
-    const gateways: TrustlessGateway[] = [];
+    const gateways: PathGateway[] = [];
     for (const port of gatewayPorts) {
-      const gateway = await startTrustlessGateway({ store: blocks, port });
+      const gateway = await startPathGateway({ store: blocks, port });
       stops.push(gateway.close);
       gateways.push(gateway);
     }

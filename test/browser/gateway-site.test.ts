@@ -13,7 +13,7 @@ import { gatewayUrl } from "../../site/lib/ipfs-gateway.ts";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
 import { launchChromium } from "../helpers/browser.ts";
 import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
-import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
+import { startPathGateway, type PathGateway } from "../../scripts/lib/ipfs/gateway.ts";
 import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay } from "./player-page.ts";
@@ -35,7 +35,7 @@ interface Traffic {
  * Watches `page`'s requests: those to the test's gateways must all succeed; any other request is
  * blocked and noted (the only one expected is the chain's JSON-RPC, which this test does not run).
  */
-async function watchTraffic(page: Page, gateways: TrustlessGateway[]): Promise<Traffic> {
+async function watchTraffic(page: Page, gateways: PathGateway[]): Promise<Traffic> {
   const origins = new Set(gateways.map((gateway) => gateway.origin));
   const traffic: Traffic = { failures: [], elsewhere: [] };
   await page.route(
@@ -77,9 +77,9 @@ async function linksAndAssets(page: Page): Promise<{ pages: string[]; assets: st
 
 describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium, loopback)", () => {
   /** Serves the site and the pilot; listed second in the manifest. */
-  let gateway: TrustlessGateway;
+  let gateway: PathGateway;
   /** Serves the pilot only; listed first. */
-  let otherGateway: TrustlessGateway;
+  let otherGateway: PathGateway;
   let site: PilotSite;
   let siteRoot: string;
   let pilotCid: string;
@@ -89,8 +89,8 @@ describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium
     const pilot = await fileCars(await openAsBlob(PILOT));
     pilotCid = pilot.root;
     [gateway, otherGateway] = await Promise.all([
-      startTrustlessGateway({ cars: pilot.cars }),
-      startTrustlessGateway({ cars: pilot.cars }),
+      startPathGateway({ cars: pilot.cars }),
+      startPathGateway({ cars: pilot.cars }),
     ]);
     const gateways = [otherGateway.origin, gateway.origin];
     const urls = gateways.map((origin) => gatewayUrl(origin, pilotCid, { filename: PILOT_NAME }));

@@ -14,7 +14,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { closeServer, listenOnLoopback, rangeRequested, sendRanged } from "../../scripts/lib/http.ts";
 import { fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
-import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
+import { startPathGateway, type PathGateway } from "../../scripts/lib/ipfs/gateway.ts";
 import {
   startStaticServer,
   startWebSeed,
@@ -184,7 +184,7 @@ describe("Range handling (RFC 9110) on every server", () => {
   let dir: string;
   let seed: WebSeed;
   let site: StaticServer;
-  let gateway: TrustlessGateway;
+  let gateway: PathGateway;
   let urls: Record<string, string>;
 
   beforeAll(async () => {
@@ -193,7 +193,7 @@ describe("Range handling (RFC 9110) on every server", () => {
     seed = await startWebSeed(join(dir, "file.bin"));
     site = await startStaticServer(dir);
     const encoded = await fileCars(await openAsBlob(join(dir, "file.bin")));
-    gateway = await startTrustlessGateway({ cars: encoded.cars });
+    gateway = await startPathGateway({ cars: encoded.cars });
     urls = {
       "web seed": seed.fileUrl,
       "site server": `${site.url}/file.bin`,

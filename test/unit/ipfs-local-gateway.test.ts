@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
-import { startTrustlessGateway, type TrustlessGateway } from "../../scripts/lib/ipfs/gateway.ts";
+import { startPathGateway, type PathGateway } from "../../scripts/lib/ipfs/gateway.ts";
 
 const PILOT = "media/sample-pilot.mp4";
 const SITE = [
@@ -20,7 +20,7 @@ const SITE = [
 ];
 
 describe("the test IPFS gateway", () => {
-  let gateway: TrustlessGateway;
+  let gateway: PathGateway;
   let pilot: Buffer;
   let pilotCid: string;
   let siteCid: string;
@@ -31,7 +31,7 @@ describe("the test IPFS gateway", () => {
     const site = await directoryCars(SITE);
     pilotCid = file.root;
     siteCid = site.root;
-    gateway = await startTrustlessGateway({ cars: file.cars });
+    gateway = await startPathGateway({ cars: file.cars });
     for (const car of site.cars) await gateway.add(car);
   });
 
@@ -105,7 +105,7 @@ describe("the test IPFS gateway", () => {
   });
 
   it("refuses a block that does not hash to its CID", async () => {
-    const forged = await startTrustlessGateway({ cars: (await directoryCars(SITE)).cars });
+    const forged = await startPathGateway({ cars: (await directoryCars(SITE)).cars });
     try {
       const cid = CID.parse(siteCid);
       forged.store.corrupt(cid, new TextEncoder().encode("forged"));

@@ -24,7 +24,7 @@ import { BlockMismatchError, BlockNotFoundError, CarBlockstore, type CarSource }
 const RAW_BLOCK = "application/vnd.ipld.raw";
 const IMMUTABLE = "public, max-age=29030400, immutable";
 
-export interface TrustlessGateway {
+export interface PathGateway {
   /** e.g. `http://127.0.0.1:41234` */
   origin: string;
   /**
@@ -40,7 +40,7 @@ export interface TrustlessGateway {
   close(): Promise<void>;
 }
 
-export interface TrustlessGatewayOptions {
+export interface PathGatewayOptions {
   /** CAR files to serve from the start (more can be added later with `add`). */
   cars?: CarSource[];
   /** Blocks shared with another gateway (two gateways, one store); default a new store. */
@@ -184,9 +184,9 @@ function answerError(res: ServerResponse, error: unknown): void {
 }
 
 /** Starts a gateway on 127.0.0.1 serving the blocks of `options.cars` (and of `options.store`). */
-export async function startTrustlessGateway(
-  options: TrustlessGatewayOptions = {},
-): Promise<TrustlessGateway> {
+export async function startPathGateway(
+  options: PathGatewayOptions = {},
+): Promise<PathGateway> {
   const store = options.store ?? new CarBlockstore();
   for (const car of options.cars ?? []) await store.add(car);
   const server = createServer((req, res) => {

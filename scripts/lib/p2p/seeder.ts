@@ -3,7 +3,6 @@
  * make-torrent.ts), or takes the pieces the pilot pass already hashed, and seeds it from one process to
  * browsers (WebRTC through WebSocket trackers) and to desktop BitTorrent clients (TCP, HTTP trackers).
  */
-import { access, constants, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
@@ -11,6 +10,7 @@ import { EXIT, UserError } from "../cli.ts";
 import { createNodeClient, destroyClient } from "./client.ts";
 import { makeTorrent, torrentFromPieces } from "./make-torrent.ts";
 import { pieceLengthFor } from "./piece-length.ts";
+import { checkReadableFile } from "../readable-file.ts";
 
 export interface SeederOptions {
   file: string;
@@ -46,27 +46,6 @@ export interface Seeder {
   /** The TCP port desktop clients connect to. */
   torrentPort: number;
   close(): Promise<void>;
-}
-
-/**
- * Refuses a missing, unreadable, empty or non-regular file with a message that names it (`what`:
- * "video file", "captions file"). Returns its size.
- */
-export async function checkReadableFile(file: string, what = "video file"): Promise<number> {
-  const path = resolve(file);
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(
-      error.code === "ENOENT"
-        ? `${what} not found: ${path}`
-        : `cannot read ${what} ${path}: ${error.message}`,
-    );
-  });
-  if (!info.isFile()) throw new UserError(`${path} is not a regular file.`);
-  if (info.size === 0) throw new UserError(`${path} is empty.`);
-  await access(path, constants.R_OK).catch(() => {
-    throw new UserError(`${path} is not readable (check its permissions).`);
-  });
-  return info.size;
 }
 
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {

@@ -8,7 +8,7 @@ import { DEFAULT_GATEWAYS } from "../../../site/lib/ipfs-gateway.ts";
 import { ipfsSchema, type Manifest } from "../../../site/lib/manifest.ts";
 import { readManifest } from "../../../site/lib/manifest-file.ts";
 import { UserError } from "../cli.ts";
-import { checkReadableFile } from "../p2p/seeder.ts";
+import { checkReadableFile } from "../readable-file.ts";
 import type { TorrentSectionOptions } from "../p2p/manifest-section.ts";
 
 /** The torrent section's options (seed, prepare-pilot). */
