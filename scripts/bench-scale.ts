@@ -12,7 +12,7 @@
 import { concat, keccak256, toBeHex, toQuantity, zeroPadValue } from "ethers";
 import type { Hex } from "../site/lib/address.ts";
 import { network } from "hardhat";
-import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "./lib/reference-campaign.ts";
 import { formatInt, markdownTable } from "./bench/stats.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";
 

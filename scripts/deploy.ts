@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { network } from "hardhat";
-import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_GOAL_BACKERS } from "./lib/reference-campaign.ts";
 import { manifestPath, writeManifest } from "../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, parseManifestJson, type ManifestInput } from "../site/lib/manifest.ts";
 import { parseAddress, parseDeadline, parseGoal, parseTokenAmount } from "./lib/campaign-params.ts";

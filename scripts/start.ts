@@ -3,7 +3,7 @@
  * given, with the URLs, the network to add to a wallet and the dev wallet printed. Ctrl-C stops
  * everything.
  */
-import { REFERENCE_GOAL_BACKERS } from "../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_GOAL_BACKERS } from "./lib/reference-campaign.ts";
 import { formatInteger } from "../site/lib/format.ts";
 import { parseGoal } from "./lib/campaign-params.ts";
 import { parseCli, progress, runCli, UserError } from "./lib/cli.ts";

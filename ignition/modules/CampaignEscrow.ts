@@ -2,17 +2,14 @@
  * Hardhat Ignition module for the escrow. Parameters (module id `CampaignEscrow`):
  * - `token` (required): the ERC-20 stablecoin.
  * - `beneficiary` (required): receives the funds if the goal is met.
- * - `goalBackers`: defaults to the reference campaign's 250,000.
- * - `minPledge`: smallest first pledge in the token's smallest unit; defaults to 9.95 in a
- *   6-decimals token (9,950,000).
+ * - `goalBackers`: defaults to the reference campaign's (scripts/lib/reference-campaign.ts).
+ * - `minPledge`: smallest first pledge in the token's smallest unit; defaults to the reference
+ *   campaign's.
  * - `deadline` (required): Unix seconds. A module default must be a constant, and "some weeks from
  *   now" is not one, so `npm run deploy` computes it (default: 6 weeks ahead).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-
-export const REFERENCE_GOAL_BACKERS = 250_000;
-/** 9.95 in a 6-decimals stablecoin. */
-export const REFERENCE_MIN_PLEDGE_UNITS = 9_950_000n;
+import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
 
 export default buildModule("CampaignEscrow", (m) => {
   const token = m.getParameter<string>("token");

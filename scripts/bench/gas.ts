@@ -5,7 +5,7 @@
  */
 import { Contract, keccak256, toBeHex, Wallet, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
-import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE_UNITS } from "../lib/reference-campaign.ts";
 import type { Address } from "../../site/lib/address.ts";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { permitTypedData, readPermitDomain, splitSignature } from "../../site/lib/permit.ts";

@@ -9,7 +9,7 @@ import { access, mkdir, rm } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseUnits } from "ethers";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
-import { REFERENCE_GOAL_BACKERS } from "../../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_GOAL_BACKERS } from "./reference-campaign.ts";
 import type { Address } from "../../site/lib/address.ts";
 import { writeManifest } from "../../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type Manifest, type ManifestInput } from "../../site/lib/manifest.ts";

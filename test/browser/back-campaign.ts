@@ -18,7 +18,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { Contract, parseUnits } from "ethers";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
-import { REFERENCE_MIN_PLEDGE_UNITS } from "../../ignition/modules/CampaignEscrow.ts";
+import { REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
 import {
   installBrowserWallet,
   type BrowserWallet,
