@@ -34,7 +34,11 @@ export default defineConfig({
     // A test that calls process.exit or leaves a handle open fails rather than hanging the run.
     teardownTimeout: 10_000,
     projects: [
+      // Pure functions: no server, no chain, no build, no child process.
       folder("unit", 60_000),
+      // One part against the real thing it talks to, in process: a Hardhat chain, HTTP servers
+      // on 127.0.0.1, an astro build.
+      folder("integration", 180_000),
       folder("escrow", 120_000),
       folder("pilot", 180_000),
       // The 1 GiB CID check takes a minute on two cores.
