@@ -72,12 +72,22 @@ contract CampaignEscrow is ReentrancyGuardTransient {
     mapping(address backer => uint256) private _pledges;
 
     /// @notice A pledge of `amount` by `backer`; `backers` is the backer count after it.
+    /// @param backer The pledging address.
+    /// @param amount Tokens pledged, in the token's smallest unit.
+    /// @param backers The backer count after the pledge.
     event Pledged(address indexed backer, uint256 amount, uint256 backers);
     /// @notice `backer` withdrew its whole pledge of `amount`; `backers` is the count after it.
+    /// @param backer The cancelling address.
+    /// @param amount Tokens paid back, in the token's smallest unit.
+    /// @param backers The backer count after the cancel.
     event Cancelled(address indexed backer, uint256 amount, uint256 backers);
     /// @notice `amount` (every pledged token) was paid to `beneficiary`.
+    /// @param beneficiary The campaign's beneficiary.
+    /// @param amount Tokens paid, in the token's smallest unit.
     event Released(address indexed beneficiary, uint256 amount);
     /// @notice `backer`'s whole pledge of `amount` was paid back to it.
+    /// @param backer The refunded backer.
+    /// @param amount Tokens paid back, in the token's smallest unit.
     event Refunded(address indexed backer, uint256 amount);
 
     /// @notice The constructor got the zero address as token.
@@ -156,6 +166,8 @@ contract CampaignEscrow is ReentrancyGuardTransient {
         external
         nonReentrant
     {
+        // A permit that went through leaves nothing more to do: the pledge follows.
+        // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, permitDeadline, v, r, s) {}
         catch {
             uint256 allowance = token.allowance(msg.sender, address(this));

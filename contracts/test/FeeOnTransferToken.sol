@@ -15,6 +15,7 @@ contract FeeOnTransferToken is ERC20 {
     /// @notice Fee in basis points of each transfer.
     uint256 public immutable feeBps;
 
+    /// @notice Creates the token with a fee of `feeBps_` on every transfer.
     /// @param feeBps_ Fee in basis points (at most {BPS}).
     constructor(uint256 feeBps_) ERC20("Fee On Transfer", "FOT") {
         feeBps = feeBps_;

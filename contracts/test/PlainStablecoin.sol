@@ -13,6 +13,7 @@ contract PlainStablecoin is ERC20 {
     /// @notice Number of decimals, as USDC.
     uint8 private constant DECIMALS = 6;
 
+    /// @notice Creates the token with no supply; anyone may {mint}.
     /// @param name_ Token name.
     /// @param symbol_ Token symbol.
     constructor(string memory name_, string memory symbol_) ERC20(name_, symbol_) {}

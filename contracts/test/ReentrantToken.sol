@@ -52,6 +52,8 @@ contract ReentrantToken is ERC20 {
         if (_callingBack) return;
         _callingBack = true;
         ++attempts;
+        // Any target, any data: the token calls back as a hostile one would.
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory data) = target_.call(callData_);
         lastCallSucceeded = ok;
         lastRevertData = data;

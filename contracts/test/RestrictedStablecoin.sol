@@ -18,8 +18,11 @@ contract RestrictedStablecoin is TestStablecoin {
     mapping(address account => bool) public blacklisted;
 
     /// @notice `account` was put on (`listed`) or taken off the blacklist.
+    /// @param account The address.
+    /// @param listed True if it is now blacklisted.
     event BlacklistChanged(address indexed account, bool listed);
     /// @notice Transfers were paused (`isPaused`) or resumed.
+    /// @param isPaused True if transfers are now paused.
     event PauseChanged(bool isPaused);
 
     /// @notice The caller is not the issuer.
@@ -29,6 +32,7 @@ contract RestrictedStablecoin is TestStablecoin {
     /// @notice Transfers are paused.
     error TransfersPaused();
 
+    /// @notice Creates the token with the deployer as its issuer.
     /// @param name_ Token name (also the permit domain's name).
     /// @param symbol_ Token symbol.
     constructor(string memory name_, string memory symbol_) TestStablecoin(name_, symbol_) {

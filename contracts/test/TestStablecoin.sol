@@ -14,6 +14,7 @@ contract TestStablecoin is ERC20, ERC20Permit {
     /// @notice Number of decimals, as USDC.
     uint8 private constant DECIMALS = 6;
 
+    /// @notice Creates the token with no supply; anyone may {mint}.
     /// @param name_ Token name (also the permit domain's name).
     /// @param symbol_ Token symbol.
     constructor(string memory name_, string memory symbol_) ERC20(name_, symbol_) ERC20Permit(name_) {}

@@ -44,7 +44,7 @@ function summaryOf(result: unknown): TestCounts | undefined {
 
 const solidityCounts = overrideTask(["test", "solidity"])
   .setInlineAction(async (args, _hre, runSuper) => {
-    const result = await runSuper(args);
+    const result: unknown = await runSuper(args);
     const counts = summaryOf(result);
     if (counts !== undefined) await writeCounts(counts);
     return result;

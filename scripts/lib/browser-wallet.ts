@@ -229,7 +229,10 @@ function pageScript(arg: {
       return provider;
     },
   };
-  Object.assign(provider, { addListener: provider.on, off: provider.removeListener });
+  Object.assign(provider, {
+    addListener: provider.on.bind(provider),
+    off: provider.removeListener.bind(provider),
+  });
   Object.defineProperty(window, arg.emitter, {
     value: (event: string, payload: unknown) => {
       for (const listener of [...(listeners.get(event) ?? [])]) {
@@ -316,8 +319,8 @@ export async function installBrowserWallet(
             ([name, eventName, value]) => {
               const fire = (
                 window as unknown as Record<string, ((event: string, payload: unknown) => void) | undefined>
-              )[name as string];
-              fire?.(eventName as string, value);
+              )[name];
+              fire?.(eventName, value);
             },
             [emitter, event, payload] as const,
           )
@@ -467,7 +470,7 @@ export async function installBrowserWallet(
       primaryType?: string;
     };
     try {
-      typed = typeof payload === "string" ? JSON.parse(payload) : (payload as typeof typed);
+      typed = (typeof payload === "string" ? JSON.parse(payload) : payload) as typeof typed;
     } catch {
       return { ok: false, error: invalidParams("eth_signTypedData_v4 expects the typed data as JSON.") };
     }

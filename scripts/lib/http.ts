@@ -70,7 +70,7 @@ export function rangeRequested(header: string | undefined, size: number): RangeR
   if (parsed.ranges.length === 0) return { kind: "unsatisfiable" };
   const merged = combineRanges(parsed.ranges);
   if (merged.length !== 1) return { kind: "whole" };
-  const { start, end } = merged[0]!;
+  const { start, end } = merged[0];
   return { kind: "part", start, end };
 }
 

@@ -3,8 +3,8 @@ pragma solidity ^0.8.28;
 
 /// @notice The few Foundry-compatible cheatcodes these tests use. Hardhat 3's Solidity test runner
 /// (EDR) serves them at the standard address; forge-std is not available, so the interface is
-/// declared by hand with forge-std's signatures.
-interface Vm {
+/// declared by hand with forge-std's signatures (and forge-std's name).
+interface Vm { // solhint-disable-line interface-starts-with-i
     function warp(uint256 timestamp) external;
     function prank(address sender) external;
     function addr(uint256 privateKey) external pure returns (address);

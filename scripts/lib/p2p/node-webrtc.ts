@@ -12,6 +12,9 @@
  * is complete and no candidate has arrived for {@link SETTLE_MS}, the null candidate is fired.
  * The offer or answer then carries every candidate and goes out within milliseconds.
  */
+/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/unbound-method --
+   patching webrtc-polyfill's prototype: the assertions pick the DOM overloads tsc checks the patch
+   against, and each original method is called back with .call(this). */
 import { RTCPeerConnection, RTCPeerConnectionIceEvent } from "webrtc-polyfill";
 
 /** Quiet time after the last local candidate before gathering is declared complete. */
