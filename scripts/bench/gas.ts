@@ -10,7 +10,8 @@ import type { Address } from "../../site/lib/address.ts";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { permitTypedData, readPermitDomain, splitSignature } from "../../site/lib/permit.ts";
 import type { TestStablecoin } from "../../types/ethers-contracts/index.ts";
-import { formatInt, markdownTable, median } from "./stats.ts";
+import { markdownTable, median } from "./stats.ts";
+import { formatInteger } from "../../site/lib/format.ts";
 
 const WEEK = 7n * 24n * 3600n;
 const SAMPLES = 20;
@@ -157,7 +158,7 @@ export async function measureGas(): Promise<GasSamples> {
 }
 
 /** USD cost of `gas` at `gwei` per gas and `ethUsd` per ETH. */
-export function gasCostUsd(gas: number, gwei: number, ethUsd: number): number {
+function gasCostUsd(gas: number, gwei: number, ethUsd: number): number {
   return gas * gwei * 1e-9 * ethUsd;
 }
 
@@ -168,9 +169,9 @@ export function gasTable(samples: GasSamples, prices: GasPrices): string {
     return [
       name,
       String(values.length),
-      formatInt(Math.min(...values)),
-      formatInt(med),
-      formatInt(Math.max(...values)),
+      formatInteger(Math.min(...values)),
+      formatInteger(med),
+      formatInteger(Math.max(...values)),
       usd(gasCostUsd(med, prices.l1Gwei, prices.ethUsd)),
       usd(gasCostUsd(med, prices.l2Gwei, prices.ethUsd)),
     ];

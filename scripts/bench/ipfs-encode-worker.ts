@@ -22,7 +22,7 @@ const started = performance.now();
 let encoded;
 if (mode === "pass") {
   const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
-  encoded = (await runPass({ file, carDir: carDir as string, pieceLength: pieceLengthFor(size) })).encoded;
+  encoded = (await runPass({ file, carDir, pieceLength: pieceLengthFor(size) })).encoded;
 } else {
   encoded = await encodeFile(
     await fileFromPath(file),

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { formatBytes } from "../../site/lib/format.ts";
 import { progress } from "../lib/cli.ts";
 import { writeNonRepeatingFile } from "../lib/non-repeating-bytes.ts";
 import { markdownTable } from "./stats.ts";
@@ -81,7 +82,7 @@ export function ipfsTable(figures: IpfsFigures): string {
     `${encoding.seconds.toFixed(2)} s`,
     speed(encoding.seconds),
     ratio(encoding.seconds),
-    `${(encoding.maxRssBytes / MIB).toFixed(0)} MiB`,
+    formatBytes(encoding.maxRssBytes),
   ];
   return markdownTable(
     [`${figures.fileMiB} MiB file`, "time", "speed", "vs openssl sha256", "peak memory (RSS)"],

@@ -9,11 +9,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../test/helpers/browser.ts";
 import { progress } from "../lib/cli.ts";
 import { markdownTable } from "./stats.ts";
 
-export const LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices"] as const;
+const LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices"] as const;
 export type LighthouseCategory = (typeof LIGHTHOUSE_CATEGORIES)[number];
 
 /** The scores the project aims for (0–100). */
-export const LIGHTHOUSE_TARGETS: Record<LighthouseCategory, number> = {
+const LIGHTHOUSE_TARGETS: Record<LighthouseCategory, number> = {
   performance: 99,
   accessibility: 100,
   "best-practices": 100,

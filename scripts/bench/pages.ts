@@ -23,10 +23,11 @@ import {
   type LighthouseRun,
 } from "./lighthouse.ts";
 import { javascriptFetched, type ScriptWeight } from "./page-weight.ts";
-import { formatInt, markdownTable, median } from "./stats.ts";
+import { markdownTable, median } from "./stats.ts";
+import { formatInteger } from "../../site/lib/format.ts";
 
 /** The dev wallet as the back page lists it. */
-export const DEV_WALLET: WalletInfo = {
+const DEV_WALLET: WalletInfo = {
   name: "Dev Wallet",
   rdns: "org.peerpilot.devwallet",
   icon:
@@ -93,7 +94,7 @@ export async function waitForConfirmation(page: Page): Promise<void> {
  * The dev wallet of `privateKey` on the stack's chain, announced through EIP-6963 and as `window.ethereum`,
  * in every page of `context`.
  */
-export async function installDevWallet(
+async function installDevWallet(
   context: BrowserContext,
   stack: LocalStack,
   privateKey: string,
@@ -251,7 +252,7 @@ async function measureVerdict(stack: LocalStack): Promise<VerdictTiming[]> {
   return timings;
 }
 
-const kib = (bytes: number) => `${formatInt(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
+const kib = (bytes: number) => `${formatInteger(bytes)} B (${(bytes / 1024).toFixed(1)} KiB)`;
 
 export function pagesTable(figures: PagesFigures): string {
   const weights = markdownTable(
@@ -264,7 +265,7 @@ export function pagesTable(figures: PagesFigures): string {
       `${weight.what}:\n` +
       [...weight.files]
         .sort((a, b) => b.gzipBytes - a.gzipBytes)
-        .map((file) => `  ${formatInt(file.gzipBytes).padStart(7)} B  ${scriptName(file.url)}`)
+        .map((file) => `  ${formatInteger(file.gzipBytes).padStart(7)} B  ${scriptName(file.url)}`)
         .join("\n"),
   );
   const ms = (values: readonly number[]) =>

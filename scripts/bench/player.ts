@@ -15,6 +15,7 @@ import type { DriveOptions, DriverResults, SeekResult } from "../../test/browser
 import { launchChromium } from "../../test/helpers/browser.ts";
 import { startLocalTracker } from "../lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "../lib/static-server.ts";
+import { formatBytes } from "../../site/lib/format.ts";
 import { progress } from "../lib/cli.ts";
 import { fullPilot } from "../lib/full-pilot.ts";
 import { markdownTable, median } from "./stats.ts";
@@ -109,7 +110,7 @@ async function webSeedAlone(
 export interface PlayerFigures {
   runs: number;
   pilot: string;
-  pilotMiB: number;
+  pilotBytes: number;
   peerFirstFrameMs: number;
   webSeedFirstFrameMs: number;
   /**
@@ -119,12 +120,12 @@ export interface PlayerFigures {
   webSeedSeekMs: [number, number][];
   peerShare: number;
   nodeToBrowserMiBs: number;
-  /** Peak over the whole-pilot download, every Chromium process (MB = 10^6 bytes). */
-  peakRssMB: number;
-  peakPssMB: number;
+  /** Peak over the whole-pilot download, every Chromium process, in bytes. */
+  peakRss: number;
+  peakPss: number;
   /** The same, with the page loaded before the click: what Chromium takes before any piece. */
-  beforeRssMB: number;
-  beforePssMB: number;
+  beforeRss: number;
+  beforePss: number;
   date: string;
 }
 
@@ -149,7 +150,7 @@ function seekMedians(runs: SeekResult[][]): [number, number][] {
   const targets = runs[0]?.map((seek) => seek.to) ?? [];
   return targets.map((to, index) => [
     to,
-    median(runs.map((run) => ((run[index]?.ms ?? -1) < 0 ? Infinity : (run[index] as SeekResult).ms))),
+    median(runs.map((run) => ((run[index]?.ms ?? -1) < 0 ? Infinity : run[index].ms))),
   ]);
 }
 
@@ -191,17 +192,17 @@ export async function measurePlayer(runs = 5): Promise<PlayerFigures> {
   return {
     runs,
     pilot: pilot.label,
-    pilotMiB: pilot.length / MIB,
+    pilotBytes: pilot.length,
     peerFirstFrameMs: median(results.peersOnly.map((run) => run.firstFrameMs)),
     webSeedFirstFrameMs: median(alone.firstFrameMs),
     peerSeekMs: seekMedians(results.peersOnly.map((run) => run.seeks)),
     webSeedSeekMs: seekMedians(alone.seeks),
     peerShare: total === 0 ? 0 : (fromPeers / total) * 100,
     nodeToBrowserMiBs: whole.bytes / MIB / (whole.completeMs / 1000),
-    peakRssMB: whole.peak.rss / 1e6,
-    peakPssMB: whole.peak.pss / 1e6,
-    beforeRssMB: whole.before.rss / 1e6,
-    beforePssMB: whole.before.pss / 1e6,
+    peakRss: whole.peak.rss,
+    peakPss: whole.peak.pss,
+    beforeRss: whole.before.rss,
+    beforePss: whole.before.pss,
     date: new Date().toISOString().slice(0, 10),
   };
 }
@@ -219,7 +220,7 @@ export function playerTable(figures: PlayerFigures): string {
   return markdownTable(
     [
       "measure",
-      `value (median of ${figures.runs}; ${figures.pilot}, ${figures.pilotMiB.toFixed(0)} MiB; ${figures.date})`,
+      `value (median of ${figures.runs}; ${figures.pilot}, ${formatBytes(figures.pilotBytes)}; ${figures.date})`,
     ],
     [
       ["click → first frame, a seeding peer over WebRTC", `${figures.peerFirstFrameMs.toFixed(0)} ms`],
@@ -236,11 +237,11 @@ export function playerTable(figures: PlayerFigures): string {
       ],
       [
         "Chromium's peak memory meanwhile, all processes: sum of RSS (sum of PSS)",
-        `${figures.peakRssMB.toFixed(0)} MB (${figures.peakPssMB.toFixed(0)} MB)`,
+        `${formatBytes(figures.peakRss)} (${formatBytes(figures.peakPss)})`,
       ],
       [
         "the same with the page loaded, before the click",
-        `${figures.beforeRssMB.toFixed(0)} MB (${figures.beforePssMB.toFixed(0)} MB)`,
+        `${formatBytes(figures.beforeRss)} (${formatBytes(figures.beforePss)})`,
       ],
     ],
   );

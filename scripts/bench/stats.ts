@@ -13,5 +13,3 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
     `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
   return [line(header), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...rows.map(line)].join("\n");
 }
-
-export const formatInt = (value: number | bigint) => value.toLocaleString("en-US");

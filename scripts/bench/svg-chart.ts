@@ -28,7 +28,7 @@ const BACKGROUND = "#ffffff";
 const INK = "#1f2328";
 const GRID = "#d0d7de";
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(
     /[<>&"']/g,
     (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
@@ -68,9 +68,9 @@ export function stackedAreaChart(chart: StackedChart): string {
       throw new Error(`series "${series.label}" has ${series.values.length} values for ${xs.length} samples`);
   }
   // Both axes start at 0 (time since the start, bytes delivered).
-  const xMin = Math.min(0, xs[0]!);
+  const xMin = Math.min(0, xs[0]);
   const xMax = xs.at(-1)! > xMin ? xs.at(-1)! : xMin + 1;
-  const totals = xs.map((_, i) => chart.series.reduce((sum, series) => sum + series.values[i]!, 0));
+  const totals = xs.map((_, i) => chart.series.reduce((sum, series) => sum + series.values[i], 0));
   const yStep = niceStep(Math.max(...totals, 0));
   const yMax = Math.max(yStep, Math.ceil(Math.max(...totals) / yStep) * yStep);
   const px = (x: number) => round(plot.x + ((x - xMin) / (xMax - xMin)) * plot.w);
@@ -94,9 +94,9 @@ export function stackedAreaChart(chart: StackedChart): string {
   // Stacked areas, bottom series first.
   const base = xs.map(() => 0);
   for (const series of chart.series) {
-    const top = base.map((value, i) => value + series.values[i]!);
-    const upper = xs.map((x, i) => `${px(x)},${py(top[i]!)}`);
-    const lower = xs.map((x, i) => `${px(x)},${py(base[i]!)}`).reverse();
+    const top = base.map((value, i) => value + series.values[i]);
+    const upper = xs.map((x, i) => `${px(x)},${py(top[i])}`);
+    const lower = xs.map((x, i) => `${px(x)},${py(base[i])}`).reverse();
     parts.push(
       `<polygon points="${[...upper, ...lower].join(" ")}" fill="${series.color}" fill-opacity="0.85"/>`,
     );

@@ -102,7 +102,7 @@ export class NodeFan {
     });
     this.torrent = <StreamingTorrent>this.client.add(options.torrentFile, {
       announce: options.announce,
-      store: verifiedPiecesStore(options.original) as never,
+      store: verifiedPiecesStore(options.original),
       path: "/nonexistent-peerpilot-swarm-fan",
     });
     this.torrent.on("warning", () => undefined);

@@ -41,13 +41,15 @@ export interface FansPoll {
 export type FansReply = FansPoll | { type: "ready" } | { type: "closed" };
 
 /** Node fans answer WebRTC offers but make none (see test/browser/swarm-driver.ts). */
-export async function answerOnlyOverWebRtc(): Promise<void> {
+async function answerOnlyOverWebRtc(): Promise<void> {
   // bittorrent-tracker's WebSocket announcer (untyped): the one WebTorrent's clients use here.
   const websocketTracker: string = "bittorrent-tracker/websocket-tracker";
   const { default: WebSocketTracker } = (await import(websocketTracker)) as {
     default: { prototype: unknown };
   };
-  const prototype = WebSocketTracker.prototype as { announce(opts: Record<string, unknown>): void };
+  const prototype = WebSocketTracker.prototype as {
+    announce: (this: unknown, opts: Record<string, unknown>) => void;
+  };
   const announce = prototype.announce;
   prototype.announce = function (this: unknown, opts: Record<string, unknown>) {
     announce.call(this, { ...opts, numwant: 0 });

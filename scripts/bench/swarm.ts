@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { NAMESPACE_PORTS, runInNamespace } from "../../test/browser/namespace.ts";
 import { buildPilotSite } from "../../test/browser/pilot-site.ts";
 import type { FanResult, SwarmConfig, SwarmResults } from "../../test/browser/swarm-driver.ts";
+import { byteUnit, formatBytes } from "../../site/lib/format.ts";
 import { progress } from "../lib/cli.ts";
 import { fullPilot } from "../lib/full-pilot.ts";
 import { FIRST_BYTES } from "./swarm-fan.ts";
@@ -155,7 +156,7 @@ function cumulative(values: number[]): number[] {
 }
 
 /** Delivered bytes by source at each sample, cumulative; `t` in seconds. */
-export function deliveredBySource(results: SwarmResults): {
+function deliveredBySource(results: SwarmResults): {
   t: number[];
   seeder: number[];
   fans: number[];
@@ -171,11 +172,11 @@ export function deliveredBySource(results: SwarmResults): {
   };
 }
 
-export function swarmChart(results: SwarmResults, pilot: string): string {
+function swarmChart(results: SwarmResults, pilot: string): string {
   const delivered = deliveredBySource(results);
   const total =
     (delivered.seeder.at(-1) ?? 0) + (delivered.fans.at(-1) ?? 0) + (delivered.webSeed.at(-1) ?? 0);
-  const [unit, scale] = total >= 2e9 ? ["GB", 1e9] : ["MB", 1e6];
+  const { name: unit, size: scale } = byteUnit(total) ?? { name: "bytes", size: 1 };
   const fans = results.fans.length;
   const chromium = results.fans.filter((fan) => fan.kind === "chromium").length;
   return stackedAreaChart({
@@ -223,10 +224,7 @@ export function swarmTable(figures: SwarmFigures): string {
   const summary = markdownTable(
     ["measure", "value"],
     [
-      [
-        "pilot",
-        `${figures.pilot}, ${length >= 1e9 ? `${(length / 1e9).toFixed(2)} GB` : `${(length / 1e6).toFixed(1)} MB`}, ${results.pieceLength / 1024} KiB pieces`,
-      ],
+      ["pilot", `${figures.pilot}, ${formatBytes(length)}, ${formatBytes(results.pieceLength)} pieces`],
       [
         "swarm",
         `${fans.length} fans (${chromium.length} Chromium, ${node.length} Node), one every ${settings.arrivalSeconds} s; ` +
@@ -243,7 +241,7 @@ export function swarmTable(figures: SwarmFigures): string {
       ],
       [
         "all bytes delivered",
-        `${all >= 1e9 ? `${(all / 1e9).toFixed(2)} GB` : `${(all / 1e6).toFixed(1)} MB`}: other fans ${percent(fromFans, all)}, seeder ${percent(results.seederUploaded, all)}, web seed ${percent(results.webSeedTotal, all)}`,
+        `${formatBytes(all)}: other fans ${percent(fromFans, all)}, seeder ${percent(results.seederUploaded, all)}, web seed ${percent(results.webSeedTotal, all)}`,
       ],
       ["Chromium: arrival → first frame", spread(chromium.map((fan) => since(fan, fan.firstMs)))],
       [

@@ -28,3 +28,15 @@ export function hasValidChecksum(value: string): boolean {
 export function checksumAddress(value: string): Address {
   return getAddress(value) as Address;
 }
+
+/**
+ * What is wrong with `value` as an address a producer names (the manifest, a command line), in
+ * plain words, or `undefined` when it is a well-formed, non-zero address. The one home of that
+ * rule and of its words.
+ */
+export function addressProblem(value: string): string | undefined {
+  if (!isHexAddress(value)) return "expected a 0x-prefixed 20-byte hex address";
+  if (!hasValidChecksum(value)) return "mixed-case address whose EIP-55 checksum is wrong (a typo?)";
+  if (/^0x0{40}$/i.test(value)) return "must not be the zero address";
+  return undefined;
+}

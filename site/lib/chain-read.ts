@@ -98,7 +98,7 @@ export interface MoreCalls<T> {
   decode(results: unknown[]): T;
 }
 
-export const DEFAULT_TIMEOUT_MS = 8_000;
+const DEFAULT_TIMEOUT_MS = 8_000;
 
 /** Base class of every error thrown by this module; a subclass's facts are its fields. */
 export class ChainReadError extends Error {
@@ -355,9 +355,9 @@ export function createChainReader(options: ChainReaderOptions): ChainReader {
         const [state, backers, totalPledged] = views.map((view) => decodeUint(view, "eth_call", true));
         const { number, timestamp } = decodeBlock(block);
         return {
-          state: state!,
-          backers: backers!,
-          totalPledged: totalPledged!,
+          state: state,
+          backers: backers,
+          totalPledged: totalPledged,
           blockTimestamp: timestamp,
           blockNumber: number,
           rpcUrl: url,

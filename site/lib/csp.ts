@@ -48,7 +48,7 @@ function checked(source: string, field: string, value: string): string {
 }
 
 /** The origin of `url` as a source expression (`https://rpc.example:8545`); paths and queries are dropped. */
-export function originSource(url: string, field: string): string {
+function originSource(url: string, field: string): string {
   return checked(new URL(url).origin, field, url);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Text for the numbers a campaign shows: token amounts, counts, percentages, time left, dates,
- * addresses. Pure and locale-independent (English, comma-grouped) so the build and the
- * browser print exactly the same thing.
+ * addresses, byte counts (the site's and the scripts': the one home of those units). Pure and
+ * locale-independent (English, comma-grouped) so the build and the browser print exactly the same thing.
  */
 import { isHexAddress } from "./address.ts";
 
@@ -69,6 +69,38 @@ export function plural(count: number, unit: string): string {
   return `${formatInteger(count)} ${unit}${count === 1 ? "" : "s"}`;
 }
 
+/**
+ * Byte counts are told in binary units (1 KiB = 1,024 bytes), as BitTorrent clients and file managers
+ * count a file: whole KiB, one decimal from MiB up. Largest first.
+ */
+const BYTE_UNITS = [
+  [1024 ** 3, "GiB"],
+  [1024 ** 2, "MiB"],
+  [1024, "KiB"],
+] as const;
+
+/** The unit a byte count is told in (KiB from 1,024 bytes up; `undefined` below): for a chart's axis, say. */
+export function byteUnit(bytes: number): { size: number; name: string } | undefined {
+  const unit = BYTE_UNITS.find(([size]) => bytes >= size);
+  return unit && { size: unit[0], name: unit[1] };
+}
+
+/** `bytes` in its unit, or undefined under 1 KiB. */
+function inByteUnit(bytes: number): string | undefined {
+  const unit = byteUnit(bytes);
+  return unit && `${(bytes / unit.size).toFixed(unit.size === 1024 ? 0 : 1)} ${unit.name}`;
+}
+
+/** A byte count: 0 → "0 bytes", 1 → "1 byte", 1536 → "2 KiB", 5.3 MiB → "5.3 MiB", 3.5 GiB → "3.5 GiB". */
+export function formatBytes(bytes: number): string {
+  return inByteUnit(bytes) ?? plural(Math.round(bytes), "byte");
+}
+
+/** Bytes per second, in the units of {@link formatBytes}: 512 → "512 B/s", 9.7 MiB/s → "9.7 MiB/s". */
+export function formatByteRate(bytesPerSecond: number): string {
+  return `${inByteUnit(bytesPerSecond) ?? `${Math.round(bytesPerSecond)} B`}/s`;
+}
+
 /** The units time left is told in, largest first, with their length in seconds. */
 const UNITS = [
   [86_400, "day"],
@@ -87,11 +119,11 @@ export function formatTimeLeft(seconds: bigint | number): string {
   const s = Math.floor(Number(seconds));
   if (!(s > 0)) return "the deadline has passed";
   const i = UNITS.findIndex(([length]) => s >= length);
-  const [length, unit] = UNITS[i]!;
+  const [length, unit] = UNITS[i];
   const big = plural(Math.floor(s / length), unit);
   const next = UNITS[i + 1];
   const small = next === undefined ? 0 : Math.floor((s % length) / next[0]);
-  return small === 0 ? big : `${big} ${plural(small, next![1])}`;
+  return small === 0 ? big : `${big} ${plural(small, next[1])}`;
 }
 
 /** A Unix time (seconds) as ISO 8601 in UTC without milliseconds, and as short readable text. */

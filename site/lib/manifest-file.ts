@@ -14,29 +14,45 @@ import {
   type ManifestInput,
 } from "./manifest.ts";
 
-/** The environment variable that names the manifest file; defaults to `campaign.json`. */
+/** The environment variable that names the manifest file; defaults to {@link DEFAULT_MANIFEST}. */
 export const MANIFEST_ENV = "PEERPILOT_MANIFEST";
+
+/** The manifest file when {@link MANIFEST_ENV} is not set (relative to the working directory). */
+export const DEFAULT_MANIFEST = "campaign.json";
 
 /** The manifest path in force: `$PEERPILOT_MANIFEST` or `./campaign.json`, absolute. */
 export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env[MANIFEST_ENV] ?? "campaign.json");
+  return resolve(env[MANIFEST_ENV] ?? DEFAULT_MANIFEST);
+}
+
+/** The text of the manifest at `path`, or undefined when there is no such file. */
+async function manifestText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ManifestError(path, [`cannot be read: ${(error as Error).message}`]);
+  }
 }
 
 /** Reads and validates the manifest at `path`; a missing file gets an error saying how to make one. */
 export async function readManifest(path = manifestPath()): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new ManifestError(path, [
-        `file not found. Deploy a campaign first (npm run deploy) or run the local stack (npm start), or set ${MANIFEST_ENV} to an existing manifest.`,
-      ]);
-    }
-    throw new ManifestError(path, [`cannot be read: ${(error as Error).message}`]);
+  const text = await manifestText(path);
+  if (text === undefined) {
+    throw new ManifestError(path, [
+      `file not found. Deploy a campaign first (npm run deploy) or run the local stack (npm start), or set ${MANIFEST_ENV} to an existing manifest.`,
+    ]);
   }
   return parseManifestJson(text, path);
+}
+
+/**
+ * Reads and validates the manifest at `path` if there is one (a command that runs before
+ * `npm run deploy`, or one that writes the first manifest); undefined when there is none.
+ */
+export async function readOptionalManifest(path = manifestPath()): Promise<Manifest | undefined> {
+  const text = await manifestText(path);
+  return text === undefined ? undefined : parseManifestJson(text, path);
 }
 
 /** Validates `manifest` and writes it to `path` atomically (temp file + rename). */
@@ -165,8 +181,8 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
       return sized("webp", (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
     }
     if (chunk === "VP8X") {
-      const width = 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16));
-      const height = 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16));
+      const width = 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16));
+      const height = 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16));
       return sized("webp", width, height);
     }
     return undefined;
@@ -176,12 +192,13 @@ export function imageInfo(bytes: Uint8Array): ImageInfo | undefined {
     let at = 2;
     while (at + 9 <= bytes.length) {
       if (bytes[at] !== 0xff) return undefined;
-      const marker = bytes[at + 1]!;
+      const marker = bytes[at + 1];
       if (marker === 0xff) {
         at++; // fill byte
         continue;
       }
-      if (marker === 0xd9 || marker === 0xda) return undefined; // end of image or start of scan before any frame header
+      // The end of the image, or the start of the scan, before any frame header.
+      if (marker === 0xd9 || marker === 0xda) return undefined;
       const length = view.getUint16(at + 2);
       if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
         return sized("jpeg", view.getUint16(at + 7), view.getUint16(at + 5));

@@ -4,25 +4,18 @@
  * nothing else is configured twice. Pure module: no Node or browser APIs, so both sides import it.
  */
 import { z } from "zod";
-import { checksumAddress, hasValidChecksum, isHexAddress } from "./address.ts";
+import { addressProblem, checksumAddress } from "./address.ts";
 
 /** Bump when a change would make an older reader misread a newer manifest. */
 export const MANIFEST_VERSION = 1;
 
-const address = z
+const nonZeroAddress = z
   .string()
-  .refine(isHexAddress, {
-    message: "expected a 0x-prefixed 20-byte hex address",
-    abort: true,
-  })
-  .refine(hasValidChecksum, {
-    message: "mixed-case address whose EIP-55 checksum is wrong (a typo?)",
+  .superRefine((value, context) => {
+    const problem = addressProblem(value);
+    if (problem !== undefined) context.addIssue({ code: "custom", message: problem, abort: true });
   })
   .transform(checksumAddress);
-
-const nonZeroAddress = address.refine((value) => !/^0x0{40}$/i.test(value), {
-  message: "must not be the zero address",
-});
 
 const uintString = z.string().regex(/^(0|[1-9][0-9]*)$/, {
   message: "expected a whole number as a decimal string (smallest token units)",

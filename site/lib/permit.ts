@@ -1,7 +1,7 @@
 /**
  * EIP-2612 permits for the escrow's pledgeWithPermit: the typed data a backer signs and the
- * signature split into the (v, r, s) the contract takes. Used by the tests and benchmarks now,
- * and by the wallet code of the site.
+ * signature split into the (v, r, s) the contract takes. The back page's wallet code
+ * (site/lib/back/session.ts), the tests and the benchmarks share it.
  */
 import {
   isError,
@@ -78,10 +78,10 @@ export async function readPermitDomain(
 ): Promise<TypedDataDomain | undefined> {
   let separator: string;
   try {
-    [separator] = await Promise.all([
+    [separator] = (await Promise.all([
       token.getFunction("DOMAIN_SEPARATOR").staticCall(),
       token.getFunction("nonces").staticCall(ZeroAddress),
-    ]);
+    ])) as [string, unknown];
   } catch (error) {
     if (isMissingFunction(error)) return undefined;
     throw error;
@@ -91,7 +91,7 @@ export async function readPermitDomain(
   const has = (name: string) => token.interface.getFunction(name) !== null;
   if (has("eip712Domain"))
     try {
-      const result: unknown[] = await token.getFunction("eip712Domain").staticCall();
+      const result = (await token.getFunction("eip712Domain").staticCall()) as unknown[];
       // Extensions (result[6]) change the domain in ways EIP-5267 leaves to each extension: unsupported.
       if ((result[6] as unknown[]).length > 0) return undefined;
       const fields = Number(result[0]);
@@ -99,16 +99,16 @@ export async function readPermitDomain(
       DOMAIN_FIELDS.forEach((field, i) => {
         if (fields & (1 << i)) read[field] = field === "chainId" ? Number(result[i + 1]) : result[i + 1];
       });
-      domain = read as TypedDataDomain;
+      domain = read;
     } catch (error) {
       if (!isMissingFunction(error)) throw error;
     }
   if (domain === undefined) {
-    const name: string = await token.getFunction("name").staticCall();
+    const name = (await token.getFunction("name").staticCall()) as string;
     let version = "1";
     if (has("version"))
       try {
-        version = await token.getFunction("version").staticCall();
+        version = (await token.getFunction("version").staticCall()) as string;
       } catch (error) {
         if (!isMissingFunction(error)) throw error;
       }

@@ -18,7 +18,6 @@ export interface PlayerConfig {
   torrentUrl: string;
   /** Relative URL of WebTorrent's service worker. */
   serviceWorkerUrl: string;
-  magnet: string;
   trackers: string[];
   webSeeds: string[];
   /** Pieces in the torrent (the manifest's length over its piece length, rounded up). */

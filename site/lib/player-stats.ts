@@ -4,7 +4,7 @@
  * it is computed from one sample, so the stats and the status line can never disagree. Pure
  * formatting, unit-tested.
  */
-import { plural } from "./format.ts";
+import { formatByteRate, formatBytes, plural } from "./format.ts";
 
 export interface PlayerSample {
   peers: number;
@@ -28,22 +28,6 @@ export interface PlayerStatsView {
   summary: string;
   /** True once every piece is here: the page now only shares. */
   seeding: boolean;
-}
-
-export function formatSpeed(bytesPerSecond: number): string {
-  if (bytesPerSecond >= 1024 * 1024) return `${(bytesPerSecond / (1024 * 1024)).toFixed(1)} MiB/s`;
-  if (bytesPerSecond >= 1024) return `${(bytesPerSecond / 1024).toFixed(0)} KiB/s`;
-  return `${Math.round(bytesPerSecond)} B/s`;
-}
-
-/**
- * A byte count in binary units, one decimal from MiB up: 0 → "0 bytes", 1536 → "2 KiB", 3.5 GiB → "3.5 GiB".
- */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  return plural(Math.round(bytes), "byte");
 }
 
 /** Share of received bytes that came from peers, 0..100 (0 when nothing arrived yet). */
@@ -79,7 +63,7 @@ export function viewStats(sample: PlayerSample): PlayerStatsView {
     : `Streaming: ${peers} connected, ${sourcesInWords(share, received)}.`;
   return {
     peers,
-    speed: formatSpeed(sample.downloadSpeed),
+    speed: formatByteRate(sample.downloadSpeed),
     progress: `${Math.floor(sample.progress * 100)}%`,
     sources,
     shared: seeding ? `${shared}, still sharing` : shared,

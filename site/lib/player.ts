@@ -66,32 +66,39 @@ function setField(stats: HTMLElement, name: string, text: string): void {
   setText(stats.querySelector(`[data-stat="${name}"]`), text);
 }
 
-/** Resolves when the video is actually playing (time advances), rejects after `timeoutMs`. */
-function playbackStarts(video: HTMLVideoElement, timeoutMs: number): Promise<void> {
+/**
+ * Resolves when the video is actually playing (time advances); rejects after `timeoutMs`, or when
+ * `signal` aborts.
+ */
+function playbackStarts(video: HTMLVideoElement, timeoutMs: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const startTime = video.currentTime;
-    const timer = setTimeout(() => {
-      video.removeEventListener("timeupdate", onTime);
-      reject(new Error(`no playback within ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs);
-    const onTime = () => {
-      if (video.currentTime <= startTime) return;
+    const settle = (error?: Error) => {
       clearTimeout(timer);
       video.removeEventListener("timeupdate", onTime);
-      resolve();
+      signal.removeEventListener("abort", onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
     };
+    const timer = setTimeout(
+      () => settle(new Error(`no playback within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+    const onTime = () => {
+      if (video.currentTime > startTime) settle();
+    };
+    const onAbort = () => settle(new Error("the player was stopped"));
     video.addEventListener("timeupdate", onTime);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} within ${Math.round(ms / 1000)} s`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${Math.round(ms / 1000)} s`)), ms);
   });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -114,8 +121,11 @@ async function registerServiceWorker(url: string): Promise<ServiceWorkerRegistra
   return registration;
 }
 
-/** Streams through WebTorrent; returns a stop function. */
-async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise<() => void> {
+/**
+ * Streams through WebTorrent until `signal` aborts (then the client, its timers and its piece store
+ * go); resolves once playback starts.
+ */
+async function streamWithWebTorrent(config: PlayerConfig, ui: Elements, signal: AbortSignal): Promise<void> {
   ui.status.textContent = "Connecting to other fans…";
   const [{ default: WebTorrentClient }, registration, torrentFile] = await withTimeout(
     Promise.all([
@@ -129,6 +139,7 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     config.stallTimeoutMs,
     "the player did not load",
   );
+  signal.throwIfAborted();
   mark("loaded");
   // Web seeds are added by the WebSeedPolicy, not as soon as the torrent is ready.
   const client: WebTorrent = new WebTorrentClient({
@@ -138,12 +149,16 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
   client.on("error", () => undefined);
   let timer: ReturnType<typeof setInterval> | undefined;
   let policy: WebSeedPolicy | undefined;
+  let stopped = false;
   const stop = () => {
+    if (stopped) return;
+    stopped = true;
     clearInterval(timer);
     policy?.stop();
     client.destroy();
     ui.root.dataset.stopped = "true";
   };
+  signal.addEventListener("abort", stop, { once: true });
   try {
     client.createServer({ controller: registration });
     const bytes = { fromPeers: 0, fromWebSeeds: 0 };
@@ -206,9 +221,9 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     torrent.discovery?.tracker?.on("update", ({ complete = 0, incomplete = 0 }) =>
       webSeeds.trackerAnswered(complete + incomplete - 1),
     );
-    ui.video.addEventListener("waiting", () => webSeeds.waiting());
-    ui.video.addEventListener("playing", () => webSeeds.playing());
-    ui.video.addEventListener("playing", () => mark("playing"), { once: true });
+    ui.video.addEventListener("waiting", () => webSeeds.waiting(), { signal });
+    ui.video.addEventListener("playing", () => webSeeds.playing(), { signal });
+    ui.video.addEventListener("playing", () => mark("playing"), { once: true, signal });
 
     ui.stats.hidden = false;
     // One sample, one view: the stats and the status line always tell the same figures.
@@ -239,10 +254,10 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
     file.streamTo(ui.video);
     await Promise.all([
       ui.video.play().catch(() => undefined),
-      playbackStarts(ui.video, config.stallTimeoutMs),
+      playbackStarts(ui.video, config.stallTimeoutMs, signal),
     ]);
+    signal.throwIfAborted();
     ui.root.dataset.route = "webtorrent";
-    return stop;
   } catch (error) {
     stop();
     throw error;
@@ -253,19 +268,26 @@ async function streamWithWebTorrent(config: PlayerConfig, ui: Elements): Promise
  * Plays the first URL that starts playing (see {@link directPlayUrls} for the order), with the
  * status line naming the host it plays from and saying those bytes are not hash-checked.
  */
-async function playDirect(config: PlayerConfig, ui: Elements, reason: string): Promise<void> {
+async function playDirect(
+  config: PlayerConfig,
+  ui: Elements,
+  reason: string,
+  signal: AbortSignal,
+): Promise<void> {
   const failures: string[] = [];
   for (const url of directPlayUrls(config, { origin: location.origin, path: location.pathname })) {
+    signal.throwIfAborted();
     ui.status.textContent = directPlayStatus(reason, url);
     ui.video.src = url;
     try {
       const failed = new Promise<never>((_, reject) =>
         ui.video.addEventListener("error", () => reject(new Error(`${url} could not be played`)), {
           once: true,
+          signal,
         }),
       );
       await Promise.race([
-        Promise.all([ui.video.play(), playbackStarts(ui.video, config.stallTimeoutMs)]),
+        Promise.all([ui.video.play(), playbackStarts(ui.video, config.stallTimeoutMs, signal)]),
         failed,
       ]);
       ui.root.dataset.route = "direct";
@@ -288,9 +310,33 @@ function showFailure(ui: Elements, problems: string[]): void {
     "You can still download it with a desktop BitTorrent client: use the .torrent file or the magnet link below.";
 }
 
-/** Starts playback for the Player component rooted at `root`. */
-export async function startPlayer(root: HTMLElement, config: PlayerConfig): Promise<void> {
+/**
+ * Starts playback for the `<pp-player>` element `root`; returns a function that stops it: the
+ * WebTorrent client and its timers, or the direct download, and whatever was still starting.
+ */
+export function startPlayer(root: HTMLElement): () => void {
+  const config = JSON.parse(root.dataset.config ?? "{}") as PlayerConfig;
   const ui = elements(root);
+  const session = new AbortController();
+  const { signal } = session;
+  const stop = () => {
+    if (signal.aborted) return;
+    session.abort();
+    // A direct download stops with its <video>'s source.
+    ui.video.pause();
+    if (ui.video.hasAttribute("src")) {
+      ui.video.removeAttribute("src");
+      ui.video.load();
+    }
+  };
+  // Leaving the page frees the client's connections and its piece store (no disconnect comes then).
+  window.addEventListener("pagehide", stop, { once: true, signal });
+  void play(config, ui, signal);
+  return stop;
+}
+
+async function play(config: PlayerConfig, ui: Elements, signal: AbortSignal): Promise<void> {
+  delete ui.root.dataset.stopped;
   mark("start");
   ui.video.controls = true;
   const route = choosePlayerRoute({
@@ -302,16 +348,22 @@ export async function startPlayer(root: HTMLElement, config: PlayerConfig): Prom
   const problems: string[] = [];
   if (route.kind === "webtorrent") {
     try {
-      const stop = await streamWithWebTorrent(config, ui);
-      window.addEventListener("pagehide", stop, { once: true });
+      await streamWithWebTorrent(config, ui, signal);
       return;
     } catch (error) {
+      if (signal.aborted) return;
       problems.push(`peer-to-peer: ${(error as Error).message}`);
     }
   }
   try {
-    await playDirect(config, ui, route.kind === "direct" ? route.reason : "Peer-to-peer did not start.");
+    await playDirect(
+      config,
+      ui,
+      route.kind === "direct" ? route.reason : "Peer-to-peer did not start.",
+      signal,
+    );
   } catch (error) {
+    if (signal.aborted) return;
     problems.push(`web seeds: ${(error as Error).message}`);
     showFailure(ui, problems);
   }

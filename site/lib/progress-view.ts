@@ -75,7 +75,7 @@ export const NOT_READ = "not read yet";
 /**
  * Reads the JSON a Progress element carries in `data-config`. Its shape is not checked again in
  * the browser: Progress.astro writes it at build time from the manifest that
- * site/lib/manifest.ts validated, and test/unit/site-build.test.ts reads it back from the built
+ * site/lib/manifest.ts validated, and test/integration/site-build.test.ts reads it back from the built
  * page. A missing attribute throws (a SyntaxError), which the element reports.
  */
 export function parseProgressConfig(json: string | undefined): ProgressConfig {

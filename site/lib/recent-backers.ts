@@ -22,11 +22,11 @@ import type { ProgressConfig } from "./progress-view.ts";
 import { formatDeadline, formatTokenAmount, shortAddress } from "./format.ts";
 
 /** How many pledges the list shows. */
-export const RECENT_LIMIT = 10;
+const RECENT_LIMIT = 10;
 /** The widest block range asked of eth_getLogs: within what public RPCs accept. */
 export const MAX_LOG_RANGE = 2_000n;
 /** eth_getLogs requests of the backward scan one read may send (retries after a refusal included). */
-export const MAX_LOG_REQUESTS_PER_READ = 10;
+const MAX_LOG_REQUESTS_PER_READ = 10;
 
 /**
  * JSON-RPC error codes with which endpoints refuse an eth_getLogs for asking too much at once
@@ -40,9 +40,7 @@ export const MAX_LOG_REQUESTS_PER_READ = 10;
  * Halving on a code that meant something else costs a few requests and then fails as it would
  * have: the error is reported once the range is down to one block.
  */
-export const RANGE_LIMIT_CODES: ReadonlySet<number> = new Set([
-  -32005, -32600, -32602, -32000, -32062, -32614,
-]);
+const RANGE_LIMIT_CODES: ReadonlySet<number> = new Set([-32005, -32600, -32602, -32000, -32062, -32614]);
 
 /** Whether `error` is an endpoint refusing an eth_getLogs for its size (see {@link RANGE_LIMIT_CODES}). */
 export function isRangeLimit(error: unknown): boolean {
@@ -76,7 +74,7 @@ export function decodePledged(log: RawLog): Pledge | undefined {
     return undefined;
   if (!/^0x[0-9a-fA-F]{128}$/.test(log.data)) return undefined;
   return {
-    backer: `0x${topic1!.slice(26).toLowerCase()}`,
+    backer: `0x${topic1.slice(26).toLowerCase()}`,
     // The second word, the backer count after it, is not shown: the figures say it.
     amount: BigInt(log.data.slice(0, 66)),
     blockNumber: log.blockNumber,
@@ -202,7 +200,7 @@ export function createPledgeFeed(reader: ChainReader, options: PledgeFeedOptions
         }
         pledges = pledges.sort(newestFirst).slice(0, limit);
         if (blockNumber > top!) top = blockNumber;
-      } else if (top !== undefined && !isRangeLimit(fresh)) {
+      } else if (fresh instanceof RpcError && top !== undefined && !isRangeLimit(fresh)) {
         throw fresh;
       } else if (top === undefined || blockNumber > top) {
         // First read, or the new blocks refused as too many at once (after a long while away):

@@ -62,7 +62,6 @@ declare module "webtorrent" {
   export interface SeedOptions extends TorrentOptions {
     name?: string;
     comment?: string;
-    createdBy?: string;
     pieceLength?: number;
     /** create-torrent's hashing progress: bytes hashed so far, of `total`. */
     onProgress?: (hashed: number, total: number) => void;
@@ -199,7 +198,6 @@ declare module "create-torrent" {
     urlList?: string[];
     pieceLength?: number;
     private?: boolean;
-    createdBy?: string;
   }
   export default function createTorrent(
     input: string,

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import {
+  byteUnit,
+  formatByteRate,
+  formatBytes,
   formatDeadline,
   formatInteger,
   formatPercent,
@@ -147,5 +150,41 @@ describe("formatDeadline", () => {
       date: "2027-04-30",
       text: "2027-04-30 16:00 UTC",
     });
+  });
+});
+
+describe("formatBytes", () => {
+  it("counts bytes under 1 KiB, singular for one", () => {
+    assert.equal(formatBytes(0), "0 bytes");
+    assert.equal(formatBytes(1), "1 byte");
+    assert.equal(formatBytes(1023), "1,023 bytes");
+  });
+
+  it("tells whole KiB from 1,024 bytes: binary units", () => {
+    assert.equal(formatBytes(1024), "1 KiB");
+    assert.equal(formatBytes(1536), "2 KiB");
+    assert.equal(formatBytes(512 * 1024), "512 KiB");
+  });
+
+  it("tells MiB and GiB with one decimal", () => {
+    assert.equal(formatBytes(5.3 * 1024 ** 2), "5.3 MiB");
+    assert.equal(formatBytes(3.5 * 1024 ** 3), "3.5 GiB");
+  });
+});
+
+describe("formatByteRate", () => {
+  it("tells a rate in the units of formatBytes, per second", () => {
+    assert.equal(formatByteRate(512), "512 B/s");
+    assert.equal(formatByteRate(200 * 1024), "200 KiB/s");
+    assert.equal(formatByteRate(9.7 * 1024 ** 2), "9.7 MiB/s");
+    assert.equal(formatByteRate(1.2 * 1024 ** 3), "1.2 GiB/s");
+  });
+});
+
+describe("byteUnit", () => {
+  it("names the unit formatBytes tells a count in, and its size; none under 1 KiB", () => {
+    assert.deepEqual(byteUnit(3 * 1024 ** 2), { size: 1024 ** 2, name: "MiB" });
+    assert.deepEqual(byteUnit(2 * 1024 ** 3), { size: 1024 ** 3, name: "GiB" });
+    assert.equal(byteUnit(1023), undefined);
   });
 });

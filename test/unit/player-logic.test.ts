@@ -6,13 +6,7 @@ import {
   directPlayUrls,
   onSharedGateway,
 } from "../../site/lib/player-route.ts";
-import {
-  formatBytes,
-  formatSpeed,
-  peerShare,
-  sourcesInWords,
-  viewStats,
-} from "../../site/lib/player-stats.ts";
+import { peerShare, sourcesInWords, viewStats } from "../../site/lib/player-stats.ts";
 
 const capable = { serviceWorker: true, webrtc: true, secureContext: true, path: "/index.html" };
 
@@ -118,12 +112,6 @@ describe("which URLs the player plays directly, in which order", () => {
 });
 
 describe("the player's stats", () => {
-  it("formats speeds in B/s, KiB/s and MiB/s", () => {
-    assert.equal(formatSpeed(512), "512 B/s");
-    assert.equal(formatSpeed(200 * 1024), "200 KiB/s");
-    assert.equal(formatSpeed(9.7 * 1024 * 1024), "9.7 MiB/s");
-  });
-
   it("computes the share of bytes from peers, 0 before any byte", () => {
     assert.equal(peerShare({ fromPeers: 0, fromWebSeeds: 0 }), 0);
     assert.equal(peerShare({ fromPeers: 900, fromWebSeeds: 100 }), 90);
@@ -234,12 +222,5 @@ describe("the player's stats", () => {
       uploaded: 999,
     });
     assert.doesNotMatch(view.summary, /\d+(\.\d+)? ?(%|KiB|MiB|B\/s)/);
-  });
-
-  it("formats byte counts in binary units", () => {
-    assert.equal(formatBytes(0), "0 bytes");
-    assert.equal(formatBytes(1), "1 byte");
-    assert.equal(formatBytes(1536), "2 KiB");
-    assert.equal(formatBytes(3.5 * 1024 ** 3), "3.5 GiB");
   });
 });

@@ -18,14 +18,7 @@ import {
 } from "./checks.ts";
 import { explorerLink, pendingKey, type BackConfig } from "./config.ts";
 import { CampaignState } from "./escrow-abi.ts";
-import {
-  clearPending,
-  loadPending,
-  watchPending,
-  type PendingKind,
-  type PendingReader,
-  type PendingTx,
-} from "./pending.ts";
+import { clearPending, loadPending, watchPending, type PendingKind, type PendingTx } from "./pending.ts";
 import { Session, type Facts, type FlowResult, type StepSink } from "./session.ts";
 import type { WalletChoice } from "./wallets.ts";
 
@@ -150,11 +143,11 @@ export function resumePending(
   const status = new StatusList(root, config);
   status.begin(`Following ${KIND_TEXT[stored.kind]}, sent before this page was reloaded.`);
   status.add("Sent: ", stored.hash);
-  const url = config.chain.rpcUrls[Math.floor(Math.random() * config.chain.rpcUrls.length)]!;
+  const url = config.chain.rpcUrls[Math.floor(Math.random() * config.chain.rpcUrls.length)];
   const provider = new JsonRpcProvider(url, config.chain.id, { staticNetwork: true });
   let warned = false;
   const stop = watchPending(
-    provider as unknown as PendingReader,
+    provider,
     stored,
     (outcome) => {
       clearPending(globalThis.sessionStorage, key);
@@ -606,7 +599,7 @@ export async function startConnected(
   };
   const onBacker = () => void readOther();
   const onRelease = () => void run("Releasing the funds to the producer.", () => session.release(steps));
-  const onSwitch = async () => {
+  const switchWalletChain = async () => {
     if (busy) return;
     setBusy(true);
     status.begin(`Switching ${wallet.name} to ${config.chain.name}.`);
@@ -621,6 +614,7 @@ export async function startConnected(
       void refresh();
     }
   };
+  const onSwitch = () => void switchWalletChain();
   const onVisibility = () => (document.hidden ? clearTimeout(timer) : void refresh());
 
   // Every listener below is removed at once by stop().

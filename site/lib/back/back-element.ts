@@ -38,7 +38,7 @@ export function startBack(root: HTMLElement): () => void {
     group.hidden = discovery.kind !== "wallets" || connected;
     if (discovery.kind !== "wallets") return;
     const next = discovery.wallets;
-    if (wallets.length === next.length && wallets.every((w, i) => w.id === next[i]!.id)) return;
+    if (wallets.length === next.length && wallets.every((w, i) => w.id === next[i].id)) return;
     wallets = next;
     group.replaceChildren(
       template,
@@ -111,7 +111,7 @@ export function startBack(root: HTMLElement): () => void {
     const wallet = wallets.find((w) => w.id === button?.dataset.wallet);
     if (wallet !== undefined) void connect(wallet);
   };
-  const onCopy = async () => {
+  const copyAddress = async () => {
     try {
       await navigator.clipboard.writeText(config.escrow.address);
       copyStatus.textContent = "Copied.";
@@ -119,6 +119,8 @@ export function startBack(root: HTMLElement): () => void {
       copyStatus.textContent = "Your browser did not allow copying: select the address above and copy it.";
     }
   };
+
+  const onCopy = () => void copyAddress();
 
   group.addEventListener("click", onClick);
   copyButton.addEventListener("click", onCopy);

@@ -55,7 +55,7 @@ export function parseAmount(text: string, token: TokenInfo): AmountParse {
   if (match === null || (match[1] === "" && (match[2] ?? "") === "")) {
     return fail("Write the amount in digits, like 9.95.");
   }
-  const whole = match[1] === "" ? "0" : match[1]!;
+  const whole = match[1] === "" ? "0" : match[1];
   const fraction = (match[2] ?? "").replace(/0+$/, "");
   if (fraction.length > token.decimals) {
     return fail(
@@ -84,7 +84,7 @@ export function formatAboutNative(wei: bigint): string {
 }
 
 /** The sentence when the wallet cannot pay the network fee, or undefined when it can. */
-export function gasProblem(gasBalance: bigint, gasCost: bigint, nativeSymbol: string): string | undefined {
+function gasProblem(gasBalance: bigint, gasCost: bigint, nativeSymbol: string): string | undefined {
   if (gasBalance >= gasCost) return undefined;
   const fee = `about ${formatAboutNative(gasCost)} ${nativeSymbol}`;
   return gasBalance === 0n

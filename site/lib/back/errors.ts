@@ -233,7 +233,9 @@ export function explainError(error: unknown, context: ErrorContext): string {
 
   if (
     layers(error).some(
-      (layer) => isError(layer, "INSUFFICIENT_FUNDS") || NO_FUNDS.test(String(layer["message"] ?? "")),
+      (layer) =>
+        isError(layer, "INSUFFICIENT_FUNDS") ||
+        (typeof layer["message"] === "string" && NO_FUNDS.test(layer["message"])),
     )
   ) {
     return `Your wallet does not have enough ${context.nativeSymbol} to pay the network fee; add some ${context.nativeSymbol} on ${context.chainName}, then try again.`;

@@ -149,7 +149,7 @@ export interface PendingReader {
 }
 
 /** How many blocks a replacement scan reads at most (a wallet's replacement lands within a few). */
-export const MAX_SCAN_BLOCKS = 256;
+const MAX_SCAN_BLOCKS = 256;
 
 /**
  * Looks once at what became of `stored`: mined (receipt), replaced (the account's nonce moved

@@ -23,7 +23,7 @@ import { clearPending, savePending, type PendingKind } from "./pending.ts";
 import type { WalletChoice } from "./wallets.ts";
 
 /** How long a permit signature stays valid: long enough to confirm the transaction in the wallet. */
-export const PERMIT_LIFETIME_SECONDS = 30n * 60n;
+const PERMIT_LIFETIME_SECONDS = 30n * 60n;
 /**
  * How often ethers polls the wallet's node while a transaction is pending (no filters: some wallets lack
  * them).
@@ -262,7 +262,7 @@ export class Session {
     try {
       const escrow = this.#escrow();
       const events = await escrow.queryFilter(
-        escrow.filters.Released!(),
+        escrow.filters.Released(),
         this.config.escrow.deployBlock,
         "latest",
       );

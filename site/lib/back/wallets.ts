@@ -9,8 +9,8 @@ import { createStore } from "mipd";
 /** An EIP-1193 provider, as much of it as the page uses. */
 export interface Eip1193Provider {
   request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
-  on?(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: any[]) => void): unknown;
+  on?(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** A wallet the user can pick. */
@@ -30,7 +30,7 @@ export type Discovery =
   { kind: "searching" } | { kind: "wallets"; wallets: WalletChoice[] } | { kind: "none" };
 
 /** How long discovery waits for an announcement before saying there is no wallet. */
-export const DISCOVERY_GRACE_MS = 500;
+const DISCOVERY_GRACE_MS = 500;
 
 export interface AnnouncedWallet {
   info: { uuid: string; name: string; icon?: string };
@@ -38,7 +38,7 @@ export interface AnnouncedWallet {
 }
 
 /** The wallet an injected `window.ethereum` stands for. */
-export function injectedWallet(provider: Eip1193Provider): WalletChoice {
+function injectedWallet(provider: Eip1193Provider): WalletChoice {
   return { id: "injected", name: "your browser wallet", label: "Connect browser wallet", provider };
 }
 
@@ -90,10 +90,7 @@ export function discoverWallets(
 ): () => void {
   const store = createStore();
   let graceOver = false;
-  const update = () =>
-    onChange(
-      decideDiscovery(store.getProviders() as unknown as AnnouncedWallet[], injectedProvider(), graceOver),
-    );
+  const update = () => onChange(decideDiscovery(store.getProviders(), injectedProvider(), graceOver));
   const unsubscribe = store.subscribe(update, { emitImmediately: true });
   const timer = setTimeout(() => {
     graceOver = true;

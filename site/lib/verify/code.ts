@@ -84,7 +84,7 @@ function encodeImmutable(variable: ImmutableVariable, value: string | number | b
  * How a value of `variable` is written in a report: an address checksummed, a number in
  * decimal. A word that is not a clean ABI encoding of its type is shown as the raw hex word.
  */
-export function formatImmutable(variable: ImmutableVariable, word: Uint8Array): string {
+function formatImmutable(variable: ImmutableVariable, word: Uint8Array): string {
   const type = abiType(variable);
   try {
     const [value] = coder.decode([type], word) as unknown as [unknown];
@@ -152,9 +152,9 @@ export function expectedRuntimeCode(
  */
 export function cborStart(code: Uint8Array): number {
   if (code.length < 2) return code.length;
-  const length = (code[code.length - 2]! << 8) | code[code.length - 1]!;
+  const length = (code[code.length - 2] << 8) | code[code.length - 1];
   const start = code.length - 2 - length;
-  if (length === 0 || start < 0 || code[start]! >> 5 !== 5) return code.length;
+  if (length === 0 || start < 0 || code[start] >> 5 !== 5) return code.length;
   return start;
 }
 
@@ -189,7 +189,7 @@ export function compareRuntimeCode(
   // code.
   const chainWords = new Map<string, Uint8Array>();
   for (const variable of artifact.immutables) {
-    const start = offsetsOf(artifact, variable)[0]!;
+    const start = offsetsOf(artifact, variable)[0];
     // Past the end of shorter code the manifest's value stands in: the length differs anyway.
     const word =
       start + 32 <= chainCodeEnd ? onChain.slice(start, start + 32) : expected.slice(start, start + 32);
@@ -203,7 +203,7 @@ export function compareRuntimeCode(
   const metadataDiffers = !equalBytes(expected.subarray(codeEnd), onChain.subarray(chainCodeEnd));
   const differences: ParameterDifference[] = [];
   for (const variable of artifact.immutables) {
-    const start = offsetsOf(artifact, variable)[0]!;
+    const start = offsetsOf(artifact, variable)[0];
     const manifestWord = expected.subarray(start, start + 32);
     const chainWord = chainWords.get(variable.name)!;
     if (!equalBytes(manifestWord, chainWord)) {
@@ -225,7 +225,7 @@ function readCbor(bytes: Uint8Array): unknown {
   let at = 0;
   const byte = (): number => {
     if (at >= bytes.length) throw new CborError();
-    return bytes[at++]!;
+    return bytes[at++];
   };
   const argument = (info: number): number => {
     if (info < 24) return info;
@@ -283,10 +283,10 @@ export function decodeCbor(runtimeCode: Uint8Array): CborMetadata {
   const map = readCbor(runtimeCode.subarray(start, runtimeCode.length - 2));
   if (!(map instanceof Map)) return {};
   const result: CborMetadata = {};
-  const ipfs = map.get("ipfs");
+  const ipfs: unknown = map.get("ipfs");
   if (ipfs instanceof Uint8Array && ipfs.length === 34 && ipfs[0] === 0x12 && ipfs[1] === 0x20)
     result.ipfs = encodeBase58(ipfs);
-  const solc = map.get("solc");
+  const solc: unknown = map.get("solc");
   if (solc instanceof Uint8Array && solc.length === 3) result.solc = `${solc[0]}.${solc[1]}.${solc[2]}`;
   else if (typeof solc === "string") result.solc = solc;
   return result;

@@ -21,7 +21,7 @@ import {
 } from "./artifact-types.ts";
 
 /** The contract a campaign deploys, as Hardhat names its artifact. */
-export const ESCROW_CONTRACT = {
+const ESCROW_CONTRACT = {
   sourceName: "contracts/CampaignEscrow.sol",
   contractName: "CampaignEscrow",
 } as const;
@@ -221,10 +221,7 @@ function sameReferences(
     JSON.stringify(
       Object.keys(refs)
         .sort()
-        .map((id) => [
-          id,
-          refs[id]!.map(({ start, length }) => [start, length]).sort((x, y) => x[0]! - y[0]!),
-        ]),
+        .map((id) => [id, refs[id].map(({ start, length }) => [start, length]).sort((x, y) => x[0] - y[0])]),
     );
   return canonical(a) === canonical(b);
 }

@@ -102,7 +102,7 @@ export function metadataCidV0(bytes: Uint8Array): string {
     }
     level = next;
   }
-  return encodeBase58(level[0]!.hash);
+  return encodeBase58(level[0].hash);
 }
 
 /** One source file the metadata lists, checked. */
@@ -123,7 +123,7 @@ export class MetadataError extends Error {
 }
 
 /** The metadata JSON's `sources`: name → its keccak256 (and the source text, with `useLiteralContent`). */
-export function metadataSources(
+function metadataSources(
   metadataJson: string | Uint8Array,
 ): Map<string, { keccak256: string; content?: string }> {
   let metadata: unknown;

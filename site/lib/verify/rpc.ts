@@ -105,7 +105,8 @@ async function post(url: string, calls: readonly RpcCall[], options: RpcOptions)
   }
   const byId = new Map<unknown, { result?: unknown; error?: unknown }>();
   for (const item of payload)
-    if (item !== null && typeof item === "object") byId.set((item as { id?: unknown }).id, item);
+    if (item !== null && typeof item === "object")
+      byId.set((item as { id?: unknown }).id, item as { result?: unknown; error?: unknown });
   return calls.map((call, index): RpcAnswer => {
     const item = byId.get(ids[index]);
     if (item === undefined) return { ok: false, error: `sent no answer to ${call.method}` };

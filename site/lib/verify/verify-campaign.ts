@@ -8,7 +8,7 @@
  * Every sentence in the report is ours: RPCs are named by host (a URL's path or query may hold
  * an API key) and nothing an RPC or a file loader writes is copied into it.
  */
-import { getAddress, getBytes, hexlify, Interface, keccak256, type Result } from "ethers";
+import { getAddress, getBytes, hexlify, Interface, keccak256 } from "ethers";
 import { ESCROW_ABI, TOKEN_ABI } from "../back/escrow-abi.ts";
 import { CampaignState } from "../campaign-state.ts";
 import type { Manifest } from "../manifest.ts";
@@ -33,11 +33,10 @@ import {
 import { yieldToMain } from "./yield.ts";
 
 /** The artifact's entry point, next to which everything else it names lies. */
-export const ARTIFACT_FILE = "artifact.json";
+const ARTIFACT_FILE = "artifact.json";
 
 /** ERC-1967's implementation slot: `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)`. */
-export const EIP1967_IMPLEMENTATION_SLOT =
-  "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+const EIP1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 export type RowStatus = "ok" | "differs" | "unreachable" | "info";
 
@@ -161,7 +160,7 @@ function reads(manifest: Manifest, block: string): Read[] {
   ): Read => ({
     key,
     call: { method: "eth_call", params: [{ to, data: abi.encodeFunctionData(fn) }, block] },
-    decode: (result) => show((abi.decodeFunctionResult(fn, hexResult(result)) as Result)[0]),
+    decode: (result) => show(abi.decodeFunctionResult(fn, hexResult(result))[0]),
   });
   return [
     {
@@ -240,8 +239,8 @@ function hostsOf(urls: readonly string[]): string[] {
 async function headOf(url: string, options: RpcOptions): Promise<{ block: bigint } | { failure: string }> {
   try {
     const [answer] = await rpcBatch(url, [{ method: "eth_blockNumber", params: [] }], options);
-    if (!answer!.ok) return { failure: answer!.error };
-    return { block: quantity(answer!.result) };
+    if (!answer.ok) return { failure: answer.error };
+    return { block: quantity(answer.result) };
   } catch (error) {
     if (error instanceof RpcTransportError) return { failure: error.message };
     return { failure: "sent a block number that is not a number" };
@@ -265,7 +264,7 @@ async function readAt(
     return {
       url,
       host,
-      values: new Map(list.map((read, index) => [read.key, readValue(read, answers[index]!)])),
+      values: new Map(list.map((read, index) => [read.key, readValue(read, answers[index])])),
     };
   } catch (error) {
     if (error instanceof RpcTransportError) return { url, host, failure: error.message };
@@ -586,11 +585,11 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
   const first = heads.find((head): head is { block: bigint } => "block" in head);
   const block = first?.block;
   const readings: RpcReading[] = await Promise.all(
-    urls.map((url, index) => {
-      const head = heads[index]!;
+    urls.map(async (url, index) => {
+      const head = heads[index];
       if (block === undefined || "failure" in head)
-        return { url, host: hosts[index]!, failure: "failure" in head ? head.failure : "not read" };
-      return readAt(url, hosts[index]!, manifest, block, rpc);
+        return { url, host: hosts[index], failure: "failure" in head ? head.failure : "not read" };
+      return readAt(url, hosts[index], manifest, block, rpc);
     }),
   );
 
@@ -761,7 +760,7 @@ export async function verifyCampaign(options: VerifyOptions): Promise<VerifyRepo
     detail:
       split.length > 0
         ? `The RPCs disagree at block ${block} on: ${split.map((row) => row.label.toLowerCase()).join(", ")}.`
-        : `${used.length === 1 ? `Only one RPC answered (${used[0]!.host}): there was no other to compare it with` : `The ${used.length} RPCs that answered agree on every value at block ${block}`}.${failedCalls.length > 0 ? ` Some calls failed on ${failedCalls.map((reading) => reading.host).join(", ")}.` : ""}${unreachableHosts.length > 0 ? ` Not used: ${unreachableHosts.join(", ")}.` : ""}`,
+        : `${used.length === 1 ? `Only one RPC answered (${used[0].host}): there was no other to compare it with` : `The ${used.length} RPCs that answered agree on every value at block ${block}`}.${failedCalls.length > 0 ? ` Some calls failed on ${failedCalls.map((reading) => reading.host).join(", ")}.` : ""}${unreachableHosts.length > 0 ? ` Not used: ${unreachableHosts.join(", ")}.` : ""}`,
   });
 
   let verdict: Verdict;
