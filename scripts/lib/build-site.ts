@@ -1,6 +1,6 @@
 /**
- * Builds the static Astro site from a manifest file into `outDir`: the one way the local stack,
- * the pin tests and the browser tests build a site.
+ * Builds the static Astro site from a manifest file into `outDir`: the one way the local stack and
+ * the tests build a site.
  *
  * Astro writes its prerendering chunks next to the output when the output is inside the working
  * directory, and into `<cwd>/.astro/.prerender/` when it is not: two builds into folders outside
@@ -31,10 +31,14 @@ export async function buildSite(manifestPath: string, outDir: string): Promise<v
   const target = resolve(outDir);
   const staged = isInside(cwd, target) ? undefined : await stagingFolder(cwd);
   const astro = join(dirname(createRequire(import.meta.url).resolve("astro/package.json")), "bin/astro.mjs");
+  // A build is a production build, whatever NODE_ENV the caller runs under (Vitest sets "test",
+  // and Vite builds for production only when NODE_ENV is unset or "production").
+  const env = { ...process.env };
+  delete env.NODE_ENV;
   try {
     await run(process.execPath, [astro, "build", "--outDir", staged ?? target, "--silent"], {
       cwd,
-      env: { ...process.env, [MANIFEST_ENV]: resolve(manifestPath), ASTRO_TELEMETRY_DISABLED: "1" },
+      env: { ...env, [MANIFEST_ENV]: resolve(manifestPath), ASTRO_TELEMETRY_DISABLED: "1" },
       maxBuffer: 16 * 1024 * 1024,
     });
     if (staged !== undefined) await moveInto(staged, target);

@@ -18,7 +18,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { Contract, parseUnits } from "ethers";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
-import { REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
+import { buildSite } from "../../scripts/lib/build-site.ts";
+import {
+  REFERENCE_MIN_PLEDGE_UNITS,
+  REFERENCE_TOKEN_DECIMALS,
+} from "../../scripts/lib/reference-campaign.ts";
 import {
   installBrowserWallet,
   type BrowserWallet,
@@ -35,7 +39,6 @@ import { writeManifest } from "../../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type Manifest } from "../../site/lib/manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { buildSite } from "./pilot-site.ts";
 
 export type CampaignKey = "main" | "release" | "plain";
 
@@ -46,10 +49,16 @@ export const CAMPAIGNS: Record<CampaignKey, { goalBackers: number; token: "permi
   plain: { goalBackers: 3, token: "plain" },
 };
 const DAY = 24n * 60n * 60n;
+
+/** `amount` whole tokens of either campaign's token, in its smallest unit (both have USDC's 6 decimals). */
+export function units(amount: string): bigint {
+  return parseUnits(amount, REFERENCE_TOKEN_DECIMALS);
+}
+
 /** Deadline: four weeks after deployment. */
 const DURATION = 28n * DAY;
 /** Minted of each token to every dev account. */
-export const FUNDING = parseUnits("1000", 6);
+export const FUNDING = units("1000");
 /** The token symbols (both 6 decimals, like USDC). */
 export const SYMBOLS = { permit: "tUSD", plain: "pUSD" } as const;
 /** The accounts the tests use (dev accounts: public keys, a local chain). */

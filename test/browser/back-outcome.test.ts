@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { parseUnits } from "ethers";
 import { devAccount, DEV_ROLES } from "../../scripts/lib/dev-accounts.ts";
 import { CampaignState } from "../../site/lib/back/escrow-abi.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
@@ -16,6 +15,7 @@ import {
   assertAccessible,
   BackPage,
   FUNDING,
+  units,
   signingRequests,
   waitText,
   walletFor,
@@ -24,7 +24,6 @@ import {
 } from "./back-campaign.ts";
 
 const HOUR = 60n * 60n;
-const units = (amount: string) => parseUnits(amount, 6);
 
 describe.skipIf(missing(CHROMIUM))(
   "back.html: cancel, refund, release (Chromium, Hardhat JSON-RPC on loopback)",
@@ -40,7 +39,7 @@ describe.skipIf(missing(CHROMIUM))(
       const back = new BackPage(opened.page);
       await back.connect();
       await waitText(back.fact("Your tUSD balance"), /\d/);
-      return { ...opened, back, wallet: opened.wallets[0]! };
+      return { ...opened, back, wallet: opened.wallets[0] };
     }
 
     it("cancels the backer's pledge, explaining the 24-hour rule before the click; the tokens come back", async () => {

@@ -7,15 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { parseUnits } from "ethers";
 import type { BrowserWalletOptions } from "../../scripts/lib/browser-wallet.ts";
 import { devAccount } from "../../scripts/lib/dev-accounts.ts";
+import { REFERENCE_MIN_PLEDGE, REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import {
   ACCOUNTS,
   assertAccessible,
   BackPage,
   FUNDING,
+  units,
   signingRequests,
   waitForProgress,
   waitText,
@@ -23,8 +24,6 @@ import {
   type CampaignKey,
   useBackSuite,
 } from "./back-campaign.ts";
-
-const units = (amount: string) => parseUnits(amount, 6);
 
 describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-RPC on loopback)", () => {
   const suite = useBackSuite(["main", "plain"]);
@@ -41,12 +40,16 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     const back = new BackPage(opened.page);
     await back.connect();
     await waitText(back.fact(`Your ${suite.world.campaign(key).symbol} balance`), /\d/);
-    return { ...opened, back, wallet: opened.wallets[0]! };
+    return { ...opened, back, wallet: opened.wallets[0] };
   }
 
   it("pledges the minimum with one permit signature; the chain, the page and the watch page agree", async () => {
     const { back, wallet, page } = await connected();
-    assert.equal(await back.amount.inputValue(), "9.95", "a first pledge starts at the minimum");
+    assert.equal(
+      await back.amount.inputValue(),
+      REFERENCE_MIN_PLEDGE,
+      "a first pledge starts at the minimum",
+    );
     assert.ok(await page.getByRole("radio", { name: "One signature (permit)" }).isChecked());
     await back.button("Pledge").click();
     const steps = await back.waitForOutcome();
@@ -62,7 +65,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     assert.deepEqual(signingRequests(wallet), ["eth_signTypedData_v4", "eth_sendTransaction"]);
 
     const onChain = await suite.world.read("main", wallet.address);
-    assert.equal(onChain.pledgeOf, units("9.95"));
+    assert.equal(onChain.pledgeOf, REFERENCE_MIN_PLEDGE_UNITS);
     assert.equal(onChain.backers, 1n);
     await waitText(back.fact("Your pledge"), /^9\.95 tUSD$/);
     await waitForProgress(page, 1);
@@ -85,7 +88,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
       "eth_sendTransaction",
       "eth_sendTransaction",
     ]);
-    assert.equal((await suite.world.read("main", wallet.address)).pledgeOf, units("9.95"));
+    assert.equal((await suite.world.read("main", wallet.address)).pledgeOf, REFERENCE_MIN_PLEDGE_UNITS);
   });
 
   it("pledges in two transactions with a token without permit, without asking for a signature", async () => {
@@ -96,7 +99,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     assert.match(steps.at(-1)!, /^Confirmed in block \d+\.$/, steps.join("\n"));
     assert.deepEqual(signingRequests(wallet), ["eth_sendTransaction", "eth_sendTransaction"]);
     const onChain = await suite.world.read("plain", wallet.address);
-    assert.equal(onChain.pledgeOf, units("9.95"));
+    assert.equal(onChain.pledgeOf, REFERENCE_MIN_PLEDGE_UNITS);
     assert.equal(onChain.backers, 1n);
     await assertAccessible(page, "back.html (token without permit) after a pledge");
   });
@@ -120,7 +123,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: pledging (Chromium, Hardhat JSON-
     await back.amount.fill("5");
     const problems = await back.waitForPledgeProblems();
     assert.ok(
-      problems.some((problem) => problem.includes("9.95")),
+      problems.some((problem) => problem.includes(REFERENCE_MIN_PLEDGE)),
       problems.join("\n"),
     );
     assert.ok(await back.button("Pledge").isDisabled());

@@ -8,21 +8,21 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { parseUnits } from "ethers";
 import type { BrowserWallet } from "../../scripts/lib/browser-wallet.ts";
+import { REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import { waitFor } from "../helpers/wait.ts";
 import {
   ACCOUNTS,
   BackPage,
   FUNDING,
+  units,
   waitForProgress,
   waitText,
   walletFor,
   useBackSuite,
 } from "./back-campaign.ts";
 
-const units = (amount: string) => parseUnits(amount, 6);
 const SENT = /Sent: (0x[0-9a-f]{64})/;
 
 describe.skipIf(missing(CHROMIUM))(
@@ -45,8 +45,8 @@ describe.skipIf(missing(CHROMIUM))(
       await suite.world.rpc("evm_setAutomine", [false]);
       await back.button("Pledge").click();
       const sent = await waitText(back.status, SENT);
-      const hash = SENT.exec(sent)![1]!;
-      return { back, wallet: opened.wallets[0]!, hash };
+      const hash = SENT.exec(sent)![1];
+      return { back, wallet: opened.wallets[0], hash };
     }
 
     /** The block the chain mined `hash` in (fails if it was not mined). */
@@ -79,7 +79,7 @@ describe.skipIf(missing(CHROMIUM))(
         "the original was never mined",
       );
       const onChain = await suite.world.read("main", wallet.address);
-      assert.equal(onChain.pledgeOf, units("9.95"));
+      assert.equal(onChain.pledgeOf, REFERENCE_MIN_PLEDGE_UNITS);
       assert.equal(onChain.backers, 1n);
       await waitText(back.fact("Your pledge"), /^9\.95 tUSD$/);
       await waitForProgress(back.page, 1);
@@ -120,7 +120,7 @@ describe.skipIf(missing(CHROMIUM))(
         steps.join("\n"),
       );
       const onChain = await suite.world.read("main", wallet.address);
-      assert.equal(onChain.pledgeOf, units("9.95"));
+      assert.equal(onChain.pledgeOf, REFERENCE_MIN_PLEDGE_UNITS);
       assert.equal(onChain.backers, 1n);
     });
 

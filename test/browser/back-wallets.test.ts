@@ -45,7 +45,7 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
   it("offers an injected window.ethereum as “Connect browser wallet” when no wallet announces itself", async () => {
     const { back, wallets } = await open({ announce: { eip6963: false, windowEthereum: true } });
     await back.button("Connect browser wallet").waitFor();
-    assert.deepEqual(wallets[0]!.requests, [], "nothing asked of the wallet before a click");
+    assert.deepEqual(wallets[0].requests, [], "nothing asked of the wallet before a click");
   });
 
   it("offers both of two announced wallets, and asks neither anything before a click", async () => {
@@ -66,8 +66,8 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
       { info: OTHER_WALLET, privateKey: devAccount(ACCOUNTS.second).privateKey },
     );
     await back.connect("Other Wallet");
-    assert.equal(wallets[0]!.requests.length, 0, "Test Wallet was not asked");
-    assert.equal(wallets[1]!.requests[0], "eth_requestAccounts");
+    assert.equal(wallets[0].requests.length, 0, "Test Wallet was not asked");
+    assert.equal(wallets[1].requests[0], "eth_requestAccounts");
     const address = devAccount(ACCOUNTS.second).address;
     await page
       .getByText(`Connected to Other Wallet as ${address.slice(0, 6)}…${address.slice(-4)}`)
@@ -89,9 +89,9 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
     await assertAccessible(page, "back.html on the wrong chain");
     await back.button(`Switch to ${name}`).click();
     await waitText(back.fact("Your tUSD balance"), /1,000(\.0+)? tUSD/);
-    assert.equal(wallets[0]!.chainId, 31337);
-    assert.ok(wallets[0]!.requests.includes("wallet_switchEthereumChain"));
-    assert.ok(!wallets[0]!.requests.includes("wallet_addEthereumChain"), "a known chain is not added again");
+    assert.equal(wallets[0].chainId, 31337);
+    assert.ok(wallets[0].requests.includes("wallet_switchEthereumChain"));
+    assert.ok(!wallets[0].requests.includes("wallet_addEthereumChain"), "a known chain is not added again");
   });
 
   it("adds the campaign's chain to a wallet that does not know it (4902), then switches to it", async () => {
@@ -100,9 +100,9 @@ describe.skipIf(missing(CHROMIUM))("back.html: wallets (Chromium, Hardhat JSON-R
     const name = suite.world.campaign("main").manifest.chain.name;
     await back.button(`Switch to ${name}`).click();
     await waitText(back.fact("Your tUSD balance"), /1,000(\.0+)? tUSD/);
-    const chainRequests = wallets[0]!.requests.filter((method) => method.startsWith("wallet_"));
+    const chainRequests = wallets[0].requests.filter((method) => method.startsWith("wallet_"));
     assert.deepEqual(chainRequests.slice(0, 2), ["wallet_switchEthereumChain", "wallet_addEthereumChain"]);
-    assert.equal(wallets[0]!.chainId, 31337);
+    assert.equal(wallets[0].chainId, 31337);
   });
 
   it("has no accessibility violation on the watch page", async () => {

@@ -14,12 +14,12 @@ import fixture from "../fixtures/campaign.json" with { type: "json" };
 import { launchChromium } from "../helpers/browser.ts";
 import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
 import { startPathGateway, type PathGateway } from "../../scripts/lib/ipfs/gateway.ts";
-import { PILOT, PILOT_BYTES } from "../pilot/swarm.ts";
+import { pinnedPilot } from "../../scripts/lib/ipfs/manifest-section.ts";
+import { PILOT, PILOT_NAME } from "../helpers/pilot.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay } from "./player-page.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
-const PILOT_NAME = "sample-pilot.mp4";
 /** Never contacted: on a path gateway the player plays straight from the gateway. */
 const TRACKER = "ws://127.0.0.1:9/announce";
 
@@ -65,7 +65,7 @@ async function linksAndAssets(page: Page): Promise<{ pages: string[]; assets: st
     ]
       .map((link) => link.href)
       .filter((url) => url.startsWith(location.origin))
-      .map((url) => url.split("#")[0]!),
+      .map((url) => url.split("#")[0]),
     assets: [
       ...[...document.querySelectorAll<HTMLScriptElement>("script[src]")].map((script) => script.src),
       ...[...document.querySelectorAll<HTMLLinkElement>("link[href]")].map((link) => link.href),
@@ -93,19 +93,8 @@ describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium
       startPathGateway({ cars: pilot.cars }),
     ]);
     const gateways = [otherGateway.origin, gateway.origin];
-    const urls = gateways.map((origin) => gatewayUrl(origin, pilotCid, { filename: PILOT_NAME }));
-    site = await buildPilotSite([TRACKER], urls, {
-      ipfs: {
-        gateways,
-        pilot: {
-          cid: pilotCid,
-          shards: pilot.shards.map((shard) => shard.cid),
-          urls,
-          name: PILOT_NAME,
-          length: PILOT_BYTES,
-        },
-      },
-    });
+    const pinned = pinnedPilot(pilot, PILOT_NAME, gateways);
+    site = await buildPilotSite([TRACKER], pinned.urls, { ipfs: { gateways, pilot: pinned } });
     const built = await directoryCars(await directoryFiles(site.outDir));
     for (const car of built.cars) await gateway.add(car);
     siteRoot = gateway.url(built.root, "");
@@ -142,7 +131,7 @@ describe.skipIf(missing(CHROMIUM))("the site from an IPFS path gateway (Chromium
       assert.equal((await page.request.get(asset)).status(), 200, asset);
     }
     assert.deepEqual(traffic.failures, []);
-    const rpc = new URL(fixture.chain.rpcUrls[0]!).origin;
+    const rpc = new URL(fixture.chain.rpcUrls[0]).origin;
     assert.deepEqual(
       traffic.elsewhere.filter((url) => !url.startsWith(rpc)),
       [],

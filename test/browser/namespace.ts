@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { PILOT } from "../helpers/pilot.ts";
 
 /** Fixed ports: a fresh namespace has them all free, and the site is built for them in advance. */
 export const NAMESPACE_PORTS = { tracker: 18_000, webSeed: 18_001, site: 18_080 } as const;
@@ -20,7 +21,7 @@ export function namespaceWebSeedUrl(file: string): string {
 export const NAMESPACE_URLS = {
   tracker: `ws://127.0.0.1:${NAMESPACE_PORTS.tracker}`,
   /** The web seed of the sample pilot; another pilot's is {@link namespaceWebSeedUrl}. */
-  webSeed: namespaceWebSeedUrl("media/sample-pilot.mp4"),
+  webSeed: namespaceWebSeedUrl(PILOT),
 } as const;
 
 const SETUP = [

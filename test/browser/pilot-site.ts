@@ -1,16 +1,18 @@
 /**
- * A built site with a playable pilot, for the browser tests: a manifest (the fixture campaign
- * plus a `torrent` section for the sample pilot, an `ipfs` section and other RPC URLs when given)
- * and `astro build` run on it, as the producer's build does.
+ * A built site with a playable pilot, for the browser tests and the benchmarks: a manifest (the
+ * fixture campaign plus the `torrent` section `npm run prepare-pilot` would write for the sample
+ * pilot, an `ipfs` section and other RPC URLs when given), built as `npm start` builds it.
  */
-import { copyFile, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
+import parseTorrent, { toMagnetURI } from "parse-torrent";
 import { buildSite } from "../../scripts/lib/build-site.ts";
 import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
+import { torrentSection } from "../../scripts/lib/p2p/manifest-section.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
 import type { ManifestInput } from "../../site/lib/manifest.ts";
-import { PILOT } from "../pilot/swarm.ts";
+import { PILOT, PILOT_CAPTIONS } from "../helpers/pilot.ts";
 
 export interface PilotSite {
   dir: string;
@@ -44,40 +46,35 @@ export async function writePilotManifest(
   options: PilotSiteOptions = {},
 ): Promise<PilotManifest> {
   const dir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
-  const pilot = options.pilot ?? { file: PILOT, captions: "media/sample-pilot.vtt" };
+  const manifestFile = join(dir, "campaign.json");
+  const pilot = options.pilot ?? { file: PILOT, captions: PILOT_CAPTIONS };
   const { size: length } = await stat(pilot.file);
   const pieceLength = pieceLengthFor(length);
-  const { torrentFile, infoHash, name } = await makeTorrent({
+  const made = await makeTorrent({
     file: pilot.file,
     length,
     pieceLength,
     announce: trackers,
     urlList: webSeeds,
   });
-  await writeFile(join(dir, "pilot.torrent"), torrentFile);
-  await copyFile(pilot.captions, join(dir, "captions.vtt"));
-  const manifest = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8"));
-  manifest.torrent = {
-    name,
-    infoHash,
-    magnet: `magnet:?xt=urn:btih:${infoHash}&dn=${encodeURIComponent(basename(pilot.file))}`,
-    torrentFile: "pilot.torrent",
-    length,
-    pieceLength,
-    trackers,
-    webSeeds,
-    iceServers: [],
-    captions: { file: "captions.vtt", srclang: "en", label: "English" },
-  };
+  const magnet = toMagnetURI(await parseTorrent(made.torrentFile));
+  const manifest = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")) as ManifestInput;
+  manifest.torrent = await torrentSection(
+    { ...made, magnet, length, pieceLength },
+    join(dir, "pilot.torrent"),
+    manifestFile,
+    {
+      trackers,
+      webSeeds,
+      iceServers: [],
+      captions: { file: pilot.captions, srclang: "en", label: "English" },
+    },
+  );
   if (options.ipfs !== undefined) manifest.ipfs = options.ipfs;
   if (options.rpcUrls !== undefined) manifest.chain.rpcUrls = options.rpcUrls;
-  const manifestFile = join(dir, "campaign.json");
   await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
-  return { dir, manifestFile, infoHash };
+  return { dir, manifestFile, infoHash: made.infoHash };
 }
-
-/** The one site build (scripts/lib/build-site.ts), re-exported for the tests that import it from here. */
-export { buildSite };
 
 /** Builds the site for a campaign whose pilot has `trackers` and `webSeeds`. */
 export async function buildPilotSite(

@@ -9,6 +9,7 @@ import type { Browser } from "playwright-core";
 import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { PILOT, PILOT_NAME } from "../helpers/pilot.ts";
 import { sourcesInWords } from "../../site/lib/player-stats.ts";
 import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay, toldFigures, watchForProblems } from "./player-page.ts";
@@ -27,8 +28,8 @@ describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
 
   beforeAll(async () => {
     tracker = await startLocalTracker(0);
-    webSeed = await startWebSeed("media/sample-pilot.mp4", 0);
-    webSeedUrl = `${webSeed.url}/sample-pilot.mp4`;
+    webSeed = await startWebSeed(PILOT, 0);
+    webSeedUrl = `${webSeed.url}/${PILOT_NAME}`;
     site = await buildPilotSite([tracker.wsAnnounce], [webSeedUrl]);
     server = await startStaticServer(site.outDir, 0);
     browser = await launchChromium([NO_WEBRTC_UDP]);

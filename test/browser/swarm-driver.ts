@@ -247,7 +247,7 @@ class FanProcesses {
   }
 
   join(index: number): void {
-    this.#children[this.#joined++ % this.#children.length]!.send({
+    this.#children[this.#joined++ % this.#children.length].send({
       type: "join",
       index,
     } satisfies FansRequest);

@@ -25,6 +25,7 @@ import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.
 import { startStaticServer } from "../../scripts/lib/static-server.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { closedPort } from "../helpers/ports.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 /** Where the verify page first shows a verdict: the checks read the chain. */
@@ -236,7 +237,7 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     const original = (await rpc(stack.chain.url, "eth_getCode", [stack.escrow, "latest"])) as string;
     const offset = 10;
     const bytes = original.slice(2).match(/../g)!;
-    bytes[offset] = ((Number.parseInt(bytes[offset]!, 16) + 1) % 256).toString(16).padStart(2, "0");
+    bytes[offset] = ((Number.parseInt(bytes[offset], 16) + 1) % 256).toString(16).padStart(2, "0");
     await rpc(stack.chain.url, "hardhat_setCode", [stack.escrow, `0x${bytes.join("")}`]);
     try {
       const { context, page, violations } = await openVerify(browser, verifyUrl);
@@ -391,7 +392,8 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
     const manifest = JSON.parse(await readFile(stack.manifestFile, "utf8")) as {
       chain: { rpcUrls: string[] };
     };
-    manifest.chain.rpcUrls = ["http://127.0.0.1:9/"];
+    const port = await closedPort();
+    manifest.chain.rpcUrls = [`http://127.0.0.1:${port}/`];
     const manifestFile = join(dirname(stack.manifestFile), "campaign-unreachable.json");
     await writeFile(manifestFile, JSON.stringify(manifest));
     const siteDir = join(dir, "unreachable-site");
@@ -402,7 +404,7 @@ describe.skipIf(missing(CHROMIUM))("verify.html (Chromium, the local stack)", ()
       assert.equal(await page.locator("pp-verify").getAttribute("data-verdict"), "unreachable");
       assert.equal(
         (await page.locator('[data-field="verdict"]').textContent())?.trim(),
-        "Could not reach the RPC: 127.0.0.1:9",
+        `Could not reach the RPC: 127.0.0.1:${port}`,
       );
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(await violations(), []);

@@ -11,32 +11,35 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import AxeBuilder from "@axe-core/playwright";
-import { Contract, parseUnits } from "ethers";
+import { parseUnits } from "ethers";
 import type { Browser, Page } from "playwright-core";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
 import { javascriptFetched } from "../../scripts/bench/page-weight.ts";
+import { buildSite } from "../../scripts/lib/build-site.ts";
 import { deployEscrow, latestBlockTime } from "../../scripts/lib/deploy-campaign.ts";
 import { DEV_ROLES, devAccount } from "../../scripts/lib/dev-accounts.ts";
 import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.ts";
+import {
+  REFERENCE_MIN_PLEDGE,
+  REFERENCE_MIN_PLEDGE_UNITS,
+  REFERENCE_TOKEN_DECIMALS,
+} from "../../scripts/lib/reference-campaign.ts";
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
 import type { Address } from "../../site/lib/address.ts";
+import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { PILOT_POSTER } from "../helpers/pilot.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
-import { buildSite, writePilotManifest } from "./pilot-site.ts";
+import { writePilotManifest } from "./pilot-site.ts";
 
 /** Never contacted: these tests do not press play. */
 const TRACKER = "ws://127.0.0.1:9/announce";
 const EXPLORER = "http://127.0.0.1:9/explorer";
 const GOAL = 5;
 const DAY = 86_400n;
-const TOKEN_ABI = [
-  "function approve(address spender, uint256 value) returns (bool)",
-  "function mint(address to, uint256 amount)",
-];
-const ESCROW_ABI = ["function pledge(uint256 amount)"];
 /** Who pledges what, in this order (dev accounts; the last is the newest). */
 const PLEDGES = [
-  { account: 2, amount: "9.95" },
+  { account: 2, amount: REFERENCE_MIN_PLEDGE },
   { account: 3, amount: "20" },
   { account: 4, amount: "12.5" },
 ] as const;
@@ -69,27 +72,23 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
         token,
         beneficiary: devAccount(DEV_ROLES.beneficiary).address,
         goalBackers: GOAL,
-        minPledge: parseUnits("9.95", 6),
+        minPledge: REFERENCE_MIN_PLEDGE_UNITS,
         deadline,
       },
       { deploymentId: deploymentIds[1] },
     );
     for (const { account, amount } of PLEDGES) {
       const signer = await ethers.getSigner(devAccount(account).address);
-      const units = parseUnits(amount, 6);
+      const units = parseUnits(amount, REFERENCE_TOKEN_DECIMALS);
+      await (await TestStablecoin__factory.connect(token, deployer).mint(signer.address, units)).wait();
       await (
-        await new Contract(token, TOKEN_ABI, deployer).getFunction("mint")(signer.address, units)
+        await TestStablecoin__factory.connect(token, signer).approve(deployed.escrow.address, units)
       ).wait();
-      await (
-        await new Contract(token, TOKEN_ABI, signer).getFunction("approve")(deployed.escrow.address, units)
-      ).wait();
-      await (
-        await new Contract(deployed.escrow.address, ESCROW_ABI, signer).getFunction("pledge")(units)
-      ).wait();
+      await (await CampaignEscrow__factory.connect(deployed.escrow.address, signer).pledge(units)).wait();
     }
 
     const pilot = await writePilotManifest([TRACKER], [], { rpcUrls: [chain.url] });
-    await copyFile("media/sample-pilot.jpg", join(pilot.dir, "poster.jpg"));
+    await copyFile(PILOT_POSTER, join(pilot.dir, "poster.jpg"));
     const manifest = JSON.parse(await readFile(pilot.manifestFile, "utf8"));
     manifest.chain = { ...manifest.chain, id: chain.chainId, explorerUrl: EXPLORER };
     manifest.escrow = deployed.escrow;
@@ -194,7 +193,7 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
     const response = await page.request.get(`${server.url}/poster.jpg`);
     assert.equal(response.status(), 200);
     assert.equal(response.headers()["content-type"], "image/jpeg");
-    assert.deepEqual(await response.body(), await readFile("media/sample-pilot.jpg"));
+    assert.deepEqual(await response.body(), await readFile(PILOT_POSTER));
     await page.close();
   });
 

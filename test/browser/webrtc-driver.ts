@@ -16,7 +16,7 @@ import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "../../scripts/lib/static-server.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from "../helpers/browser.ts";
-import { PILOT } from "../pilot/swarm.ts";
+import { PILOT } from "../helpers/pilot.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
 import { samplePeakMemory, treeMemory, type TreeMemory } from "./player-memory.ts";
 import { playerMarks, seekToFrame, watchForProblems } from "./player-page.ts";

@@ -24,7 +24,7 @@ describe("back page errors from a real chain", async () => {
   const conn = await connect();
   const { networkHelpers } = conn;
   // No cache: ethers reuses an identical request's answer for 250 ms, even across chain snapshots.
-  const wallet = new BrowserProvider(conn.provider as unknown as Eip1193Provider, undefined, {
+  const wallet = new BrowserProvider(conn.provider, undefined, {
     cacheTimeout: -1,
   });
 

@@ -47,16 +47,16 @@ async function cidV0(content: Uint8Array): Promise<string> {
  * read as far as solc writes it: a map of text keys to byte strings.
  */
 function codeCbor(code: Uint8Array): Map<string, Uint8Array> {
-  const length = (code[code.length - 2]! << 8) | code[code.length - 1]!;
+  const length = (code[code.length - 2] << 8) | code[code.length - 1];
   const cbor = code.subarray(code.length - 2 - length, code.length - 2);
   let at = 0;
   /** A CBOR head: major type and argument (lengths up to 2^16 suffice here). */
   const head = (): [number, number] => {
-    const byte = cbor[at++]!;
+    const byte = cbor[at++];
     const info = byte & 0x1f;
     if (info < 24) return [byte >> 5, info];
-    if (info === 24) return [byte >> 5, cbor[at++]!];
-    if (info === 25) return [byte >> 5, (cbor[at++]! << 8) | cbor[at++]!];
+    if (info === 24) return [byte >> 5, cbor[at++]];
+    if (info === 25) return [byte >> 5, (cbor[at++] << 8) | cbor[at++]];
     throw new Error(`unexpected CBOR head 0x${byte.toString(16)}`);
   };
   const [major, entries] = head();
@@ -121,7 +121,7 @@ describe("the escrow artifact the site publishes", () => {
     for (const [name, file] of Object.entries(artifact.sources)) {
       assert.equal(
         keccak256(files.get(file)!),
-        metadata.sources[name]!.keccak256,
+        metadata.sources[name].keccak256,
         `${name} hashes to what the metadata lists`,
       );
     }
@@ -159,7 +159,7 @@ describe("the escrow artifact the site publishes", () => {
       const coder = AbiCoder.defaultAbiCoder();
       for (const { name, astId, type } of artifact.immutables) {
         const word = getBytes(coder.encode([type], [values[name]]));
-        for (const { start } of artifact.immutableReferences[String(astId)]!) expected.set(word, start);
+        for (const { start } of artifact.immutableReferences[String(astId)]) expected.set(word, start);
       }
       const onChain = await campaign.ethers.provider.getCode(await campaign.escrow.getAddress());
       assert.equal(onChain, hexlify(expected));

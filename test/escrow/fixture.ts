@@ -14,7 +14,9 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 import { network } from "hardhat";
+import { REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
+import { CampaignState } from "../../site/lib/campaign-state.ts";
 import {
   permitTypedData,
   PERMIT_TYPES,
@@ -26,10 +28,12 @@ import { expectRevert } from "../helpers/escrow-errors.ts";
 
 export const DAY = 24n * 60n * 60n;
 export const WEEK = 7n * DAY;
-/** 9.95 in a 6-decimals stablecoin. */
-export const MIN_PLEDGE = 9_950_000n;
-/** CampaignEscrow.State as ethers returns it (a uint8, so a bigint). */
-export const State = { Funding: 0n, Succeeded: 1n, Failed: 2n, Released: 3n } as const;
+/** The reference campaign's minimum pledge (9.95 of a 6-decimals stablecoin), in token units. */
+export const MIN_PLEDGE = REFERENCE_MIN_PLEDGE_UNITS;
+/** CampaignEscrow.State (site/lib/campaign-state.ts) as ethers returns it: a uint8, so a bigint. */
+export const State = Object.fromEntries(
+  Object.entries(CampaignState).map(([name, value]) => [name, BigInt(value)]),
+) as { readonly [Name in keyof typeof CampaignState]: bigint };
 
 export type Connection = Awaited<ReturnType<typeof connect>>;
 export type Signer = HardhatEthersSigner;

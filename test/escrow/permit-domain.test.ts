@@ -14,7 +14,7 @@ import { connect, DAY, deployCampaign, MIN_PLEDGE } from "./fixture.ts";
 describe("readPermitDomain", async () => {
   const conn = await connect();
   const { ethers, networkHelpers } = conn;
-  const wallet = new BrowserProvider(conn.provider as unknown as Eip1193Provider, undefined, {
+  const wallet = new BrowserProvider(conn.provider, undefined, {
     cacheTimeout: -1,
   });
   const { chainId } = await wallet.getNetwork();

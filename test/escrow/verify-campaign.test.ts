@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getBytes, hexlify, Interface } from "ethers";
@@ -13,6 +12,8 @@ import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { parseManifest, type Manifest } from "../../site/lib/manifest.ts";
 import { cborStart } from "../../site/lib/verify/code.ts";
 import { verifyCampaign, type VerifyReport, type VerifyRow } from "../../site/lib/verify/verify-campaign.ts";
+import { listenOnLoopback } from "../../scripts/lib/http.ts";
+import { closedPort } from "../helpers/ports.ts";
 
 const GOAL = 3;
 const MIN_PLEDGE = 9_950_000n;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   chain = await startLocalChain(0, dir);
   const { ethers } = chain.connection;
   const [, payee] = await ethers.getSigners();
-  beneficiary = await payee!.getAddress();
+  beneficiary = await payee.getAddress();
   const token = await (await ethers.getContractFactory("TestStablecoin")).deploy("Test USD", "tUSD");
   tokenAddress = await token.getAddress();
 });
@@ -95,8 +96,7 @@ async function setCode(address: string, code: Uint8Array): Promise<void> {
 
 async function listen(server: Server): Promise<number> {
   servers.push(server);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return (server.address() as AddressInfo).port;
+  return listenOnLoopback(server, 0);
 }
 
 /** A JSON-RPC proxy to the chain that answers `backers()` with `backers` instead of the chain's value. */
@@ -122,15 +122,6 @@ async function lyingProxy(backers: bigint): Promise<string> {
     }),
   );
   return `http://127.0.0.1:${port}`;
-}
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 describe("verifyCampaign on a real chain", () => {

@@ -65,21 +65,21 @@ interface TestContext {
   blobRetriever: { stream(digest: MultihashDigest): Promise<Result<ReadableStream<Uint8Array>>> };
 }
 interface ContextModule {
-  createContext(options: {
+  createContext: (options: {
     http: typeof http;
     requirePaymentPlan?: boolean;
     assert?: { fail(error: unknown): unknown };
-  }): Promise<TestContext>;
-  cleanupContext(context: TestContext): Promise<unknown>;
+  }) => Promise<TestContext>;
+  cleanupContext: (context: TestContext) => Promise<unknown>;
 }
 interface UtilsModule {
-  provisionProvider(input: {
+  provisionProvider: (input: {
     service: Signer;
     agent: Signer;
     space: { did(): `did:key:${string}` };
     account: { did(): string };
     connection: ConnectionView<any>;
-  }): Promise<{ out: Result<unknown> }>;
+  }) => Promise<{ out: Result<unknown> }>;
 }
 const CONTEXT_MODULE: string = "@storacha/upload-api/test/context";
 const UTILS_MODULE: string = "@storacha/upload-api/test/utils";
@@ -97,7 +97,12 @@ export const DEFAULT_CAPABILITIES = [
 /** Multicodec of a CAR file (the shards' CIDs are `bagbaiera…`). */
 const CAR_CODE = 0x0202;
 
-export interface Credentials {
+/**
+ * What the service hands a new agent, as the storacha CLI prints it: the texts a producer puts in
+ * STORACHA_PRINCIPAL and STORACHA_PROOF (scripts/lib/ipfs/credentials.ts reads them into its
+ * `Credentials`), and the space.
+ */
+export interface IssuedCredentials {
   /** Agent private key as `storacha key create` prints it (`Mg…`, ed25519 `Signer.format`). */
   principal: string;
   /** Base64 delegation as `storacha delegation create <agent> -c … --base64` prints it. */
@@ -137,7 +142,7 @@ export interface UploadService {
    * New space + new agent with a delegation on it, the CI way (`storacha key create` + `delegation create
    * --base64`).
    */
-  createCredentials(options?: CredentialOptions): Promise<Credentials>;
+  createCredentials(options?: CredentialOptions): Promise<IssuedCredentials>;
   /** Upload roots and their shard CIDs recorded in the service's upload table for `space`, newest first. */
   uploads(space: string): Promise<Array<{ root: string; shards: string[] }>>;
   /**
@@ -177,12 +182,12 @@ function loopbackHttp(servers: http.Server[], puts: string[]): typeof http {
     const server = http.createServer((request, response) => {
       if (request.method === "PUT") puts.push(request.url ?? "");
       const destroy = response.destroy.bind(response);
-      response.destroy = ((error?: Error) => {
+      response.destroy = (error?: Error) => {
         if (error || response.writableFinished) return destroy(error);
         response.once("finish", () => destroy());
         response.once("close", () => destroy());
         return response;
-      }) as typeof response.destroy;
+      };
       return handler(request, response);
     });
     server.keepAliveTimeout = 0;
@@ -265,7 +270,7 @@ export async function startUploadService(): Promise<UploadService> {
   // that records invocations and receipts) behind the context's connection.
   const agent = context.connection.channel;
 
-  const server = http.createServer(async (request, response) => {
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     try {
       const { pathname } = new URL(request.url ?? "/", "http://127.0.0.1");
       if (request.method === "POST" && pathname === "/") {
@@ -301,12 +306,13 @@ export async function startUploadService(): Promise<UploadService> {
       if (!response.headersSent) response.writeHead(500);
       response.end(String(error));
     }
-  });
+  };
+  const server = http.createServer((request, response) => void handle(request, response));
   server.keepAliveTimeout = 0;
   const url = new URL(`http://127.0.0.1:${await listenOnLoopback(server, 0)}/`);
   const receiptsUrl = new URL("/receipt/", url);
 
-  async function createCredentials(options: CredentialOptions = {}): Promise<Credentials> {
+  async function createCredentials(options: CredentialOptions = {}): Promise<IssuedCredentials> {
     const { provisioned = true, expiration, capabilities = [...DEFAULT_CAPABILITIES] } = options;
     // The operator's own CLI agent (what `storacha space create` runs in), connected as the product connects.
     const operator = await createAgentClient(await Ed25519.generate(), { url, did, receiptsUrl });

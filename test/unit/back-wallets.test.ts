@@ -37,7 +37,7 @@ describe("decideDiscovery", () => {
       undefined,
       true,
     );
-    assert.equal(discovery.kind === "wallets" && discovery.wallets[0]!.icon, undefined);
+    assert.equal(discovery.kind === "wallets" && discovery.wallets[0].icon, undefined);
   });
 
   it("names a wallet that announced no name", () => {
@@ -46,7 +46,7 @@ describe("decideDiscovery", () => {
       undefined,
       true,
     );
-    assert.equal(discovery.kind === "wallets" && discovery.wallets[0]!.label, "Connect Unnamed wallet");
+    assert.equal(discovery.kind === "wallets" && discovery.wallets[0].label, "Connect Unnamed wallet");
   });
 
   it("falls back to window.ethereum when no wallet announced itself", () => {

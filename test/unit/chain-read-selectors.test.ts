@@ -23,7 +23,7 @@ describe("chain-read selectors", () => {
       assert.equal(fn.stateMutability, "view");
       assert.equal(fn.inputs.length, 0);
       assert.equal(fn.outputs.length, 1);
-      assert.match(fn.outputs[0]!.type, /^uint(8|256)$/);
+      assert.match(fn.outputs[0].type, /^uint(8|256)$/);
     });
   }
 });

@@ -44,7 +44,7 @@ describe("startLivePoll", () => {
     stop = startLivePoll({ read: r.read, failed: () => {} });
     await vi.advanceTimersByTimeAsync(0);
     assert.equal(r.calls, 1);
-    r.pending[0]!.resolve(true);
+    r.pending[0].resolve(true);
     await vi.advanceTimersByTimeAsync(POLL_MS - 1);
     assert.equal(r.calls, 1);
     await vi.advanceTimersByTimeAsync(1);
@@ -55,7 +55,7 @@ describe("startLivePoll", () => {
     const r = controlledRead();
     stop = startLivePoll({ read: r.read, failed: () => {} });
     await vi.advanceTimersByTimeAsync(0);
-    r.pending[0]!.resolve(false);
+    r.pending[0].resolve(false);
     await vi.advanceTimersByTimeAsync(1_000);
     refresh();
     await vi.advanceTimersByTimeAsync(0);
@@ -69,7 +69,7 @@ describe("startLivePoll", () => {
     refresh();
     await vi.advanceTimersByTimeAsync(0);
     assert.equal(r.calls, 1, "no second read while one is in flight");
-    r.pending[0]!.resolve(true);
+    r.pending[0].resolve(true);
     await vi.advanceTimersByTimeAsync(0);
     assert.equal(r.calls, 2);
   });
@@ -79,11 +79,11 @@ describe("startLivePoll", () => {
     const retries: number[] = [];
     stop = startLivePoll({ read: r.read, failed: (_error, retryMs) => retries.push(retryMs) });
     await vi.advanceTimersByTimeAsync(0);
-    r.pending[0]!.reject(new Error("down"));
+    r.pending[0].reject(new Error("down"));
     await vi.advanceTimersByTimeAsync(POLL_MS);
-    r.pending[1]!.reject(new Error("down"));
+    r.pending[1].reject(new Error("down"));
     await vi.advanceTimersByTimeAsync(0);
-    const backoff = retries[1]!;
+    const backoff = retries[1];
     assert.ok(backoff > POLL_MS, `a second failure backs off beyond ${POLL_MS} ms, got ${backoff}`);
     refresh();
     await vi.advanceTimersByTimeAsync(backoff - 1);
@@ -96,7 +96,7 @@ describe("startLivePoll", () => {
     const r = controlledRead();
     stop = startLivePoll({ read: r.read, failed: () => {} });
     await vi.advanceTimersByTimeAsync(0);
-    r.pending[0]!.resolve(true);
+    r.pending[0].resolve(true);
     stop();
     refresh();
     await vi.advanceTimersByTimeAsync(10 * POLL_MS);

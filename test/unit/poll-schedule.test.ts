@@ -97,8 +97,8 @@ describe("the delay before the next read", () => {
     assert.deepEqual(delays([FAILED, FAILED], always(0)), [15_000, 1_000], "never 0: no retry loop");
     for (let i = 0; i < 200; i++) {
       const [, delay] = delays([FAILED, FAILED], Math.random);
-      assert.ok(delay! >= 1_000 && delay! <= 60_000, `${delay} ms`);
-      assert.equal(delay! % 1_000, 0, `${delay} ms`);
+      assert.ok(delay >= 1_000 && delay <= 60_000, `${delay} ms`);
+      assert.equal(delay % 1_000, 0, `${delay} ms`);
     }
   });
 

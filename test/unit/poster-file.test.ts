@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ManifestError } from "../../site/lib/manifest.ts";
 import { imageInfo, readPosterFile } from "../../site/lib/manifest-file.ts";
-
-const SAMPLE_POSTER = "media/sample-pilot.jpg";
+import { PILOT_POSTER } from "../helpers/pilot.ts";
 
 /** A 1x1 PNG, 3x2 once its IHDR says so. */
 function png(width: number, height: number): Buffer {
@@ -37,7 +36,7 @@ function webpVp8x(width: number, height: number): Buffer {
 
 describe("imageInfo", () => {
   it("reads the committed sample poster as a 960x540 JPEG under 60 KB", async () => {
-    const bytes = await readFile(SAMPLE_POSTER);
+    const bytes = await readFile(PILOT_POSTER);
     assert.deepEqual(imageInfo(bytes), { type: "jpeg", width: 960, height: 540 });
     assert.ok(bytes.length <= 60 * 1024, `${bytes.length} bytes`);
   });
@@ -81,10 +80,10 @@ describe("readPosterFile", () => {
     dir = await mkdtemp(join(tmpdir(), "peerpilot-poster-"));
     outside = await mkdtemp(join(tmpdir(), "peerpilot-outside-"));
     manifestFile = join(dir, "campaign.json");
-    await writeFile(join(dir, "poster.jpg"), await readFile(SAMPLE_POSTER));
+    await writeFile(join(dir, "poster.jpg"), await readFile(PILOT_POSTER));
     await writeFile(join(dir, "poster-really.png"), png(640, 360));
     await writeFile(join(dir, "not-an-image.jpg"), "WEBVTT\n");
-    await writeFile(join(outside, "secret.jpg"), await readFile(SAMPLE_POSTER));
+    await writeFile(join(outside, "secret.jpg"), await readFile(PILOT_POSTER));
     await symlink(join(outside, "secret.jpg"), join(dir, "link.jpg"));
   });
 

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
+import { CampaignState } from "../../site/lib/campaign-state.ts";
 import {
   NoContractError,
   RpcError,
@@ -36,7 +37,7 @@ function reading(backers: bigint, state = 0n): CampaignReading {
     totalPledged: backers * 9_950_000n,
     blockTimestamp: 1_800_000_000n,
     blockNumber: 42n,
-    rpcUrl: config.rpcUrls[0]!,
+    rpcUrl: config.rpcUrls[0],
   };
 }
 
@@ -64,24 +65,30 @@ describe("outcomeHeadline", () => {
   const after = config.deadline + 1;
 
   it("says nothing while the campaign is open", () => {
-    assert.equal(outcomeHeadline(config, 0n, 1n, before), "");
+    assert.equal(outcomeHeadline(config, BigInt(CampaignState.Funding), 1n, before), "");
   });
 
   it("says 'Funded' when the state is Succeeded", () => {
-    assert.equal(outcomeHeadline(config, 1n, 250_000n, after), "Funded");
+    assert.equal(outcomeHeadline(config, BigInt(CampaignState.Succeeded), 250_000n, after), "Funded");
   });
 
   it("says 'Not funded — refunds open' when the state is Failed", () => {
-    assert.equal(outcomeHeadline(config, 2n, 3n, after), "Not funded — refunds open");
+    assert.equal(
+      outcomeHeadline(config, BigInt(CampaignState.Failed), 3n, after),
+      "Not funded — refunds open",
+    );
   });
 
   it("says 'Released' when the state is Released", () => {
-    assert.equal(outcomeHeadline(config, 3n, 250_000n, after), "Released");
+    assert.equal(outcomeHeadline(config, BigInt(CampaignState.Released), 250_000n, after), "Released");
   });
 
   it("gives the verdict the contract will give once the deadline has passed by the chain's clock, before a new block says so", () => {
-    assert.equal(outcomeHeadline(config, 0n, 3n, after), "Not funded — refunds open");
-    assert.equal(outcomeHeadline(config, 0n, 250_000n, after), "Funded");
+    assert.equal(
+      outcomeHeadline(config, BigInt(CampaignState.Funding), 3n, after),
+      "Not funded — refunds open",
+    );
+    assert.equal(outcomeHeadline(config, BigInt(CampaignState.Funding), 250_000n, after), "Funded");
   });
 
   it("makes no headline of a state the contract never returns", () => {

@@ -93,8 +93,8 @@ describe("decodePledged", () => {
     const base = pledgedLog(BACKER, 1n, 1n, 1n);
     assert.equal(decodePledged({ ...base, topics: cancelled.topics as Hex[] }), undefined);
     assert.equal(decodePledged({ ...base, data: "0x1234" }), undefined);
-    assert.equal(decodePledged({ ...base, topics: [base.topics[0]!] }), undefined);
-    assert.equal(decodePledged({ ...base, topics: [base.topics[0]!, `0x${"f".repeat(64)}`] }), undefined);
+    assert.equal(decodePledged({ ...base, topics: [base.topics[0]] }), undefined);
+    assert.equal(decodePledged({ ...base, topics: [base.topics[0], `0x${"f".repeat(64)}`] }), undefined);
   });
 });
 

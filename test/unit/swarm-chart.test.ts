@@ -24,14 +24,14 @@ const chart = () =>
 /** The points of every <polygon>, in drawing order, as [x, y] pairs. */
 function polygons(svg: string): [number, number][][] {
   return [...svg.matchAll(/<polygon points="([^"]+)"/g)].map((match) =>
-    match[1]!.split(" ").map((pair) => pair.split(",").map(Number) as [number, number]),
+    match[1].split(" ").map((pair) => pair.split(",").map(Number) as [number, number]),
   );
 }
 
 /** y of the top series' upper edge at each sample. */
 function upperY(svg: string, series: number): number[] {
   return polygons(svg)
-    [series]!.slice(0, 3)
+    [series].slice(0, 3)
     .map(([, y]) => y);
 }
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 function offsetsOf(name: string): number[] {
   const variable = artifact.immutables.find((entry) => entry.name === name)!;
-  return artifact.immutableReferences[String(variable.astId)]!.map((reference) => reference.start);
+  return artifact.immutableReferences[String(variable.astId)].map((reference) => reference.start);
 }
 
 function word(value: bigint | string): string {
@@ -115,7 +115,7 @@ describe("compareRuntimeCode", () => {
 
   it("says code differs, not parameters, when one copy of an immutable differs from its others", () => {
     const onChain = expectedRuntimeCode(artifact, PARAMS);
-    const second = offsetsOf("deadline")[1]!;
+    const second = offsetsOf("deadline")[1];
     onChain[second + 31] ^= 0x01;
     assert.deepEqual(compareRuntimeCode(artifact, PARAMS, onChain), {
       kind: "code-differs",

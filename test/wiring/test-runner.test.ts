@@ -49,7 +49,10 @@ describe("npm test's closing line and exit code", () => {
   it("refuse an unknown --only, naming it, with exit code 2", async () => {
     const result = await runScript("test.ts", ["--no-checks", "--only", "jest"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--only "jest": expected solidity or vitest/);
+    assert.match(
+      result.stderr,
+      /--only <runner>' argument 'jest' is invalid\. Allowed choices are solidity, vitest/,
+    );
   });
 
   it("take the Solidity runner's own counts (hardhat test solidity)", async () => {

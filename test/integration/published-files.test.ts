@@ -11,8 +11,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { ManifestError, parseManifest, type Manifest } from "../../site/lib/manifest.ts";
 import { publishedFilePath, readCaptionsFile, readTorrentFile } from "../../site/lib/manifest-file.ts";
-import { makeTorrent, PILOT } from "../pilot/swarm.ts";
-import { buildSite, writePilotManifest, type PilotManifest } from "../browser/pilot-site.ts";
+import { buildSite } from "../../scripts/lib/build-site.ts";
+import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
+import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
+import { writePilotManifest, type PilotManifest } from "../browser/pilot-site.ts";
+import { PILOT, PILOT_BYTES } from "../helpers/pilot.ts";
 
 const ESCAPES = [
   "/proc/self/environ",
@@ -22,6 +25,18 @@ const ESCAPES = [
   "C:\\secrets.txt",
   "\\\\host\\share\\x",
 ];
+
+/** A .torrent of the sample pilot that is another torrent than the manifest's: twice its piece length. */
+async function anotherTorrent(): Promise<Uint8Array> {
+  const { torrentFile } = await makeTorrent({
+    file: PILOT,
+    length: PILOT_BYTES,
+    pieceLength: 2 * pieceLengthFor(PILOT_BYTES),
+    announce: ["ws://127.0.0.1:10"],
+    urlList: [],
+  });
+  return torrentFile;
+}
 
 /** Rejects with a ManifestError one of whose problems matches `problem`. */
 async function assertRefused(action: Promise<unknown>, problem: RegExp): Promise<void> {
@@ -93,10 +108,7 @@ describe("files a manifest names", () => {
   });
 
   it("refuses a .torrent whose info hash is not torrent.infoHash, naming both", async () => {
-    await writeFile(
-      join(pilot.dir, "other.torrent"),
-      await makeTorrent(PILOT, ["ws://127.0.0.1:10"], ["http://127.0.0.1:11/other.mp4"], "other.mp4"),
-    );
+    await writeFile(join(pilot.dir, "other.torrent"), await anotherTorrent());
     await assertRefused(
       readTorrentFile(pilot.manifestFile, { ...manifest.torrent!, torrentFile: "other.torrent" }),
       new RegExp(
@@ -132,10 +144,7 @@ describe("files a manifest names", () => {
   it("the site build stops on a .torrent of another torrent, naming the field, and publishes nothing", async () => {
     const other = await writePilotManifest(["ws://127.0.0.1:9"], []);
     try {
-      await writeFile(
-        join(other.dir, "pilot.torrent"),
-        await makeTorrent(PILOT, ["ws://127.0.0.1:10"], [], "other.mp4"),
-      );
+      await writeFile(join(other.dir, "pilot.torrent"), await anotherTorrent());
       const outDir = join(other.dir, "site");
       await assert.rejects(
         buildSite(other.manifestFile, outDir),

@@ -11,15 +11,15 @@ import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { directoryCars, fileCars } from "../../scripts/lib/ipfs/encoded-cars.ts";
 import { startPathGateway, type PathGateway } from "../../scripts/lib/ipfs/gateway.ts";
+import { PILOT, PILOT_NAME } from "../helpers/pilot.ts";
 
-const PILOT = "media/sample-pilot.mp4";
 const SITE = [
   new File(["<!doctype html><title>home</title>"], "index.html"),
   new File(["console.log(1)"], "_astro/page.js"),
   new File(["WEBVTT\n"], "captions.vtt"),
 ];
 
-describe("the test IPFS gateway", () => {
+describe("the local path gateway", () => {
   let gateway: PathGateway;
   let pilot: Buffer;
   let pilotCid: string;
@@ -40,7 +40,7 @@ describe("the test IPFS gateway", () => {
   });
 
   it("serves a file by its CID, whole, with the type ?filename= names", async () => {
-    const response = await fetch(`${gateway.url(pilotCid)}?filename=sample-pilot.mp4`);
+    const response = await fetch(`${gateway.url(pilotCid)}?filename=${PILOT_NAME}`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "video/mp4");
     assert.match(response.headers.get("content-disposition") ?? "", /^inline; filename="sample-pilot\.mp4"/);

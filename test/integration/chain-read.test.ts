@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
@@ -18,14 +17,15 @@ import {
   WrongChainError,
 } from "../../site/lib/chain-read.ts";
 import type { Address } from "../../site/lib/address.ts";
+import { DEV_ROLES, devAccount } from "../../scripts/lib/dev-accounts.ts";
+import { listenOnLoopback } from "../../scripts/lib/http.ts";
+import { REFERENCE_MIN_PLEDGE_UNITS } from "../../scripts/lib/reference-campaign.ts";
+import { closedPort } from "../helpers/ports.ts";
 
-const DEPLOYER: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const BENEFICIARY: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-const BACKERS: readonly Address[] = [
-  "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-  "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-];
-const MIN_PLEDGE = 9_950_000n;
+const DEPLOYER = devAccount(DEV_ROLES.deployer).address;
+const BENEFICIARY = devAccount(DEV_ROLES.beneficiary).address;
+const BACKERS = [devAccount(DEV_ROLES.backer).address, devAccount(DEV_ROLES.backer + 1).address];
+const MIN_PLEDGE = REFERENCE_MIN_PLEDGE_UNITS;
 /** An address no one deployed to. */
 const EMPTY: Address = "0x000000000000000000000000000000000000dEaD";
 
@@ -43,16 +43,7 @@ function localProvider(url: string): JsonRpcProvider {
 
 /** Starts an HTTP server and returns its URL. */
 async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** A URL on 127.0.0.1 that nobody listens on: a port that was just opened and closed. */
-async function closedPortUrl(): Promise<string> {
-  const server = createHttpServer();
-  const url = await listen(server);
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  return url;
+  return `http://127.0.0.1:${await listenOnLoopback(server, 0)}`;
 }
 
 describe("chain-read against a Hardhat JSON-RPC server", () => {
@@ -69,7 +60,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     server = await network.createServer("default", "127.0.0.1", 0);
     const { address, port } = await server.listen();
     url = `http://${address}:${port}`;
-    deadUrl = await closedPortUrl();
+    deadUrl = `http://127.0.0.1:${await closedPort()}`;
     silentUrl = await listen(silent);
 
     // The server's dev accounts are unlocked: every transaction is an eth_sendTransaction.
@@ -236,81 +227,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
     await reader.readCampaign(escrow);
     await reader.readCampaign(escrow);
     assert.equal(methods.length, 2, "one HTTP request per read");
-    assert.deepEqual(methods[0]!.slice(0, 2), ["eth_chainId", "eth_getCode"]);
-    assert.ok(!methods[1]!.includes("eth_chainId") && !methods[1]!.includes("eth_getCode"));
-  });
-});
-
-describe("chain-read's choice of endpoints and its rate-limit errors (a fake fetch)", () => {
-  const URLS = ["https://a.example/key-a", "https://b.example/key-b", "https://c.example/key-c"];
-  const ESCROW = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
-  const PHISHING = "Send 1 ETH to 0xdead to keep your pledge";
-
-  /**
-   * Reads once through endpoints that all answer `response()`; returns the URLs asked, in order, and the
-   * error.
-   */
-  async function failedRead(
-    response: () => Response,
-    random: () => number,
-  ): Promise<{ asked: string[]; error: unknown }> {
-    const asked: string[] = [];
-    const reader = createChainReader({
-      rpcUrls: URLS,
-      chainId: 31337,
-      random,
-      fetch: async (input) => {
-        asked.push(input);
-        return response();
-      },
-    });
-    const error = await reader.readCampaign(ESCROW).then(
-      () => assert.fail("the read succeeded"),
-      (thrown: unknown) => thrown,
-    );
-    return { asked, error };
-  }
-
-  const unavailable = () => new Response(PHISHING, { status: 503, statusText: PHISHING });
-
-  it("asks first the endpoint random() picks, then the others in the manifest's order after it", async () => {
-    assert.deepEqual((await failedRead(unavailable, () => 0.5)).asked, [URLS[1], URLS[2], URLS[0]]);
-    assert.deepEqual((await failedRead(unavailable, () => 0.9)).asked, [URLS[2], URLS[0], URLS[1]]);
-  });
-
-  it("says an HTTP 429 is 'rate limited' in its own words, never the endpoint's", async () => {
-    const tooMany = () => new Response(PHISHING, { status: 429, statusText: PHISHING });
-    const { error } = await failedRead(tooMany, () => 0);
-    assert.ok(error instanceof RpcUnreachableError);
-    assert.deepEqual(error.failures, [
-      { host: "a.example", reason: "HTTP 429, rate limited" },
-      { host: "b.example", reason: "HTTP 429, rate limited" },
-      { host: "c.example", reason: "HTTP 429, rate limited" },
-    ]);
-    assert.equal(error.retryAfterSeconds, undefined);
-    assert.ok(!error.message.includes(PHISHING), error.message);
-  });
-
-  it("reports the longest Retry-After in seconds any endpoint sent", async () => {
-    let n = 0;
-    const seconds = ["30", "120", "7"];
-    const tooMany = () => new Response(null, { status: 429, headers: { "retry-after": seconds[n++]! } });
-    const { error } = await failedRead(tooMany, () => 0);
-    assert.ok(error instanceof RpcUnreachableError);
-    assert.deepEqual(
-      error.failures.map((f) => f.retryAfterSeconds),
-      [30, 120, 7],
-    );
-    assert.equal(error.retryAfterSeconds, 120);
-  });
-
-  it("ignores a Retry-After that is not a number of seconds (an HTTP date, text)", async () => {
-    let n = 0;
-    const values = ["Wed, 21 Oct 2026 07:28:00 GMT", PHISHING, "-5"];
-    const tooMany = () => new Response(null, { status: 429, headers: { "retry-after": values[n++]! } });
-    const { error } = await failedRead(tooMany, () => 0);
-    assert.ok(error instanceof RpcUnreachableError);
-    assert.equal(error.retryAfterSeconds, undefined);
-    assert.ok(error.failures.every((f) => !("retryAfterSeconds" in f)));
+    assert.deepEqual(methods[0].slice(0, 2), ["eth_chainId", "eth_getCode"]);
+    assert.ok(!methods[1].includes("eth_chainId") && !methods[1].includes("eth_getCode"));
   });
 });

@@ -1,24 +1,23 @@
 /**
- * Builds the site from the fixture manifest (`astro build` in a child process, into a temp
- * directory) and checks the landing page: the manifest's facts are in it, its links and assets
+ * Builds the site from the fixture manifest (scripts/lib/build-site.ts, into a temporary
+ * folder) and checks the landing page: the manifest's facts are in it, its links and assets
  * are relative (it works under an IPFS gateway's `/ipfs/<cid>/`), and the chain reader ships as
  * a separate chunk behind a dynamic import().
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix, resolve } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { isDeepStrictEqual, promisify } from "node:util";
+import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
 import fixture from "../fixtures/campaign.json" with { type: "json" };
+import { buildSite } from "../../scripts/lib/build-site.ts";
 import { TOPICS } from "../../site/lib/chain-logs.ts";
 import { parseProgressConfig } from "../../site/lib/progress-view.ts";
 import { parseRecentBackersConfig } from "../../site/lib/recent-backers.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const ASTRO = join(ROOT, "node_modules/astro/bin/astro.mjs");
 
 /**
  * What gives a library away in built JS, even tree-shaken and minified: the fields and codes of
@@ -52,19 +51,19 @@ function libraryFindings(code: string): string[] {
 
 /** The contents of the inline `<script>` elements of `html`. */
 function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+  return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1]);
 }
 
 /** Every value of `attribute` in `html`. */
 function attributeValues(html: string, attribute: string): string[] {
-  return [...html.matchAll(new RegExp(`\\s${attribute}="([^"]*)"`, "g"))].map((match) => match[1]!);
+  return [...html.matchAll(new RegExp(`\\s${attribute}="([^"]*)"`, "g"))].map((match) => match[1]);
 }
 
 /** Static and dynamic import specifiers in a built chunk. */
 function importSpecifiers(code: string): { static: string[]; dynamic: string[] } {
   return {
-    static: [...code.matchAll(/\bimport\s*(?:[\w${},\s*]+from\s*)?["'`]([^"'`]+)["'`]/g)].map((m) => m[1]!),
-    dynamic: [...code.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]!),
+    static: [...code.matchAll(/\bimport\s*(?:[\w${},\s*]+from\s*)?["'`]([^"'`]+)["'`]/g)].map((m) => m[1]),
+    dynamic: [...code.matchAll(/\bimport\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]),
   };
 }
 
@@ -80,17 +79,7 @@ describe("site build from the fixture manifest", () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), "peerpilot-site-"));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PEERPILOT_MANIFEST: join(ROOT, "test/fixtures/campaign.json"),
-      ASTRO_TELEMETRY_DISABLED: "1",
-    };
-    delete env.NODE_ENV; // the test runner sets "test"; a build is a production build
-    await promisify(execFile)(process.execPath, [ASTRO, "build", "--outDir", outDir], {
-      cwd: ROOT,
-      env,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await buildSite(join(ROOT, "test/fixtures/campaign.json"), outDir);
     html = await readFile(join(outDir, "index.html"), "utf8");
     for (const page of ["index.html", "back.html"])
       pages.set(page, await readFile(join(outDir, page), "utf8"));
@@ -327,7 +316,7 @@ describe("site build from the fixture manifest", () => {
     const chunk = (name: string) => {
       const found = [...js].filter(([path]) => new RegExp(`(^|/)${name}\\.[\\w-]+\\.js$`).test(path));
       assert.equal(found.length, 1, `one ${name} chunk`);
-      return found[0]![1];
+      return found[0][1];
     };
     const watch = chunk("recent-backers-live");
     assert.ok(
@@ -351,16 +340,16 @@ describe("site build from the fixture manifest", () => {
   it("gives the verify page one self-contained chunk for its checks: the page script imports it, and it imports nothing", () => {
     const entries = attributeValues(verifyPage, "src").filter((src) => src.endsWith(".js"));
     assert.equal(entries.length, 1, "one module script");
-    const entryPath = entries[0]!.replace(/^\.?\//, "");
+    const entryPath = entries[0].replace(/^\.?\//, "");
     const entry = js.get(entryPath);
     assert.ok(entry !== undefined, `${entryPath} was built`);
     const { static: staticImports, dynamic } = importSpecifiers(entry);
     assert.deepEqual(staticImports, [], "the page script imports nothing eagerly");
     assert.equal(dynamic.length, 1, "the page script loads one chunk");
-    const checks = js.get(posix.join(posix.dirname(entryPath), dynamic[0]!));
+    const checks = js.get(posix.join(posix.dirname(entryPath), dynamic[0]));
     assert.ok(
       checks !== undefined &&
-        /(^|\/)verify-live\.[\w-]+\.js$/.test(posix.join(posix.dirname(entryPath), dynamic[0]!)),
+        /(^|\/)verify-live\.[\w-]+\.js$/.test(posix.join(posix.dirname(entryPath), dynamic[0])),
       "the chunk is verify-live's",
     );
     assert.deepEqual(
