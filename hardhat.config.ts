@@ -7,11 +7,12 @@ import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import { configVariable, defineConfig } from "hardhat/config";
 import { testSummaryTasks } from "./scripts/hardhat/test-summary-line.ts";
+import { START_PORTS } from "./scripts/lib/local-ports.ts";
 
 // Compile offline: Hardhat would download solc, so point it at the npm `solc`
 // package's wasm build and take the version from that same (exactly pinned) package.
 const require = createRequire(import.meta.url);
-const solcVersion: string = require("solc/package.json").version;
+const solcVersion = (require("solc/package.json") as { version: string }).version;
 const solcPath = require.resolve("solc/soljson.js");
 const optimizer = { enabled: true, runs: 1_000_000 };
 
@@ -47,8 +48,8 @@ export default defineConfig({
     },
   },
   networks: {
-    // `npm start`'s chain: a Hardhat node on 127.0.0.1 (see scripts/local-chain.ts).
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npm start`'s chain: a Hardhat node on 127.0.0.1 (see scripts/lib/local-chain.ts).
+    localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${START_PORTS.chain}` },
     // Any real network: `PEERPILOT_RPC_URL` and `PEERPILOT_DEPLOYER_KEY` in the environment.
     remote: {
       type: "http",

@@ -4,7 +4,6 @@
  * one exported function. Also: a clear one-line error with an exit code on bad input, and
  * progress output on stderr.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { ManifestError } from "../../site/lib/manifest.ts";
 import { redactSecrets } from "./secrets.ts";
@@ -30,22 +29,27 @@ export class UserError extends Error {
   }
 }
 
-const EXIT_HELP = `
-Exit codes: ${EXIT.ok} done, ${EXIT.failure} the run failed, ${EXIT.usage} bad usage or input (nothing was done).`;
+/** What the exit codes mean, under every command's help unless the command says it better. */
+const EXIT_HELP = `${EXIT.ok} done, ${EXIT.failure} the run failed, ${EXIT.usage} bad usage or input (nothing was done).`;
+
+/** Help lines are wrapped at this width, whatever the terminal's. */
+const HELP_WIDTH = 100;
 
 /**
- * A command named as the user types it (`npm start`), with `-h, --help`, the exit codes under its
- * help, and no unknown flag or extra argument accepted. Add its flags with `.option()` or
- * `.addOption()` and its work with `.action()`, then hand it to {@link runCli}.
+ * A command named as the user types it (`npm start`), with `-h, --help`, what its exit codes mean
+ * under its help (`exitCodes`, default the shared meaning), and no unknown flag or extra argument
+ * accepted. Add its flags with `.option()` or `.addOption()` and its work with `.action()`, then
+ * hand it to {@link runCli}.
  */
-export function command(name: string, description: string): Command {
+export function command(name: string, description: string, exitCodes = EXIT_HELP): Command {
   return new Command(name)
     .description(description)
     .helpOption("-h, --help", "this help")
     .allowExcessArguments(false)
     .showSuggestionAfterError(true)
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .configureOutput({ outputError: () => {} })
-    .addHelpText("after", EXIT_HELP)
+    .addHelpText("after", `\nExit codes: ${exitCodes}`)
     .exitOverride();
 }
 
@@ -79,16 +83,14 @@ export function repeatable<T = string>(
  * message alone and exits with its code ({@link EXIT.usage} unless it says otherwise); anything else
  * prints the error and exits with {@link EXIT.failure}.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any command, whatever its options
 export function runCli(
-  cli: Command<any, any, any> | (() => Promise<void>),
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any command, whatever its options
+  cli: Command<any, any, any>,
   argv: readonly string[] = process.argv.slice(2),
 ): void {
   redactOutput(process.stdout);
   redactOutput(process.stderr);
-  // TRANSITIONAL (issue 13): a bare main function, until every CLI is a command().
-  const run = typeof cli === "function" ? cli() : cli.parseAsync(argv, { from: "user" });
-  run.then(
+  cli.parseAsync(argv, { from: "user" }).then(
     () => process.exit(process.exitCode ?? EXIT.ok),
     (error: unknown) => {
       process.stderr.write(errorText(error));
@@ -121,31 +123,11 @@ export function exitCodeOf(error: unknown): number {
  */
 function redactOutput(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-    write(typeof chunk === "string" ? redactSecrets(chunk) : chunk, ...rest)) as typeof stream.write;
+  stream.write = (chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === "string" ? redactSecrets(chunk) : chunk, ...rest);
 }
 
 /** A progress line on stderr, so stdout stays clean for results. */
 export function progress(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-// TRANSITIONAL (issue 13): the parseArgs-based parser, until every CLI is a command().
-type Options = NonNullable<ParseArgsConfig["options"]>;
-export function parseCli<T extends Options>(usage: string, options: T, argv = process.argv.slice(2)) {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if ((values as Record<string, unknown>).help === true) {
-      process.stdout.write(`${usage.trim()}\n`);
-      process.exit(EXIT.ok);
-    }
-    return { values, positionals };
-  } catch (error) {
-    throw new UserError(`${(error as Error).message}\nRun with --help for usage.`);
-  }
 }

@@ -9,13 +9,18 @@ import { access, mkdir, rm } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseUnits } from "ethers";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
-import { REFERENCE_GOAL_BACKERS } from "./reference-campaign.ts";
+import { REFERENCE_DURATION, REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE } from "./reference-campaign.ts";
 import type { Address } from "../../site/lib/address.ts";
 import { writeManifest } from "../../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type Manifest, type ManifestInput } from "../../site/lib/manifest.ts";
 import { buildSite } from "./build-site.ts";
-import { parseDeadline, parseTokenAmount } from "./campaign-params.ts";
-import { deployEscrow, latestBlockTime } from "./deploy-campaign.ts";
+import { parseDeadlineSpec, parseTokenAmount, resolveDeadline, type DeadlineSpec } from "./parsers.ts";
+import {
+  deployEscrow,
+  IGNITION_DEPLOYMENTS_DIR,
+  latestBlockTime,
+  LOCAL_CHAIN_NAME,
+} from "./deploy-campaign.ts";
 import { DEV_ACCOUNT_COUNT, DEV_ROLES, devAccount, type DevAccount } from "./dev-accounts.ts";
 import { CarBlockstore } from "./ipfs/car-blockstore.ts";
 import { directoryCars } from "./ipfs/encoded-cars.ts";
@@ -35,8 +40,6 @@ export const LOCAL_CAMPAIGN = {
   title: "The Long Dark Between",
   tagline: "A one-hour science-fiction pilot, free to watch. Back the season.",
 } as const;
-/** The chain's name in the manifest, and so in wallets that add it. */
-export const LOCAL_CHAIN_NAME = "Local Hardhat chain";
 /** The test stablecoin's decimals (ignition/modules/LocalStablecoin.ts: tUSD, like USDC). */
 export const LOCAL_TOKEN_DECIMALS = 6;
 /** The sample pilot (made by scripts/make-sample-pilot.sh), with its captions beside it. */
@@ -62,10 +65,10 @@ export interface LocalStackOptions {
   pilot?: string;
   /** Goal in backers (default the reference 250,000). */
   goalBackers?: number;
-  /** Smallest first pledge in tUSD, as typed ("9.95", the default). */
+  /** Smallest first pledge in whole tUSD, as typed (default the reference campaign's). */
   minPledge?: string;
-  /** ISO 8601 date-time or an offset from the chain's time (+6w, the default; +42d, +12h). */
-  deadline?: string;
+  /** A date-time, or an offset from the chain's time (default the reference six weeks). */
+  deadline?: DeadlineSpec;
   /** Ignition's deployments folder, where stale local journals are removed (default ignition/deployments). */
   deploymentsDir?: string;
   /** Each step as it starts, e.g. "Starting the local chain…". */
@@ -113,10 +116,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const captionsFile = pilot.replace(/\.[^./]+$/, ".vtt");
   const posterFile = pilot.replace(/\.[^./]+$/, ".jpg");
   const goalBackers = options.goalBackers ?? REFERENCE_GOAL_BACKERS;
-  const minPledge = parseTokenAmount(options.minPledge ?? "9.95", LOCAL_TOKEN_DECIMALS, "--min-pledge");
+  const minPledge = parseTokenAmount(
+    options.minPledge ?? REFERENCE_MIN_PLEDGE,
+    LOCAL_TOKEN_DECIMALS,
+    "--min-pledge",
+  );
   const dir = resolve(options.dir);
   const manifestFile = resolve(dir, "campaign.json");
-  const deploymentsDir = resolve(options.deploymentsDir ?? "ignition/deployments");
+  const deploymentsDir = resolve(options.deploymentsDir ?? IGNITION_DEPLOYMENTS_DIR);
   await checkReadableFile(pilot);
 
   onProgress("Starting the local chain…");
@@ -128,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       for (const id of ["stablecoin", "campaign"])
         await rm(join(deploymentsDir, `${deploymentPrefix}${id}`), { recursive: true, force: true });
     },
-    chain.close,
+    () => chain.close(),
   ];
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -137,8 +144,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     })());
   try {
     const { connection } = chain;
-    const deadline = parseDeadline(
-      options.deadline ?? "+6w",
+    const deadline = resolveDeadline(
+      options.deadline ?? parseDeadlineSpec(REFERENCE_DURATION),
       await latestBlockTime(connection.ethers.provider),
     );
 
@@ -169,9 +176,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     onProgress("Starting the tracker and the web seed…");
     const tracker = await startLocalTracker(options.trackerPort ?? 0, LOCAL_ANNOUNCE_INTERVAL_MS);
-    stops.push(tracker.close);
+    stops.push(() => tracker.close());
     const webSeed = await startWebSeed(pilot, options.webSeedPort ?? 0);
-    stops.push(webSeed.close);
+    stops.push(() => webSeed.close());
     const trackers = [tracker.wsAnnounce, tracker.httpAnnounce];
 
     onProgress(
@@ -181,7 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const gateways: PathGateway[] = [];
     for (const port of gatewayPorts) {
       const gateway = await startPathGateway({ store: blocks, port });
-      stops.push(gateway.close);
+      stops.push(() => gateway.close());
       gateways.push(gateway);
     }
     const gatewayOrigins = gateways.map((gateway) => gateway.origin);
@@ -200,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       torrentPort: 0,
       pieces: prepared.torrent.pieces,
     });
-    stops.push(seeder.close);
+    stops.push(() => seeder.close());
     await mkdir(dir, { recursive: true });
     const torrent = await torrentSection(seeder, resolve(dir, "pilot.torrent"), manifestFile, {
       trackers,
@@ -226,7 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const siteDir = resolve(dir, "site");
     await buildSite(manifestFile, siteDir);
     const site = await startStaticServer(siteDir, options.sitePort ?? 0);
-    stops.push(site.close);
+    stops.push(() => site.close());
     // The built site on the gateways too, as `npm run pin -- <site>` would record it.
     const siteCars = await directoryCars(await directoryFiles(siteDir));
     for (const car of siteCars.cars) await blocks.add(car);

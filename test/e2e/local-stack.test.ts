@@ -19,7 +19,7 @@ import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../helpers/browser.ts";
-import { startScript, type LongRunning } from "../helpers/processes.ts";
+import { runScript, startScript, type LongRunning } from "../helpers/processes.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
 /** `npm start` on free ports, its files in `dir`; resolves once it is ready. */
@@ -69,7 +69,29 @@ function portIsClosed(url: string): Promise<boolean> {
   });
 }
 
-describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", async () => {
+describe("npm start, the command", () => {
+  it("prints its help listing every flag with its default and exits 0", async () => {
+    const result = await runScript("start.ts", ["--help"]);
+    assert.equal(result.code, 0, result.stderr);
+    for (const [flag, value] of [
+      ["--chain-port <port>", "8545"],
+      ["--site-port <port>", "4321"],
+      ["--gateway-ports <a,b>", "8080,8081"],
+      ["--min-pledge <amount>", "9.95"],
+      ["--deadline <when>", "\\+6w"],
+    ])
+      assert.match(result.stdout, new RegExp(`${flag}[^]*?\\(default:\\s+"?${value}"?\\)`));
+  });
+
+  it("refuses a port out of range with exit code 2, naming the flag, before starting anything", async () => {
+    const result = await runScript("start.ts", ["--chain-port", "99999"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--chain-port <port>.*"99999" is not a port number/);
+    assert.doesNotMatch(result.stderr, /Starting/);
+  });
+});
+
+describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", () => {
   let dir: string;
   let stack: LongRunning;
   let siteUrl: string;

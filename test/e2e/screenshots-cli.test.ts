@@ -11,7 +11,7 @@ describe("npm run screenshots", () => {
     const result = await runScript("screenshots.ts", ["--help"]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Usage: npm run screenshots/);
-    assert.match(result.stdout, /--out <dir> +where the PNGs go \(default docs\/screenshots\)/);
+    assert.match(result.stdout, /--out <dir> +where the PNGs go \(default: "docs\/screenshots"\)/);
   });
 
   it("refuses an unknown flag, naming it, with exit code 2", async () => {

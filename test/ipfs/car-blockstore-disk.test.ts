@@ -49,7 +49,7 @@ describe("CAR files on disk in the gateway's blockstore", () => {
   });
 
   it("refuses a block whose bytes on disk changed after it was indexed", async () => {
-    const path = pass.carPaths[0] as string;
+    const path = pass.carPaths[0];
     const store = new CarBlockstore();
     await store.add(path);
     const indexer = await CarIndexer.fromBytes(await readFile(path));

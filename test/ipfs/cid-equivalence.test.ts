@@ -33,7 +33,7 @@ const HELIA_OPTIONS: ImporterOptions = {
 };
 
 /** Helia's importer only needs somewhere to put blocks; the CID is all we compare. */
-const discard = { put: async (cid: unknown) => cid } as unknown as Parameters<typeof importer>[1];
+const discard = { put: (cid: unknown) => Promise.resolve(cid) } as unknown as Parameters<typeof importer>[1];
 
 /** `size` bytes that never repeat, streamed as many times as asked. */
 function generated(size: number): EncoderBlob & { chunks(): Iterable<Uint8Array> } {

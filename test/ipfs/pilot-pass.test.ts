@@ -25,7 +25,7 @@ import { nonRepeatingBytes } from "../../scripts/lib/non-repeating-bytes.ts";
 import { runPass } from "../../scripts/lib/pilot/pass.ts";
 import { isPrepared, preparePilot, readPreparedPilot } from "../../scripts/lib/pilot/prepare.ts";
 import { BalancedTree } from "../../scripts/lib/pilot/tree.ts";
-import { PILOT } from "../pilot/swarm.ts";
+import { PILOT } from "../helpers/pilot.ts";
 
 /** `bytes` streamed in pieces of `step` bytes, no bigger than a chunk, as the client reads a file. */
 function streamed(bytes: Uint8Array, step: number): EncoderBlob {
@@ -150,7 +150,7 @@ describe("the pilot pass", () => {
       "nothing else is left in the folder",
     );
     for (const [index, shard] of pass.encoded.shards.entries()) {
-      const bytes = await readFile(pass.carPaths[index] as string);
+      const bytes = await readFile(pass.carPaths[index]);
       assert.equal(bytes.length, shard.size);
       assert.deepEqual(
         Link.parse(shard.cid).multihash.digest,

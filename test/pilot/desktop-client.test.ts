@@ -13,7 +13,8 @@ import { afterEach, describe, it } from "vitest";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { ARIA2, missing } from "../helpers/requirements.ts";
-import { Cleanup, download, PILOT, sameAsPilot } from "./swarm.ts";
+import { Cleanup, download, sameAsPilot } from "./swarm.ts";
+import { PILOT } from "../helpers/pilot.ts";
 
 /**
  * aria2 kept to loopback and to this torrent: no DHT, no local peer discovery, no peer exchange,
@@ -54,14 +55,14 @@ describe.skipIf(missing(ARIA2))("the pilot and a desktop BitTorrent client (aria
 
   it("aria2 downloads the pilot from the seeder over TCP through the HTTP tracker, byte for byte", async () => {
     const tracker = await startLocalTracker(0, 2_000);
-    cleanup.add(tracker.close);
+    cleanup.add(() => tracker.close());
     const seeder = await startSeeder({
       file: PILOT,
       trackers: [tracker.wsAnnounce, tracker.httpAnnounce],
       webSeeds: [],
       torrentPort: 0,
     });
-    cleanup.add(seeder.close);
+    cleanup.add(() => seeder.close());
     const dir = await tempDir();
     const torrentFile = join(dir, "pilot.torrent");
     await writeFile(torrentFile, seeder.torrentFile);
@@ -78,7 +79,7 @@ describe.skipIf(missing(ARIA2))("the pilot and a desktop BitTorrent client (aria
 
   it("WebTorrent downloads the pilot from aria2 seeding it, over TCP through the HTTP tracker", async () => {
     const tracker = await startLocalTracker(0, 2_000);
-    cleanup.add(tracker.close);
+    cleanup.add(() => tracker.close());
     // The .torrent as the seeder makes it, then the seeder goes away: aria2 is the only source.
     const seeder = await startSeeder({
       file: PILOT,

@@ -3,18 +3,13 @@ import { describe, it } from "vitest";
 import parseTorrent from "parse-torrent";
 import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
-import { makeTorrent as makeTorrentWithCreateTorrent, PILOT, PILOT_BYTES } from "./swarm.ts";
+import { pilotTorrent, torrentByCreateTorrent } from "./swarm.ts";
+import { PILOT, PILOT_BYTES } from "../helpers/pilot.ts";
 
 describe("making the pilot's .torrent", () => {
   it("gives the same info hash as create-torrent, an independent implementation", async () => {
-    const ours = await makeTorrent({
-      file: PILOT,
-      length: PILOT_BYTES,
-      pieceLength: pieceLengthFor(PILOT_BYTES),
-      announce: [],
-      urlList: [],
-    });
-    const theirs = await parseTorrent(await makeTorrentWithCreateTorrent(PILOT, [], []));
+    const ours = await pilotTorrent();
+    const theirs = await parseTorrent(await torrentByCreateTorrent(PILOT, [], []));
     assert.equal(ours.infoHash, theirs.infoHash);
   });
 

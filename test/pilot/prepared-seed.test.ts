@@ -7,11 +7,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
+import { pilotTorrent } from "./swarm.ts";
 import { runPass } from "../../scripts/lib/pilot/pass.ts";
-import { PILOT, PILOT_BYTES } from "./swarm.ts";
+import { PILOT, PILOT_BYTES } from "../helpers/pilot.ts";
 
 describe("seeding the pilot with the pass's pieces", () => {
   let dir: string;
@@ -37,13 +37,7 @@ describe("seeding the pilot with the pass's pieces", () => {
   };
 
   it("seeds the torrent make-torrent.ts makes of the file, all pieces present, without hashing it", async () => {
-    const hashed = await makeTorrent({
-      file: PILOT,
-      length: PILOT_BYTES,
-      pieceLength: pieceLengthFor(PILOT_BYTES),
-      announce: [],
-      urlList: [],
-    });
+    const hashed = await pilotTorrent();
     const seeder = await startSeeder({
       ...options,
       pieces,

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "vitest";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
-import { Cleanup, download, makeTorrent, PILOT, PILOT_BYTES, sameAsPilot, startWebSeed } from "./swarm.ts";
+import { Cleanup, download, torrentByCreateTorrent, sameAsPilot, startWebSeed } from "./swarm.ts";
+import { PILOT, PILOT_BYTES } from "../helpers/pilot.ts";
 
 /** WebRTC candidates on loopback only: no packet of these tests goes to another address. */
 const LOOPBACK = "127.0.0.1";
@@ -17,7 +18,7 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
 
   async function swarm(webSeeds: string[] = [], seederOptions: { uploadLimit?: number } = {}) {
     const tracker = await startLocalTracker(0, 5_000);
-    cleanup.add(tracker.close);
+    cleanup.add(() => tracker.close());
     const seeder = await startSeeder({
       file: PILOT,
       trackers: [tracker.wsAnnounce, tracker.httpAnnounce],
@@ -25,7 +26,7 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
       webrtcBindAddress: LOOPBACK,
       ...seederOptions,
     });
-    cleanup.add(seeder.close);
+    cleanup.add(() => seeder.close());
     return { tracker, seeder };
   }
 
@@ -49,7 +50,7 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
 
   it("completes from a web seed alone when there is no peer at all", async () => {
     const webSeed = await startWebSeed(cleanup, PILOT);
-    const dl = await download(cleanup, await makeTorrent(PILOT, [], [webSeed.url]));
+    const dl = await download(cleanup, await torrentByCreateTorrent(PILOT, [], [webSeed.url]));
     await dl.done;
     assert.deepEqual([...dl.bytesByType.keys()], ["webSeed"]);
     assert.equal(dl.bytesByType.get("webSeed"), PILOT_BYTES);
@@ -62,7 +63,7 @@ describe("the pilot over BitTorrent (Node, loopback)", () => {
       corrupt: { start: PILOT_BYTES / 4, end: (3 * PILOT_BYTES) / 4 },
     });
     const honest = await startWebSeed(cleanup, PILOT, { bytesPerSecond: 2 * 1024 * 1024 });
-    const dl = await download(cleanup, await makeTorrent(PILOT, [], [liar.url, honest.url]));
+    const dl = await download(cleanup, await torrentByCreateTorrent(PILOT, [], [liar.url, honest.url]));
     await dl.done;
     const failures = dl.warnings.filter((warning) => /Piece \d+ failed verification/.test(warning));
     assert.ok(failures.length > 0, `no piece was rejected; warnings: ${dl.warnings.join("; ")}`);

@@ -2,18 +2,17 @@
  * Loopback swarms for the P2P specifications: a real bittorrent-tracker, a real seeder, real
  * WebTorrent downloaders and HTTP web seeds, all on 127.0.0.1, all stopped after each test.
  */
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type WebTorrent from "webtorrent";
 import type { Torrent } from "webtorrent";
 import { createNodeClient, destroyClient, type NodeClientOptions } from "../../scripts/lib/p2p/client.ts";
+import { makeTorrent, type MadeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
 import { closeServer, listenOnLoopback } from "../../scripts/lib/http.ts";
-
-export const PILOT = "media/sample-pilot.mp4";
-export const PILOT_BYTES = (await stat(PILOT)).size;
+import { PILOT, PILOT_BYTES } from "../helpers/pilot.ts";
 
 /** Tracks what a test starts, and stops all of it. */
 export class Cleanup {
@@ -64,8 +63,22 @@ export async function download(
   return { client, torrent, dir, bytesByType, warnings, done };
 }
 
-/** A .torrent for `file` made without seeding it (create-torrent, as the seeder uses). */
-export async function makeTorrent(
+/** The pilot's .torrent as make-torrent.ts makes it (pieces of `pieceLengthFor` its size). */
+export function pilotTorrent(announce: string[] = [], urlList: string[] = []): Promise<MadeTorrent> {
+  return makeTorrent({
+    file: PILOT,
+    length: PILOT_BYTES,
+    pieceLength: pieceLengthFor(PILOT_BYTES),
+    announce,
+    urlList,
+  });
+}
+
+/**
+ * A .torrent for `file` made by create-torrent, an implementation independent of ours
+ * (scripts/lib/p2p/make-torrent.ts), without seeding it.
+ */
+export async function torrentByCreateTorrent(
   file: string,
   announce: string[],
   urlList: string[],

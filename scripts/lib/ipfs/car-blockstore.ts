@@ -75,14 +75,14 @@ export class CarBlockstore implements ReadableStorage {
     if (typeof car === "string") {
       const index = await CarIndexer.fromIterable(createReadStream(car));
       for await (const { cid, blockOffset, blockLength } of index)
-        this.#blocks.set(keyOf(cid as CID), { path: car, offset: blockOffset, length: blockLength });
-      return (await index.getRoots()) as CID[];
+        this.#blocks.set(keyOf(cid), { path: car, offset: blockOffset, length: blockLength });
+      return await index.getRoots();
     }
     const blocks = await CarBlockIterator.fromBytes(
       car instanceof Blob ? new Uint8Array(await car.arrayBuffer()) : car,
     );
-    for await (const { cid, bytes } of blocks) this.#blocks.set(keyOf(cid as CID), bytes);
-    return (await blocks.getRoots()) as CID[];
+    for await (const { cid, bytes } of blocks) this.#blocks.set(keyOf(cid), bytes);
+    return await blocks.getRoots();
   }
 
   /** Replaces a block's bytes without any check: for tests of what a forged block does. */

@@ -35,10 +35,13 @@ export interface Credentials {
   abilities: string[];
 }
 
+/** How to make the delegation `PROOF_ENV` holds: upload/get lets pin read the service's record back. */
+export const DELEGATION_COMMAND = `storacha delegation create <agent did:key> --base64 ${[...UPLOAD_CAPABILITIES, "upload/get"].map((can) => `-c ${can}`).join(" ")}`;
+
 const HOW_TO = [
   "Make them once with the storacha CLI (npm i -g @storacha/cli; storacha login; storacha space create):",
   `  ${KEY_ENV}: storacha key create   (keep the Mg… private key secret; its did:key is the agent)`,
-  `  ${PROOF_ENV}: storacha delegation create <agent did:key> --base64 ${UPLOAD_CAPABILITIES.map((can) => `-c ${can}`).join(" ")} -c upload/get`,
+  `  ${PROOF_ENV}: ${DELEGATION_COMMAND}`,
 ].join("\n");
 
 /** Whether `granted` (`*`, `space/*`, `space/blob/add`) covers `ability`. */
@@ -52,7 +55,7 @@ function earliestExpiry(delegation: Delegation): number {
   let earliest = delegation.expiration ?? Number.POSITIVE_INFINITY;
   for (const proof of delegation.proofs) {
     if (typeof proof === "object" && proof !== null && "expiration" in proof) {
-      earliest = Math.min(earliest, earliestExpiry(proof as Delegation));
+      earliest = Math.min(earliest, earliestExpiry(proof));
     }
   }
   return earliest;

@@ -188,7 +188,7 @@ function layoutSettings(layout: EncodeLayout) {
 export function encodeFile(file: EncoderBlob, options: EncodeOptions = {}): Promise<Encoded> {
   const settings = options.layout === undefined ? undefined : layoutSettings(options.layout);
   return encodeCounted([file], file.size, options, ([source]) =>
-    UnixFS.createFileEncoderStream(source as EncoderBlob, settings === undefined ? undefined : { settings }),
+    UnixFS.createFileEncoderStream(source, settings === undefined ? undefined : { settings }),
   );
 }
 

@@ -81,7 +81,7 @@ function parseIpfsPath(pathname: string): { cid: CID; segments: string[] } {
     throw new HttpError(404, `not found: ${pathname} (this gateway serves /ipfs/<cid> paths)`);
   let cid: CID;
   try {
-    cid = CID.parse(match[1]!);
+    cid = CID.parse(match[1]);
   } catch {
     throw new HttpError(400, `invalid CID: ${match[1]}`);
   }
@@ -118,14 +118,17 @@ function sendFile(
   headers: Record<string, string>,
 ): void {
   if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity") {
-    throw new HttpError(406, `/ipfs/${entry.cid} is not a UnixFS file or directory: ask for ?format=raw`);
+    throw new HttpError(
+      406,
+      `/ipfs/${entry.cid.toString()} is not a UnixFS file or directory: ask for ?format=raw`,
+    );
   }
   // A block that fails its check mid-stream cuts the response short: the client sees an error.
   sendRanged(
     req,
     res,
     Number(entry.size),
-    { ...headers, "Cache-Control": IMMUTABLE, ETag: `"${entry.cid}"` },
+    { ...headers, "Cache-Control": IMMUTABLE, ETag: `"${entry.cid.toString()}"` },
     (start, end) => Readable.from(entry.content({ offset: start, length: end - start + 1 })),
   );
 }
@@ -151,7 +154,7 @@ async function handle(store: CarBlockstore, req: IncomingMessage, res: ServerRes
       "Content-Length": String(block.byteLength),
       "Cache-Control": IMMUTABLE,
       "X-Content-Type-Options": "nosniff",
-      ETag: `"${entry.cid}.raw"`,
+      ETag: `"${entry.cid.toString()}.raw"`,
     });
     res.end(req.method === "HEAD" ? undefined : block);
     return;
@@ -184,9 +187,7 @@ function answerError(res: ServerResponse, error: unknown): void {
 }
 
 /** Starts a gateway on 127.0.0.1 serving the blocks of `options.cars` (and of `options.store`). */
-export async function startPathGateway(
-  options: PathGatewayOptions = {},
-): Promise<PathGateway> {
+export async function startPathGateway(options: PathGatewayOptions = {}): Promise<PathGateway> {
   const store = options.store ?? new CarBlockstore();
   for (const car of options.cars ?? []) await store.add(car);
   const server = createServer((req, res) => {

@@ -28,5 +28,5 @@ export function pieceDigest(bytes: Uint8Array): MultihashDigest<typeof Fr32.code
 export const wasmPieceHasher: MultihashHasher<typeof Fr32.code> = {
   name: "fr32-sha2-256-trunc254-padded-binary-tree",
   code: Fr32.code,
-  digest: async (bytes: Uint8Array) => pieceDigest(bytes),
+  digest: (bytes: Uint8Array) => Promise.resolve(pieceDigest(bytes)),
 };

@@ -80,9 +80,11 @@ function causeChain(error: unknown): unknown[] {
 
 /** Every message down an error's `cause` chain, outermost first, without repeats. */
 export function causeMessages(error: unknown): string[] {
-  const messages = causeChain(error).map((link) =>
-    typeof link === "object" ? String((link as { message?: unknown }).message ?? "") : String(link),
-  );
+  const messages = causeChain(error).map((link) => {
+    const message =
+      typeof link === "object" && link !== null ? (link as { message?: unknown }).message : link;
+    return typeof message === "string" || typeof message === "number" ? String(message) : "";
+  });
   return [...new Set(messages.filter((message) => message !== ""))];
 }
 
@@ -239,12 +241,9 @@ export async function uploadAndVerify(
     );
     root = link.toString();
   } catch (error) {
+    const cause = (error as Error).cause;
     const mismatch =
-      error instanceof CidMismatchError
-        ? error
-        : (error as Error).cause instanceof CidMismatchError
-          ? (error as Error).cause
-          : undefined;
+      error instanceof CidMismatchError ? error : cause instanceof CidMismatchError ? cause : undefined;
     if (mismatch !== undefined) throw mismatch;
     throw explainRefusal(error, credentials.space) ?? new UploadInterruptedError(stored, total, error);
   }

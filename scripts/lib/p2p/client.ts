@@ -46,7 +46,7 @@ export function createNodeClient(options: NodeClientOptions = {}): WebTorrent {
             rtcConfig: {
               iceServers: options.iceServers ?? [],
               ...(options.webrtcBindAddress === undefined ? {} : { bindAddress: options.webrtcBindAddress }),
-            } as RTCConfiguration,
+            },
           },
     ...(options.downloadLimit === undefined ? {} : { downloadLimit: options.downloadLimit }),
     ...(options.uploadLimit === undefined ? {} : { uploadLimit: options.uploadLimit }),

@@ -16,9 +16,11 @@ export interface TorrentInput {
   pieceLength: number;
   announce: string[];
   urlList: string[];
-  createdBy?: string;
   onProgress?: (hashed: number, total: number) => void;
 }
+
+/** The .torrent's "created by" field. */
+const CREATED_BY = "peerpilot";
 
 export interface MadeTorrent {
   torrentFile: Uint8Array;
@@ -87,7 +89,6 @@ export function torrentFromPieces(
   content: TorrentContent,
   announce: readonly string[],
   urlList: readonly string[],
-  createdBy = "peerpilot",
 ): MadeTorrent {
   const info = {
     length: content.length,
@@ -100,7 +101,7 @@ export function torrentFromPieces(
     info,
     "creation date": Math.floor(Date.now() / 1000),
     encoding: "UTF-8",
-    "created by": createdBy,
+    "created by": CREATED_BY,
   };
   if (announce.length > 0) {
     torrent.announce = announce[0];
@@ -120,6 +121,5 @@ export async function makeTorrent(input: TorrentInput): Promise<MadeTorrent> {
     { name: basename(input.file), length: input.length, pieceLength: input.pieceLength, pieces },
     input.announce,
     input.urlList,
-    input.createdBy,
   );
 }

@@ -40,6 +40,33 @@ async function fileInFolder(folder: string, file: string): Promise<string> {
 }
 
 /**
+ * `torrentPath` named relative to the manifest's folder.
+ * @throws UserError when it lies outside: the site publishes only files there.
+ */
+export function torrentFileName(torrentPath: string, manifestPath: string): string {
+  const folder = dirname(resolve(manifestPath));
+  const name = fileInside(folder, resolve(torrentPath));
+  if (name === undefined) {
+    throw new UserError(
+      `the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`,
+    );
+  }
+  return name;
+}
+
+/** Refuses captions that are not WebVTT, by their bytes. */
+export async function checkCaptions(file: string): Promise<void> {
+  if (!isWebVtt(await readFile(file)))
+    throw new UserError(`captions file ${file} is not WebVTT (it must begin with "WEBVTT").`);
+}
+
+/** Refuses a poster that is not a JPEG, PNG or WebP image, by its bytes. */
+export async function checkPoster(file: string): Promise<void> {
+  if (imageInfo(await readFile(file)) === undefined)
+    throw new UserError(`poster ${file} is not a JPEG, PNG or WebP image.`);
+}
+
+/**
  * Writes the .torrent to `torrentPath` (which must lie in the manifest's folder), copies the
  * captions and the poster there if they are elsewhere (after checking the captions are WebVTT and
  * the poster a JPEG, PNG or WebP image, by their bytes), and returns the section to put into the
@@ -54,26 +81,15 @@ export async function torrentSection(
   options: TorrentSectionOptions,
 ): Promise<NonNullable<Manifest["torrent"]>> {
   const folder = dirname(resolve(manifestPath));
-  const torrentFile = fileInside(folder, resolve(torrentPath));
-  if (torrentFile === undefined) {
-    throw new UserError(
-      `the .torrent must be written inside the manifest's folder ${folder} (the site publishes only files there), not ${resolve(torrentPath)}.`,
-    );
-  }
+  const torrentFile = torrentFileName(torrentPath, manifestPath);
   let captions: NonNullable<Manifest["torrent"]>["captions"];
   if (options.captions !== undefined) {
-    if (!isWebVtt(await readFile(options.captions.file))) {
-      throw new UserError(
-        `captions file ${options.captions.file} is not WebVTT (it must begin with "WEBVTT").`,
-      );
-    }
+    await checkCaptions(options.captions.file);
     captions = { ...options.captions, file: await fileInFolder(folder, options.captions.file) };
   }
   let poster: string | undefined;
   if (options.poster !== undefined) {
-    if (imageInfo(await readFile(options.poster)) === undefined) {
-      throw new UserError(`poster ${options.poster} is not a JPEG, PNG or WebP image.`);
-    }
+    await checkPoster(options.poster);
     poster = await fileInFolder(folder, options.poster);
   }
   await writeFile(torrentPath, seeder.torrentFile);

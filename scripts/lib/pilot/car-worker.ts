@@ -119,7 +119,7 @@ function end(rootHeader: Uint8Array): void {
     // The root header does not fit: the last blocks go into a shard of their own, as the client does.
     const overage = rootHeader.length + last.length - shardSize;
     let index = last.boundaries.length;
-    while (index > 0 && total - (last.boundaries[index - 1] as Boundary).at < overage) index--;
+    while (index > 0 && total - last.boundaries[index - 1].at < overage) index--;
     const cut = last.boundaries[index - 1];
     if (cut === undefined || cut.at === header.length)
       throw new Error("a block will cause a CAR shard to exceed the shard size");

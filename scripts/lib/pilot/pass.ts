@@ -86,7 +86,7 @@ function listen(worker: Worker, what: string) {
     if (waiter !== undefined) waiter.resolve(message[waiter.kind]);
     else onUnclaimed?.(message);
   });
-  worker.on("error", (error) => fail(new Error(`${what}: ${error.message}`)));
+  worker.on("error", (error: Error) => fail(new Error(`${what}: ${error.message}`)));
   return {
     next<T>(kind: string): Promise<T> {
       if (failure !== undefined) return Promise.reject(failure);
@@ -160,8 +160,8 @@ export async function runPass(input: PassInput): Promise<PassOutput> {
       return free.shift() as number;
     };
     const failed = new Promise<never>((_, reject) => {
-      sha1.once("error", (error) => reject(new Error(`hashing the pieces: ${error.message}`)));
-      car.once("error", (error) => reject(new Error(`writing the CAR shards: ${error.message}`)));
+      sha1.once("error", (error: Error) => reject(new Error(`hashing the pieces: ${error.message}`)));
+      car.once("error", (error: Error) => reject(new Error(`writing the CAR shards: ${error.message}`)));
     });
     failed.catch(() => undefined);
 

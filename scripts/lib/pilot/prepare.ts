@@ -18,6 +18,9 @@ import { runPass } from "./pass.ts";
 /** Where the records go (relative to the working directory, like the CAR folder). */
 export const PREPARED_DIR = ".peerpilot/prepared";
 
+/** Where the pilot's CAR shards go unless told otherwise (relative to the working directory). */
+export const CAR_DIR = ".peerpilot/car";
+
 /** What one pass computed, and where it put the CAR shards. */
 export interface PreparedPilot {
   /** The pilot's absolute path, size and modification time when it was read. */
@@ -44,7 +47,7 @@ function recordPath(file: string, dir: string): string {
 }
 
 export interface PrepareOptions {
-  /** Where the CAR shards go (default .peerpilot/car). */
+  /** Where the CAR shards go (default {@link CAR_DIR}). */
   carDir?: string;
   /** Where the record goes (default {@link PREPARED_DIR}). */
   preparedDir?: string;
@@ -59,7 +62,7 @@ export interface PrepareOptions {
 export async function preparePilot(file: string, options: PrepareOptions = {}): Promise<PreparedPilot> {
   const path = resolve(file);
   const before = await stat(path);
-  const carDir = resolve(options.carDir ?? ".peerpilot/car");
+  const carDir = resolve(options.carDir ?? CAR_DIR);
   const pieceLength = pieceLengthFor(before.size);
   const pass = await runPass({
     file: path,

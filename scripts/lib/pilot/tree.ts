@@ -142,7 +142,7 @@ export class BalancedTree<Ref> {
 
   #leafTask(leaf: { id: number; content?: Chunk }): [number, FileLink, TreeBlock<Ref>] {
     if (leaf.content === undefined) throw new Error("an empty file has no pilot to prepare");
-    const input = this.#leaves[leaf.content.index] as LeafInput<Ref>;
+    const input = this.#leaves[leaf.content.index];
     const cid = CID.createV1(raw.code, Digest.create(sha256.code, input.digest));
     return [
       leaf.id,

@@ -1,11 +1,12 @@
 /**
- * `npm run verify` without its flags: runs the check the verify page runs
+ * `npm run verify` without its flags ({@link verifyCommand}): runs the check the verify page runs
  * (site/lib/verify/verify-campaign.ts) and prints it for a terminal, each check with ✓ or ✗, the
  * values where they differ, every RPC's value where the RPCs disagree, the verdict, and what is
  * still trusted; returns the exit code.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { manifestPath, readManifest } from "../../../site/lib/manifest-file.ts";
 import type { Manifest } from "../../../site/lib/manifest.ts";
 import { isPlainRelativePath } from "../../../site/lib/verify/artifact-types.ts";
 import {
@@ -22,7 +23,11 @@ import {
   verdictHeadline,
 } from "../../../site/lib/verify-summary.ts";
 import { EXIT, UserError } from "../cli.ts";
-import { escrowArtifactFiles } from "../../../site/lib/verify/escrow-artifact.ts";
+import { EscrowArtifactError, escrowArtifactFiles } from "../../../site/lib/verify/escrow-artifact.ts";
+import { parseHttpUrl } from "../parsers.ts";
+
+/** This repository, whose Hardhat build is the default artifact. */
+const ROOT = resolve(import.meta.dirname, "../../..");
 
 /** Reads a file of the artifact: from a directory (`escrow/` of a built site, or a download). */
 export function artifactDirectoryLoader(dir: string): (path: string) => Promise<Uint8Array> {
@@ -35,10 +40,10 @@ export function artifactDirectoryLoader(dir: string): (path: string) => Promise<
 /** Reads a file of the artifact as the site build would publish it from the Hardhat build under `root`. */
 export async function hardhatBuildLoader(root: string): Promise<(path: string) => Promise<Uint8Array>> {
   const files = await escrowArtifactFiles(root);
-  return async (path) => {
+  return (path) => {
     const file = files.get(path);
-    if (file === undefined) throw new Error(`no file ${path} in the artifact`);
-    return file;
+    if (file === undefined) return Promise.reject(new Error(`no file ${path} in the artifact`));
+    return Promise.resolve(file);
   };
 }
 
@@ -112,4 +117,45 @@ export async function verifyFromTerminal(options: TerminalVerifyOptions): Promis
   if (report.unreachableHosts.length > 0)
     write(`  not reached: ${report.unreachableHosts.join(", ")} (the other RPCs were still checked)`);
   return code;
+}
+
+export interface VerifyCommandOptions {
+  /** The campaign manifest (default $PEERPILOT_MANIFEST or ./campaign.json). */
+  manifest?: string;
+  /** RPC URLs to read besides the manifest's (e.g. the verifier's own node). */
+  rpcUrls?: readonly string[];
+  /**
+   * The published artifact: a directory with artifact.json (a site's `escrow/` folder). Default:
+   * made from this repository's Hardhat build, as the site build publishes it.
+   */
+  artifact?: string;
+  /** Where the report goes, one call per line (default stdout). */
+  write?: (line: string) => void;
+}
+
+/**
+ * `npm run verify`: reads the manifest and the artifact, then {@link verifyFromTerminal}; resolves
+ * to the exit code. A bad URL, manifest or artifact is a {@link UserError} or a ManifestError.
+ */
+export async function verifyCommand(options: VerifyCommandOptions = {}): Promise<number> {
+  const rpcUrls = (options.rpcUrls ?? []).map((url) => parseHttpUrl(url, "--rpc-url"));
+  const manifestFile = resolve(options.manifest ?? manifestPath());
+  const manifest = await readManifest(manifestFile);
+  let loadFile;
+  if (options.artifact !== undefined) loadFile = artifactDirectoryLoader(resolve(options.artifact));
+  else {
+    try {
+      loadFile = await hardhatBuildLoader(ROOT);
+    } catch (error) {
+      if (error instanceof EscrowArtifactError) throw new UserError(error.message, EXIT.usage);
+      throw error;
+    }
+  }
+  return verifyFromTerminal({
+    manifest,
+    manifestFile,
+    loadFile,
+    rpcUrls,
+    write: options.write ?? ((line) => process.stdout.write(`${line}\n`)),
+  });
 }
