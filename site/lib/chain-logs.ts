@@ -67,7 +67,7 @@ function decodeLog(item: unknown): RawLog | undefined {
   }
   return {
     address: address.toLowerCase() as Hex,
-    topics,
+    topics: topics as Hex[],
     data: data as Hex,
     blockNumber: decodeUint(log.blockNumber, "eth_getLogs"),
     logIndex: decodeUint(log.logIndex, "eth_getLogs"),

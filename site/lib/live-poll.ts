@@ -21,9 +21,9 @@ export function setText(element: Element | null, text: string): void {
 
 export interface LivePollOptions {
   /** One read; resolves to whether what it shows changed. */
-  read(): Promise<boolean>;
+  read: () => Promise<boolean>;
   /** A read failed; the next one is due in `retryMs`. */
-  failed(error: unknown, retryMs: number): void;
+  failed: (error: unknown, retryMs: number) => void;
 }
 
 /** Starts reading; returns a function that stops for good. */

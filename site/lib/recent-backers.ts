@@ -100,7 +100,7 @@ export interface PledgeFeed {
    * the logs from the last block it scanned to the latest, in the same batch; nothing before
    * its first read.
    */
-  more(): MoreCalls<RawLog[] | RpcError> | undefined;
+  more: () => MoreCalls<RawLog[] | RpcError> | undefined;
   /**
    * Takes a read of the escrow (its latest block, and the answer to {@link more}), scans what
    * that answer did not cover (the first read's backward scan, a range the endpoint refused) with

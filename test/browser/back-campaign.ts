@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import AxeBuilder from "@axe-core/playwright";
-import { Contract, parseUnits } from "ethers";
+import { Contract, parseUnits, type ContractTransactionResponse } from "ethers";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
 import { buildSite } from "../../scripts/lib/build-site.ts";
@@ -154,7 +154,12 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
     for (const address of Object.values(tokens)) {
       const token = new Contract(address, TEST_TOKEN_ABI, deployer);
       for (let index = 0; index < DEV_ACCOUNT_COUNT; index++)
-        await (await token.getFunction("mint")(devAccount(index).address, FUNDING)).wait();
+        await (
+          await (token.getFunction("mint")(
+            devAccount(index).address,
+            FUNDING,
+          ) as Promise<ContractTransactionResponse>)
+        ).wait();
     }
     const fixture = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")) as Manifest;
     const campaigns: Partial<Record<CampaignKey, BackCampaign>> = {};
@@ -225,9 +230,16 @@ export async function startBackWorld(keys: readonly CampaignKey[]): Promise<Back
         const { escrow, token } = campaign(key);
         const signer = await ethers.getSigner(devAccount(account).address);
         await (
-          await new Contract(token, TEST_TOKEN_ABI, signer).getFunction("approve")(escrow, amount)
+          await (new Contract(token, TEST_TOKEN_ABI, signer).getFunction("approve")(
+            escrow,
+            amount,
+          ) as Promise<ContractTransactionResponse>)
         ).wait();
-        await (await new Contract(escrow, ESCROW_ABI, signer).getFunction("pledge")(amount)).wait();
+        await (
+          await (new Contract(escrow, ESCROW_ABI, signer).getFunction("pledge")(
+            amount,
+          ) as Promise<ContractTransactionResponse>)
+        ).wait();
       },
       async read(key, address) {
         const escrow = new Contract(campaign(key).escrow, ESCROW_ABI, ethers.provider);
@@ -500,7 +512,7 @@ export async function waitText(locator: Locator, pattern: RegExp, timeoutMs = 20
       },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; the last text was "${last}"`);
+    throw new Error(`${(error as Error).message}; the last text was "${last}"`, { cause: error });
   }
   return last;
 }

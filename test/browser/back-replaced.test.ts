@@ -16,7 +16,6 @@ import {
   ACCOUNTS,
   BackPage,
   FUNDING,
-  units,
   waitForProgress,
   waitText,
   walletFor,

@@ -27,6 +27,11 @@ const ICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewB
 /** A chain id no wallet here knows. */
 const UNKNOWN_CHAIN = "0x2a";
 
+/** An EIP-6963 announcement's detail, as far as the tests that listen to the provider's events read it. */
+interface AnnouncedWithEvents {
+  provider: { on(event: string, listener: (value: unknown) => void): void };
+}
+
 /** What a page sees of a rejected request. */
 interface PageError {
   code: unknown;
@@ -77,7 +82,7 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
       async ({ method, params, rdns }) => {
         const found: { info: { rdns: string }; provider: { request(args: unknown): Promise<unknown> } }[] =
           [];
-        const listen = (event: Event) => found.push((event as CustomEvent).detail);
+        const listen = (event: Event) => found.push((event as CustomEvent<(typeof found)[number]>).detail);
         window.addEventListener("eip6963:announceProvider", listen);
         window.dispatchEvent(new Event("eip6963:requestProvider"));
         window.removeEventListener("eip6963:announceProvider", listen);
@@ -133,7 +138,7 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
         provider: unknown;
       }[] = [];
       window.addEventListener("eip6963:announceProvider", (event) =>
-        details.push((event as CustomEvent).detail),
+        details.push((event as CustomEvent<(typeof details)[number]>).detail),
       );
       window.dispatchEvent(new Event("eip6963:requestProvider"));
       window.dispatchEvent(new Event("eip6963:requestProvider"));
@@ -166,8 +171,9 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
       window.addEventListener(
         "eip6963:announceProvider",
         (event) =>
-          (event as CustomEvent).detail.provider.on("accountsChanged", (accounts: unknown) =>
-            target.changed.push(accounts),
+          (event as CustomEvent<AnnouncedWithEvents>).detail.provider.on(
+            "accountsChanged",
+            (accounts: unknown) => target.changed.push(accounts),
           ),
         { once: true },
       );
@@ -216,7 +222,11 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
         const ethereum = await new Promise<{ request(args: unknown): Promise<string> }>((found) => {
           window.addEventListener(
             "eip6963:announceProvider",
-            (event) => found((event as CustomEvent).detail.provider),
+            (event) =>
+              found(
+                (event as CustomEvent<{ provider: { request(args: unknown): Promise<string> } }>).detail
+                  .provider,
+              ),
             { once: true },
           );
           window.dispatchEvent(new Event("eip6963:requestProvider"));
@@ -358,7 +368,9 @@ describe.skipIf(missing(CHROMIUM))("the dev browser wallet (Chromium, Hardhat JS
       window.addEventListener(
         "eip6963:announceProvider",
         (event) =>
-          (event as CustomEvent).detail.provider.on("chainChanged", (id: unknown) => target.chains.push(id)),
+          (event as CustomEvent<AnnouncedWithEvents>).detail.provider.on("chainChanged", (id: unknown) =>
+            target.chains.push(id),
+          ),
         { once: true },
       );
       window.dispatchEvent(new Event("eip6963:requestProvider"));

@@ -26,7 +26,7 @@ const BACK_PAGE = existsSync("site/pages/back.astro");
 interface Watched {
   page: Page;
   /** Every `securitypolicyviolation` event and every console error that mentions the policy, in order. */
-  violations(): Promise<string[]>;
+  violations: () => Promise<string[]>;
 }
 
 /** Opens `url` in a new page that records CSP violations from before its first script runs. */

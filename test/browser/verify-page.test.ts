@@ -35,7 +35,7 @@ interface VerifyPage {
   context: BrowserContext;
   page: Page;
   /** Every `securitypolicyviolation` so far. */
-  violations(): Promise<string[]>;
+  violations: () => Promise<string[]>;
 }
 
 /**

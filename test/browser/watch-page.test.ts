@@ -26,6 +26,7 @@ import {
 } from "../../scripts/lib/reference-campaign.ts";
 import { startStaticServer, type StaticServer } from "../../scripts/lib/static-server.ts";
 import type { Address } from "../../site/lib/address.ts";
+import type { ManifestInput } from "../../site/lib/manifest.ts";
 import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { PILOT_POSTER } from "../helpers/pilot.ts";
@@ -89,10 +90,10 @@ describe.skipIf(missing(CHROMIUM))("the watch page on a local chain (Chromium, l
 
     const pilot = await writePilotManifest([TRACKER], [], { rpcUrls: [chain.url] });
     await copyFile(PILOT_POSTER, join(pilot.dir, "poster.jpg"));
-    const manifest = JSON.parse(await readFile(pilot.manifestFile, "utf8"));
+    const manifest = JSON.parse(await readFile(pilot.manifestFile, "utf8")) as ManifestInput;
     manifest.chain = { ...manifest.chain, id: chain.chainId, explorerUrl: EXPLORER };
     manifest.escrow = deployed.escrow;
-    manifest.torrent.poster = "poster.jpg";
+    manifest.torrent!.poster = "poster.jpg";
     await writeFile(pilot.manifestFile, JSON.stringify(manifest));
     const outDir = join(dir, "site");
     await buildSite(pilot.manifestFile, outDir);

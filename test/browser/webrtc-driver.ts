@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "../../scripts/lib/static-server.ts";
+import type { ManifestInput } from "../../site/lib/manifest.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from "../helpers/browser.ts";
 import { PILOT } from "../helpers/pilot.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
@@ -25,8 +26,9 @@ import { playerMarks, seekToFrame, watchForProblems } from "./player-page.ts";
  * The fixture campaign's chain RPCs (pilot-site.ts builds on it): no chain runs here, and the progress panel
  * says so itself.
  */
-const FIXTURE_RPCS: string[] = JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")).chain
-  .rpcUrls;
+const FIXTURE_RPCS: string[] = (
+  JSON.parse(await readFile("test/fixtures/campaign.json", "utf8")) as ManifestInput
+).chain.rpcUrls;
 
 /** Chromium hides host addresses behind mDNS names by default; the Node seeder cannot resolve them. */
 const NO_MDNS = "--disable-features=WebRtcHideLocalIpsWithMdns";

@@ -21,7 +21,7 @@ describe.skipIf(missing(CHROMIUM, NETWORK_NAMESPACES))(
     beforeAll(async () => {
       site = await buildPilotSite([NAMESPACE_URLS.tracker], [NAMESPACE_URLS.webSeed]);
       const output = await runInNamespace("test/browser/webrtc-driver.ts", [site.outDir, "1"], 150_000);
-      results = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
+      results = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as DriverResults;
     });
 
     afterAll(async () => {

@@ -5,7 +5,7 @@
  * sends, for a simulated call (`staticCall`) and for a sent transaction (its gas estimate).
  */
 import assert from "node:assert/strict";
-import { BrowserProvider, Contract, type Eip1193Provider } from "ethers";
+import { BrowserProvider, Contract } from "ethers";
 import { describe, it } from "vitest";
 import { ESCROW_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { explainError, type ErrorContext } from "../../site/lib/back/errors.ts";

@@ -27,7 +27,7 @@ interface Metadata {
 }
 
 /** The importer only needs somewhere to put blocks; the CID is all we compare. */
-const discard = { put: async (cid: unknown) => cid } as unknown as Parameters<typeof importer>[1];
+const discard = { put: (cid: unknown) => Promise.resolve(cid) } as unknown as Parameters<typeof importer>[1];
 
 /** The CIDv0 `ipfs add` (and solc) give a file: dag-pb leaves holding UnixFS file nodes, 256 KiB chunks. */
 async function cidV0(content: Uint8Array): Promise<string> {

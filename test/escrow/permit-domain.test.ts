@@ -4,7 +4,7 @@
  * wallet signs a permit in must be the one the token verifies.
  */
 import assert from "node:assert/strict";
-import { BrowserProvider, Contract, Interface, TypedDataEncoder, type Eip1193Provider } from "ethers";
+import { BrowserProvider, Contract, Interface, TypedDataEncoder } from "ethers";
 import { describe, it } from "vitest";
 import type { Address } from "../../site/lib/address.ts";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";

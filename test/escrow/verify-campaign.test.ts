@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getBytes, hexlify, Interface } from "ethers";
@@ -69,10 +69,10 @@ async function deployEscrow(): Promise<Manifest> {
 }
 
 function loader(overrides: Record<string, Uint8Array> = {}) {
-  return async (path: string): Promise<Uint8Array> => {
+  return (path: string): Promise<Uint8Array> => {
     const file = overrides[path] ?? files.get(path);
-    if (file === undefined) throw new Error(`no such file ${path}`);
-    return file;
+    if (file === undefined) return Promise.reject(new Error(`no such file ${path}`));
+    return Promise.resolve(file);
   };
 }
 
@@ -101,27 +101,27 @@ async function listen(server: Server): Promise<number> {
 
 /** A JSON-RPC proxy to the chain that answers `backers()` with `backers` instead of the chain's value. */
 async function lyingProxy(backers: bigint): Promise<string> {
-  const port = await listen(
-    createServer(async (request, response) => {
-      let body = "";
-      for await (const chunk of request) body += chunk;
-      const upstream = await fetch(chain.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      });
-      const calls = JSON.parse(body) as { id: number; method: string; params: [{ data?: string }] }[];
-      const answers = (await upstream.json()) as { id: number; result?: string }[];
-      for (const answer of answers) {
-        const call = calls.find((entry) => entry.id === answer.id);
-        if (call?.method === "eth_call" && call.params[0].data === BACKERS_SELECTOR)
-          answer.result = `0x${backers.toString(16).padStart(64, "0")}`;
-      }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(answers));
-    }),
-  );
+  const port = await listen(createServer((request, response) => void relay(request, response)));
   return `http://127.0.0.1:${port}`;
+
+  async function relay(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let body = "";
+    for await (const chunk of request) body += chunk;
+    const upstream = await fetch(chain.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    const calls = JSON.parse(body) as { id: number; method: string; params: [{ data?: string }] }[];
+    const answers = (await upstream.json()) as { id: number; result?: string }[];
+    for (const answer of answers) {
+      const call = calls.find((entry) => entry.id === answer.id);
+      if (call?.method === "eth_call" && call.params[0].data === BACKERS_SELECTOR)
+        answer.result = `0x${backers.toString(16).padStart(64, "0")}`;
+    }
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify(answers));
+  }
 }
 
 describe("verifyCampaign on a real chain", () => {
@@ -259,7 +259,9 @@ describe("verifyCampaign on a real chain", () => {
     assert.equal(unreachable.status, "unreachable");
     assert.match(unreachable.detail, /connection refused/);
     assert.equal(row(report, `rpc:${new URL(chain.url).host}`).status, "ok");
-    const text = JSON.stringify(report, (_, value) => (typeof value === "bigint" ? value.toString() : value));
+    const text = JSON.stringify(report, (_, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    );
     assert.doesNotMatch(text, /secret-api-key|hunter2/);
   });
 

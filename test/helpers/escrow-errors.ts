@@ -40,7 +40,7 @@ export async function expectRevert(
   const data = revertDataOf(rejection);
   assert.ok(
     data !== undefined,
-    `expected a revert with ${expected}, but the call failed without revert data: ${String(rejection)}`,
+    `expected a revert with ${expected}, but the call failed without revert data: ${inspect(rejection)}`,
   );
   assertErrorData(data, contract, errorName, errorArgs);
 }

@@ -44,7 +44,7 @@ type Result<T> = { ok: T; error?: undefined } | { ok?: undefined; error: Error }
 interface TestContext {
   id: Signer;
   service: Signer;
-  connection: ConnectionView<any> & {
+  connection: ConnectionView<Record<string, unknown>> & {
     channel: {
       request(request: { headers: Record<string, string>; body: Uint8Array }): Promise<{
         status?: number;
@@ -78,7 +78,7 @@ interface UtilsModule {
     agent: Signer;
     space: { did(): `did:key:${string}` };
     account: { did(): string };
-    connection: ConnectionView<any>;
+    connection: ConnectionView<Record<string, unknown>>;
   }) => Promise<{ out: Result<unknown> }>;
 }
 const CONTEXT_MODULE: string = "@storacha/upload-api/test/context";

@@ -219,7 +219,7 @@ describe("chain-read against a Hardhat JSON-RPC server", () => {
       rpcUrls: [url],
       chainId: 31337,
       fetch: async (input, init) => {
-        const batch = JSON.parse(String(init.body)) as { method: string }[];
+        const batch = JSON.parse(init.body as string) as { method: string }[];
         methods.push(batch.map((request) => request.method));
         return fetch(input, init);
       },

@@ -13,7 +13,7 @@ import {
   RpcError,
   RpcUnreachableError,
 } from "../../site/lib/chain-read.ts";
-import { errorText, type ProgressConfig } from "../../site/lib/progress-view.ts";
+import { errorText } from "../../site/lib/progress-view.ts";
 import {
   CHANNELS,
   carriesPhishing,
@@ -44,14 +44,6 @@ describe("an RPC endpoint that answers with phishing text", () => {
       (thrown: unknown) => thrown,
     );
     assert.ok(error instanceof ChainReadError, `expected a ChainReadError, got ${String(error)}`);
-    const config: ProgressConfig = {
-      rpcUrls,
-      chainId: 31337,
-      escrow: ESCROW,
-      goalBackers: 3,
-      deadline: 1_809_100_800,
-      token: { symbol: "tUSD", decimals: 6 },
-    };
     return { error, text: errorText(error, 15) };
   }
 

@@ -69,9 +69,10 @@ describe("files a manifest names", () => {
   for (const field of ["torrentFile", "captions.file"] as const) {
     it(`refuses an absolute or .. path in torrent.${field}, naming the field`, () => {
       for (const path of ESCAPES) {
-        const data = structuredClone(manifest) as Record<string, any>;
-        if (field === "torrentFile") data.torrent.torrentFile = path;
-        else data.torrent.captions.file = path;
+        const data = structuredClone(manifest);
+        const torrent = data.torrent!;
+        if (field === "torrentFile") torrent.torrentFile = path;
+        else torrent.captions!.file = path;
         assert.throws(
           () => parseManifest(data),
           (error: unknown) =>

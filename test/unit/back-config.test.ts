@@ -67,8 +67,10 @@ describe("parseBackConfig", () => {
   });
 
   it("names the first missing or invalid field", () => {
-    const broken = JSON.parse(JSON.stringify(config));
-    broken.escrow.token.decimals = "6";
+    const broken = {
+      ...config,
+      escrow: { ...config.escrow, token: { ...config.escrow.token, decimals: "6" } },
+    };
     assert.throws(() => parseBackConfig(JSON.stringify(broken)), /escrow\.token is missing or invalid/);
     const noRpc = { ...config, chain: { ...config.chain, rpcUrls: [] } };
     assert.throws(() => parseBackConfig(JSON.stringify(noRpc)), /chain\.rpcUrls/);

@@ -20,6 +20,7 @@ import {
 } from "../../site/lib/back/errors.ts";
 import { formatDeadline, formatTokenAmount } from "../../site/lib/format.ts";
 import { rejection } from "../helpers/escrow-errors.ts";
+import { walletRejection } from "../helpers/eip1193.ts";
 
 const context: ErrorContext = {
   token: { symbol: "tUSD", decimals: 6 },
@@ -48,10 +49,9 @@ function estimated(name: string, args: readonly unknown[]) {
 /** An EIP-1193 wallet on chain 1 that answers `method` with `error` (a plain object, as wallets send). */
 function walletFailing(method: string, error: object): BrowserProvider {
   const wallet: Eip1193Provider = {
-    async request({ method: asked }) {
-      if (asked === "eth_chainId") return "0x1";
-      if (asked === method) throw error;
-      throw { code: 4200, message: `unexpected ${asked}` };
+    request({ method: asked }) {
+      if (asked === "eth_chainId") return Promise.resolve("0x1");
+      return walletRejection(asked === method ? error : { code: 4200, message: `unexpected ${asked}` });
     },
   };
   return new BrowserProvider(wallet, 1);

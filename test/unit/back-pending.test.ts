@@ -43,16 +43,18 @@ interface ChainTx {
 /** A chain as plain data: mined transactions and the account's nonce. */
 function chain(mined: ChainTx[], latest: number, nonce: number): PendingReader {
   return {
-    getTransactionReceipt: async (h) => {
+    getTransactionReceipt: (h) => {
       const tx = mined.find((t) => t.hash === h);
-      return tx === undefined
-        ? null
-        : ({ hash: tx.hash, blockNumber: tx.block, status: tx.status ?? 1 } satisfies ReceiptFacts);
+      return Promise.resolve(
+        tx === undefined
+          ? null
+          : ({ hash: tx.hash, blockNumber: tx.block, status: tx.status ?? 1 } satisfies ReceiptFacts),
+      );
     },
-    getTransactionCount: async () => nonce,
-    getBlockNumber: async () => latest,
-    getBlock: async (n) =>
-      n > latest ? null : { prefetchedTransactions: mined.filter((t) => t.block === n) },
+    getTransactionCount: () => Promise.resolve(nonce),
+    getBlockNumber: () => Promise.resolve(latest),
+    getBlock: (n) =>
+      Promise.resolve(n > latest ? null : { prefetchedTransactions: mined.filter((t) => t.block === n) }),
   };
 }
 
@@ -63,7 +65,7 @@ describe("stored record", () => {
 
   it("keeps only the fields it needs", () => {
     const text = serialisePending({ ...stored, extra: "x" } as PendingTx);
-    assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [
+    assert.deepEqual(Object.keys(JSON.parse(text) as object).sort(), [
       "data",
       "from",
       "hash",

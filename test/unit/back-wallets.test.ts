@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { decideDiscovery, type Eip1193Provider } from "../../site/lib/back/wallets.ts";
 
-const provider = (name: string): Eip1193Provider => ({ request: async () => name });
+const provider = (name: string): Eip1193Provider => ({ request: () => Promise.resolve(name) });
 const ICON = "data:image/svg+xml;base64,PHN2Zy8+";
 
 describe("decideDiscovery", () => {

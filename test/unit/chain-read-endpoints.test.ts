@@ -24,9 +24,9 @@ describe("chain-read's choice of endpoints and its rate-limit errors", () => {
       rpcUrls: URLS,
       chainId: 31337,
       random,
-      fetch: async (input) => {
+      fetch: (input) => {
         asked.push(input);
-        return response();
+        return Promise.resolve(response());
       },
     });
     const error = await reader.readCampaign(ESCROW).then(

@@ -8,7 +8,7 @@ import { describe, it } from "vitest";
 import { cspDirectives, CspSourceError, gatewaySource } from "../../site/lib/csp.ts";
 import { parseManifest, type Manifest, type ManifestInput } from "../../site/lib/manifest.ts";
 
-const FIXTURE: ManifestInput = JSON.parse(readFileSync("test/fixtures/campaign.json", "utf8"));
+const FIXTURE = JSON.parse(readFileSync("test/fixtures/campaign.json", "utf8")) as ManifestInput;
 const CID = "bafybeihj7la6ebjpoyssit3gm5skayzbbypumqbi3lm552lrxdcst7dlue";
 
 const TORRENT = {

@@ -33,8 +33,8 @@ const VALID: EscrowArtifact = {
 };
 
 /** VALID with `change` applied to a deep copy. */
-function altered(change: (artifact: Record<string, any>) => void): unknown {
-  const copy = structuredClone(VALID) as Record<string, any>;
+function altered(change: (artifact: EscrowArtifact) => void): unknown {
+  const copy = structuredClone(VALID);
   change(copy);
   return copy;
 }
@@ -53,7 +53,7 @@ describe("parseEscrowArtifact", () => {
     ["a list instead of an object", [], /top level is not a JSON object/],
     [
       "a missing contract name",
-      altered((a) => delete a.contractName),
+      altered((a) => delete (a as Partial<EscrowArtifact>).contractName),
       /contractName is not a non-empty string/,
     ],
     [

@@ -18,9 +18,12 @@ import fixture from "../fixtures/campaign.json" with { type: "json" };
 
 const FIXTURE_PATH = resolve(import.meta.dirname, "../fixtures/campaign.json");
 
-/** A deep copy of the fixture, loosely typed so a test can break any field. */
-function fixtureCopy(): Record<string, any> {
-  return structuredClone(fixture) as Record<string, any>;
+/**
+ * A deep copy of the fixture, for a test to break a field of. A field set to a value of the wrong type,
+ * or one the schema does not have, is set through `Record<string, unknown>`.
+ */
+function fixtureCopy(): ManifestInput {
+  return structuredClone(fixture) as ManifestInput;
 }
 
 /** Asserts that `action` throws a ManifestError whose problems are exactly `problems`. */
@@ -81,7 +84,7 @@ describe("parseManifest", () => {
 
   it("rejects a minimum pledge given as a number instead of a decimal string", () => {
     const data = fixtureCopy();
-    data.escrow.minPledge = 9_950_000;
+    (data.escrow as Record<string, unknown>).minPledge = 9_950_000;
     assertProblems(() => parseManifest(data), [/^escrow\.minPledge: .*expected string/]);
   });
 
@@ -121,19 +124,19 @@ describe("parseManifest", () => {
 
   it("rejects a manifest without its chain section", () => {
     const data = fixtureCopy();
-    delete data.chain;
+    delete (data as Partial<ManifestInput>).chain;
     assertProblems(() => parseManifest(data), [/^chain: .*expected object/]);
   });
 
   it("rejects an unknown field inside a section", () => {
     const data = fixtureCopy();
-    data.escrow.goal = 250_000;
+    (data.escrow as Record<string, unknown>).goal = 250_000;
     assertProblems(() => parseManifest(data), ['escrow: Unrecognized key: "goal"']);
   });
 
   it("rejects an unknown top-level field", () => {
     const data = fixtureCopy();
-    data.extra = true;
+    (data as Record<string, unknown>).extra = true;
     assertProblems(() => parseManifest(data), ['(top level): Unrecognized key: "extra"']);
   });
 

@@ -9,6 +9,7 @@ import { describe, it } from "vitest";
 import { BrowserProvider, Contract, Interface, isError, type Eip1193Provider } from "ethers";
 import { TOKEN_ABI } from "../../site/lib/back/escrow-abi.ts";
 import { readPermitDomain } from "../../site/lib/permit.ts";
+import { walletRejection } from "../helpers/eip1193.ts";
 
 const USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
 /** Mainnet USDC's DOMAIN_SEPARATOR(), as published on Etherscan. */
@@ -18,15 +19,15 @@ const token = new Interface(TOKEN_ABI);
 /** A chain-1 RPC answering eth_call for USDC; `answers` maps a function name to its results or "revert". */
 function usdcRpc(answers: Record<string, readonly unknown[] | "revert" | "down">): BrowserProvider {
   const rpc: Eip1193Provider = {
-    async request({ method, params }) {
-      if (method === "eth_chainId") return "0x1";
-      if (method !== "eth_call") throw { code: 4200, message: `unexpected ${method}` };
+    request({ method, params }) {
+      if (method === "eth_chainId") return Promise.resolve("0x1");
+      if (method !== "eth_call") return walletRejection({ code: 4200, message: `unexpected ${method}` });
       const { data } = (params as [{ data: string }])[0];
       const fn = token.getFunction(data.slice(0, 10));
       const answer = fn === null ? "revert" : (answers[fn.name] ?? "revert");
-      if (answer === "revert") throw { code: -32000, message: "execution reverted" };
-      if (answer === "down") throw { code: -32603, message: "upstream connect error" };
-      return token.encodeFunctionResult(fn!, answer);
+      if (answer === "revert") return walletRejection({ code: -32000, message: "execution reverted" });
+      if (answer === "down") return walletRejection({ code: -32603, message: "upstream connect error" });
+      return Promise.resolve(token.encodeFunctionResult(fn!, answer));
     },
   };
   return new BrowserProvider(rpc, 1, { cacheTimeout: -1 });

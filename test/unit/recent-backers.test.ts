@@ -148,19 +148,21 @@ function fakeChain(options: { latest: bigint; logs: RawLog[]; maxRange?: bigint;
         return { id: call.id, error: { code: -32601, message: "no such method" } };
     }
   };
-  const fetch = async (_input: string, init: RequestInit) => {
-    const calls = JSON.parse(String(init.body)) as { id: number; method: string; params: unknown[] }[];
+  const fetch = (_input: string, init: RequestInit) => {
+    const calls = JSON.parse(init.body as string) as { id: number; method: string; params: unknown[] }[];
     batches++;
-    return new Response(JSON.stringify(calls.map(answer)), {
-      headers: { "content-type": "application/json" },
-    });
+    return Promise.resolve(
+      new Response(JSON.stringify(calls.map(answer)), {
+        headers: { "content-type": "application/json" },
+      }),
+    );
   };
   const reader = createChainReader({ rpcUrls: ["https://rpc.example"], chainId: 31337, fetch });
   return {
     reader,
     ranges,
     batches: () => batches,
-    async read(feed: PledgeFeed): Promise<boolean> {
+    read: async (feed: PledgeFeed): Promise<boolean> => {
       const reading = await reader.readCampaign(ESCROW, feed.more());
       return feed.update(reading, reading.more);
     },

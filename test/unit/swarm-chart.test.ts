@@ -30,9 +30,8 @@ function polygons(svg: string): [number, number][][] {
 
 /** y of the top series' upper edge at each sample. */
 function upperY(svg: string, series: number): number[] {
-  return polygons(svg)
-    [series].slice(0, 3)
-    .map(([, y]) => y);
+  const upper = polygons(svg)[series];
+  return upper.slice(0, 3).map(([, y]) => y);
 }
 
 describe("the stacked area chart", () => {

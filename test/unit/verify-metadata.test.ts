@@ -16,7 +16,7 @@ async function importerCidV0(bytes: Uint8Array): Promise<string> {
   let root: string | undefined;
   for await (const entry of importer(
     [{ content: bytes }],
-    { put: async (cid) => cid },
+    { put: (cid) => Promise.resolve(cid) },
     { cidVersion: 0, rawLeaves: false, layout: balanced({ maxChildrenPerNode: 174 }) },
   )) {
     root = entry.cid.toString();
@@ -95,8 +95,9 @@ describe("checkSources", () => {
 
   it("yields to the main thread between source files, not before the first", async () => {
     let pauses = 0;
-    await checkSources(metadata, { "a.sol": a, "b.sol": b }, async () => {
+    await checkSources(metadata, { "a.sol": a, "b.sol": b }, () => {
       pauses += 1;
+      return Promise.resolve();
     });
     assert.equal(pauses, 1, "one pause for two files");
   });
