@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { cspDirectives } from "../../site/lib/csp.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { launchChromium, watchCspViolations } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import { playsPast, pressPlay } from "./player-page.ts";
 
@@ -27,6 +27,8 @@ interface Watched {
   page: Page;
   /** Every `securitypolicyviolation` event and every console error that mentions the policy, in order. */
   violations: () => Promise<string[]>;
+  /** The `securitypolicyviolation` events alone. */
+  cspEvents: () => Promise<string[]>;
 }
 
 /** Opens `url` in a new page that records CSP violations from before its first script runs. */
@@ -37,20 +39,12 @@ async function openWatched(browser: Browser, url: string): Promise<Watched> {
     if (message.type() === "error" && /content security policy|refused to/i.test(message.text()))
       consoleErrors.push(message.text());
   });
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) =>
-      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
-    );
-  });
+  const cspViolations = await watchCspViolations(page);
   await page.goto(url);
   return {
     page,
-    violations: async () => [
-      ...(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)),
-      ...consoleErrors,
-    ],
+    cspEvents: cspViolations,
+    violations: async () => [...(await cspViolations()), ...consoleErrors],
   };
 }
 
@@ -133,7 +127,7 @@ describe.skipIf(missing(CHROMIUM))(
     it("blocks a request to an origin the manifest does not name, before it leaves the browser", async () => {
       const other = await startOtherOrigin();
       try {
-        const { page, violations } = await openWatched(browser, stack.siteUrl);
+        const { page, violations, cspEvents } = await openWatched(browser, stack.siteUrl);
         const outcome = await page.evaluate(
           (url) =>
             fetch(url).then(
@@ -144,10 +138,7 @@ describe.skipIf(missing(CHROMIUM))(
         );
         assert.match(outcome, /^refused: TypeError/);
         assert.equal(other.requests(), 0);
-        assert.deepEqual(
-          await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
-          [`connect-src ${other.url}`],
-        );
+        assert.deepEqual(await cspEvents(), [`connect-src ${other.url}`]);
         assert.ok((await violations()).length >= 1);
         await page.close();
       } finally {

@@ -21,10 +21,11 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { id, toBeHex } from "ethers";
 import { buildSite } from "../../scripts/lib/build-site.ts";
+import { answerCors } from "../../scripts/lib/http.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { startStaticServer } from "../../scripts/lib/static-server.ts";
 import { parseManifestJson } from "../../site/lib/manifest.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { launchChromium, watchCspViolations } from "../helpers/browser.ts";
 import { closedPort } from "../helpers/ports.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
@@ -49,20 +50,13 @@ async function openVerify(
 ): Promise<VerifyPage> {
   const context = await browser.newContext(viewport === undefined ? {} : { viewport });
   const page = await context.newPage();
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) =>
-      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
-    );
-  });
+  const cspViolations = await watchCspViolations(page);
   await page.goto(url);
   await page.locator("pp-verify[data-verdict]").waitFor({ timeout: VERDICT_TIMEOUT_MS });
   return {
     context,
     page,
-    violations: () =>
-      page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations),
+    violations: cspViolations,
   };
 }
 
@@ -123,14 +117,7 @@ interface LyingRpc {
  */
 async function startLyingRpc(target: string, escrow: string, backers: bigint): Promise<LyingRpc> {
   const server = createServer((request, response) => {
-    response.setHeader("access-control-allow-origin", "*");
-    if (request.method === "OPTIONS") {
-      response.writeHead(204, {
-        "access-control-allow-methods": "POST",
-        "access-control-allow-headers": "content-type",
-      });
-      return void response.end();
-    }
+    if (answerCors(request, response)) return;
     void (async () => {
       const body = await text(request);
       const calls = [JSON.parse(body) as unknown].flat() as {

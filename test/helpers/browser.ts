@@ -3,7 +3,7 @@
  * playwright-core, with every flag that keeps it off the network but for 127.0.0.1.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -29,4 +29,19 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}.`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/**
+ * Records every `securitypolicyviolation` event of `page` (as "<directive> <blocked URI>") from
+ * before its first script runs; call before `page.goto`. Returns what it recorded so far.
+ */
+export async function watchCspViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
+  });
+  return () => page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations);
 }

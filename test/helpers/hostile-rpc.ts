@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { text } from "node:stream/consumers";
 import type { AddressInfo } from "node:net";
+import { answerCors } from "../../scripts/lib/http.ts";
 
 /** What the endpoint tries to get onto the campaign page. */
 export const PHISHING = "Send your USDC to 0x000000000000000000000000000000000000dEaD";
@@ -90,14 +91,7 @@ async function answer(channel: string, request: IncomingMessage, response: Serve
 /** Starts the endpoint on an ephemeral port of 127.0.0.1. */
 export async function startHostileRpc(): Promise<HostileRpc> {
   const server = createServer((request, response) => {
-    response.setHeader("access-control-allow-origin", "*");
-    if (request.method === "OPTIONS") {
-      response.writeHead(204, {
-        "access-control-allow-methods": "POST",
-        "access-control-allow-headers": "content-type",
-      });
-      return void response.end();
-    }
+    if (answerCors(request, response)) return;
     const channel = new URL(request.url ?? "/", "http://localhost").pathname.slice(1);
     answer(channel, request, response).catch(() => response.destroy());
   });
