@@ -5,8 +5,8 @@
  * needs), `join` (start fan i), `poll` (reply with every fan's figures and this process's CPU), `close`.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import { NodeFan, type NodeFanOptions, type NodeFanResult } from "./swarm-fan.ts";
+import { isMainModule } from "../lib/main-module.ts";
 
 export interface FansInit {
   torrentFile: string;
@@ -105,4 +105,4 @@ async function serve(): Promise<void> {
 }
 
 // Only when forked as a program, never when imported.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await serve();
+if (isMainModule(import.meta.url)) await serve();

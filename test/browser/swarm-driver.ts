@@ -22,7 +22,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { cpus } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import type { NodeFanResult } from "../../scripts/bench/swarm-fan.ts";
 import type { FansInit, FansPoll, FansReply, FansRequest } from "../../scripts/bench/swarm-fans-process.ts";
@@ -32,6 +31,7 @@ import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
 import { startStaticServer } from "../../scripts/lib/static-server.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
+import { isMainModule } from "../../scripts/lib/main-module.ts";
 
 export interface SwarmConfig {
   siteDir: string;
@@ -422,7 +422,7 @@ export async function drive(config: SwarmConfig): Promise<SwarmResults> {
 }
 
 // Only when run as a program (inside the namespace), never when a test runner imports this file.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const [json] = process.argv.slice(2);
   if (json === undefined) throw new Error("usage: swarm-driver.ts '<config JSON>' (or @file)");
   const config = JSON.parse(

@@ -10,7 +10,6 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startSeeder } from "../../scripts/lib/p2p/seeder.ts";
 import { startLocalTracker } from "../../scripts/lib/p2p/tracker.ts";
@@ -21,6 +20,7 @@ import { PILOT } from "../helpers/pilot.ts";
 import { NAMESPACE_PORTS } from "./namespace.ts";
 import { samplePeakMemory, treeMemory, type TreeMemory } from "./player-memory.ts";
 import { playerMarks, seekToFrame, watchForProblems } from "./player-page.ts";
+import { isMainModule } from "../../scripts/lib/main-module.ts";
 
 /**
  * The fixture campaign's chain RPCs (pilot-site.ts builds on it): no chain runs here, and the progress panel
@@ -289,7 +289,7 @@ export async function drive(
 }
 
 // Only when run as a program (inside the namespace), never when a test runner imports this file.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const [siteDir, runs = "1", options = "{}"] = process.argv.slice(2);
   if (siteDir === undefined)
     throw new Error("usage: webrtc-driver.ts <built site dir> [runs] [options JSON]");
