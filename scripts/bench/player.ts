@@ -12,7 +12,7 @@ import { buildPilotSite, type PilotSite } from "../../test/browser/pilot-site.ts
 import { NAMESPACE_URLS, namespaceWebSeedUrl, runInNamespace } from "../../test/browser/namespace.ts";
 import { playerMarks, seekToFrame } from "../../test/browser/player-page.ts";
 import type { DriveOptions, DriverResults, SeekResult } from "../../test/browser/webrtc-driver.ts";
-import { launchChromium } from "../../test/helpers/browser.ts";
+import { launchChromium, NO_WEBRTC_UDP } from "../../test/helpers/browser.ts";
 import { startLocalTracker } from "../lib/p2p/tracker.ts";
 import { startStaticServer, startWebSeed } from "../lib/static-server.ts";
 import { formatBytes } from "../../site/lib/format.ts";
@@ -73,7 +73,7 @@ async function webSeedAlone(
       pilot: { file: pilot.file, captions: pilot.captions },
     });
     const server = await startStaticServer(site.outDir, 0);
-    const browser = await launchChromium(["--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]);
+    const browser = await launchChromium([NO_WEBRTC_UDP]);
     try {
       for (let run = 0; run < runs; run++) {
         const context = await browser.newContext();

@@ -15,12 +15,10 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startLocalStack, type LocalStack } from "../../scripts/lib/local-stack.ts";
 import { cspDirectives } from "../../site/lib/csp.ts";
-import { launchChromium, watchCspViolations } from "../helpers/browser.ts";
+import { launchChromium, NO_WEBRTC_UDP, watchCspViolations } from "../helpers/browser.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 import { playsPast, pressPlay } from "./player-page.ts";
 
-/** Chromium with WebRTC kept off UDP: on loopback, the web seed is the pilot's only source. */
-const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
 const BACK_PAGE = existsSync("site/pages/back.astro");
 
 interface Watched {

@@ -5,22 +5,16 @@
  * fixed first-failure pace (15 s), which Playwright's clock advances without waiting for it.
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
-import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
+import type { StaticServer } from "../../scripts/lib/static-server.ts";
 import { POLL_MS, BACKOFF_MAX_MS } from "../../site/lib/poll-schedule.ts";
-import { launchChromium } from "../helpers/browser.ts";
 import { startHostileRpc, type HostileRpc } from "../helpers/hostile-rpc.ts";
-import { PILOT, PILOT_NAME } from "../helpers/pilot.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
+import { startLoopbackWatch, type LoopbackWatch } from "./pilot-site.ts";
 import { playsPast, pressPlay } from "./player-page.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
-/** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
-const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
 const MESSAGE = '[data-progress] [data-field="message"]';
 const SENTINEL = "sentinel";
 
@@ -28,30 +22,19 @@ describe.skipIf(missing(CHROMIUM))(
   "the watch page's live elements, removed or moved (Chromium, loopback)",
   () => {
     let rpc: HostileRpc;
-    let tracker: LocalTracker;
-    let webSeed: StaticServer;
-    let site: PilotSite;
+    let watch: LoopbackWatch;
     let server: StaticServer;
     let browser: Browser;
 
     beforeAll(async () => {
       rpc = await startHostileRpc();
-      tracker = await startLocalTracker(0);
-      webSeed = await startWebSeed(PILOT, 0);
-      site = await buildPilotSite([tracker.wsAnnounce], [`${webSeed.url}/${PILOT_NAME}`], {
-        rpcUrls: [rpc.url("rpc-error")],
-      });
-      server = await startStaticServer(site.outDir, 0);
-      browser = await launchChromium([NO_WEBRTC_UDP]);
+      watch = await startLoopbackWatch({ rpcUrls: [rpc.url("rpc-error")] });
+      ({ server, browser } = watch);
     });
 
     afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await webSeed?.close();
-      await tracker?.close();
+      await watch?.close();
       await rpc?.close();
-      if (site) await rm(site.dir, { recursive: true, force: true });
     });
 
     /** A page on the watch page with a clock the test advances, and the count of its requests to the RPC. */

@@ -3,16 +3,20 @@
  * fixture campaign plus the `torrent` section `npm run prepare-pilot` would write for the sample
  * pilot, an `ipfs` section and other RPC URLs when given), built as `npm start` builds it.
  */
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import parseTorrent, { toMagnetURI } from "parse-torrent";
+import type { Browser } from "playwright-core";
 import { buildSite } from "../../scripts/lib/build-site.ts";
 import { makeTorrent } from "../../scripts/lib/p2p/make-torrent.ts";
 import { torrentSection } from "../../scripts/lib/p2p/manifest-section.ts";
 import { pieceLengthFor } from "../../scripts/lib/p2p/piece-length.ts";
+import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
+import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
 import type { ManifestInput } from "../../site/lib/manifest.ts";
-import { PILOT, PILOT_CAPTIONS } from "../helpers/pilot.ts";
+import { launchChromium, NO_WEBRTC_UDP } from "../helpers/browser.ts";
+import { PILOT, PILOT_CAPTIONS, PILOT_NAME } from "../helpers/pilot.ts";
 
 export interface PilotSite {
   dir: string;
@@ -86,4 +90,47 @@ export async function buildPilotSite(
   const outDir = join(dir, "site");
   await buildSite(manifestFile, outDir);
   return { dir, outDir, infoHash };
+}
+
+/** The watch page of the sample pilot served on loopback, with Chromium to open it. */
+export interface LoopbackWatch {
+  tracker: LocalTracker;
+  /** The web seed serving the sample pilot, and the pilot's URL on it. */
+  webSeed: StaticServer;
+  webSeedUrl: string;
+  site: PilotSite;
+  /** The built site's server: the watch page is `${server.url}/`. */
+  server: StaticServer;
+  /** Chromium with WebRTC kept off UDP, so the web seed is the only source. */
+  browser: Browser;
+  /** Stops all of it and removes the built site. */
+  close: () => Promise<void>;
+}
+
+/**
+ * A tracker, a web seed of the sample pilot, the site built for them, its server and Chromium;
+ * if one of them fails to start, the ones already started are stopped.
+ */
+export async function startLoopbackWatch(options: PilotSiteOptions = {}): Promise<LoopbackWatch> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const tracker = await startLocalTracker(0);
+    stops.push(() => tracker.close());
+    const webSeed = await startWebSeed(PILOT, 0);
+    stops.push(() => webSeed.close());
+    const webSeedUrl = `${webSeed.url}/${PILOT_NAME}`;
+    const site = await buildPilotSite([tracker.wsAnnounce], [webSeedUrl], options);
+    stops.push(() => rm(site.dir, { recursive: true, force: true }));
+    const server = await startStaticServer(site.outDir, 0);
+    stops.push(() => server.close());
+    const browser = await launchChromium([NO_WEBRTC_UDP]);
+    stops.push(() => browser.close());
+    return { tracker, webSeed, webSeedUrl, site, server, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -3,45 +3,27 @@
  * Chromium and a Node seeder needs a network namespace: see webrtc.test.ts.)
  */
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { startLocalTracker, type LocalTracker } from "../../scripts/lib/p2p/tracker.ts";
-import { startStaticServer, startWebSeed, type StaticServer } from "../../scripts/lib/static-server.ts";
-import { launchChromium } from "../helpers/browser.ts";
-import { PILOT, PILOT_NAME } from "../helpers/pilot.ts";
+import type { StaticServer } from "../../scripts/lib/static-server.ts";
 import { sourcesInWords } from "../../site/lib/player-stats.ts";
-import { buildPilotSite, type PilotSite } from "./pilot-site.ts";
+import { startLoopbackWatch, type LoopbackWatch } from "./pilot-site.ts";
 import { playerState, playsPast, pressPlay, toldFigures, watchForProblems } from "./player-page.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
-/** Chromium with WebRTC kept off UDP: on loopback, the web seed is the only source. */
-const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
-
 describe.skipIf(missing(CHROMIUM))("the player in Chromium (loopback)", () => {
-  let tracker: LocalTracker;
+  let watch: LoopbackWatch;
   let webSeed: StaticServer;
-  let site: PilotSite;
   let server: StaticServer;
   let browser: Browser;
   let webSeedUrl: string;
 
   beforeAll(async () => {
-    tracker = await startLocalTracker(0);
-    webSeed = await startWebSeed(PILOT, 0);
-    webSeedUrl = `${webSeed.url}/${PILOT_NAME}`;
-    site = await buildPilotSite([tracker.wsAnnounce], [webSeedUrl]);
-    server = await startStaticServer(site.outDir, 0);
-    browser = await launchChromium([NO_WEBRTC_UDP]);
+    watch = await startLoopbackWatch();
+    ({ webSeed, server, browser, webSeedUrl } = watch);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await webSeed?.close();
-    await tracker?.close();
-    if (site) await rm(site.dir, { recursive: true, force: true });
-  });
+  afterAll(() => watch?.close());
 
   it("ships no WebTorrent code before the fan presses play", async () => {
     const page = await browser.newPage();

@@ -18,7 +18,7 @@ import { createNodeClient, destroyClient } from "../../scripts/lib/p2p/client.ts
 import { parseManifestJson } from "../../site/lib/manifest.ts";
 import { CampaignEscrow__factory, TestStablecoin__factory } from "../../types/ethers-contracts/index.ts";
 import type { Page } from "playwright-core";
-import { launchChromium } from "../helpers/browser.ts";
+import { launchChromium, NO_WEBRTC_UDP } from "../helpers/browser.ts";
 import { runScript, startScript, type LongRunning } from "../helpers/processes.ts";
 import { CHROMIUM, missing } from "../helpers/requirements.ts";
 
@@ -250,7 +250,7 @@ describe.skipIf(missing(CHROMIUM))("npm start: the local campaign", () => {
   it("serves a page whose player plays the sample pilot from the local stack, with captions", async () => {
     // WebRTC kept off UDP: outside a network namespace Chromium would use the machine's own
     // non-loopback address. The player then streams from the local web seed through WebTorrent.
-    const browser = await launchChromium(["--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]);
+    const browser = await launchChromium([NO_WEBRTC_UDP]);
     try {
       const page = await browser.newPage();
       await page.goto(siteUrl);

@@ -24,6 +24,9 @@ export const CHROMIUM_ARGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
 
+/** A Chromium flag keeping WebRTC off UDP: on loopback, the web seed is then the pilot's only source. */
+export const NO_WEBRTC_UDP = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp";
+
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: ${CHROMIUM_INSTALL}.`);
