@@ -1,28 +1,14 @@
 /** `npm run bench`: measures and prints the project's benchmark figures (scripts/lib/benchmarks.ts). */
 import { SWARM_DEFAULTS } from "./bench/swarm.ts";
-import { BENCH_SECTIONS, DEFAULT_GAS_PRICES, DEFAULT_PLAYER_RUNS, runBenchmarks } from "./lib/benchmarks.ts";
+import {
+  BENCH_SECTION_NAMES,
+  BENCH_SECTIONS,
+  DEFAULT_GAS_PRICES,
+  DEFAULT_PLAYER_RUNS,
+  runBenchmarks,
+} from "./lib/benchmarks.ts";
 import { command, flag, Option, progress, repeatable, runCli } from "./lib/cli.ts";
 import { parseChoice, parsePositiveInteger, parsePositiveNumber, parseWholeNumber } from "./lib/parsers.ts";
-
-const SECTIONS_HELP = `
-Sections (all unless --only):
-  gas      gas of every escrow function (min/median/max) and its cost in USD on L1 and L2
-  torrent  seeder hashing speed vs sha1sum (1 GiB file), Node-to-Node TCP and WebRTC throughput
-  ipfs     the pilot pass (npm run prepare-pilot: torrent + root CID + CAR shards) on a 1 GiB file vs
-           openssl dgst -sha256 and -sha1, and the client's encoder; time and peak memory
-  player   the one-hour pilot in Chromium: click to first frame with a seeding peer (WebRTC, in an
-           unprivileged network namespace: unshare -rn) and with the web seed alone, seeks to 45:00 and
-           the last minute, share of bytes from peers, Node-to-browser throughput and Chromium's memory
-           over the whole pilot
-  pages    JavaScript (gzip) the watch and back pages fetch before any interaction, the back page after
-           Connect (a dev wallet, the local campaign) and the verify page until its verdict; the verify page's
-           time to its verdict (from navigation start and from the load event); Lighthouse performance,
-           accessibility and best-practices scores of the watch, back and verify pages (desktop and mobile
-           presets) and every audit under 1
-  swarm    the full-size pilot shared by fans arriving one by one (Node WebTorrent fans running the player's
-           web-seed policy, and Chromium pages, in a network namespace), one upload-capped seeder and a
-           byte-counting web seed: web-seed bytes per fan, the seeder's share, each fan's first frame (Chromium) or
-           first 10 MB (Node) and completion; writes the chart docs/swarm.svg`;
 
 /** A flag taking a number greater than zero, with its default. */
 const positive = <N extends string>(flags: N, description: string, value: number) =>
@@ -36,8 +22,8 @@ const cli = command("npm run bench --", "Measures and prints the project's bench
   .addOption(positive("--l2-gwei <gwei>", "L2 gas price", DEFAULT_GAS_PRICES.l2Gwei))
   .option(
     "--only <section>",
-    `one section: ${BENCH_SECTIONS.join(", ")} (repeatable)`,
-    repeatable(parseChoice(BENCH_SECTIONS, "section")),
+    `one section: ${Object.keys(BENCH_SECTIONS).join(", ")} (repeatable)`,
+    repeatable(parseChoice(BENCH_SECTION_NAMES, "section")),
   )
   .addOption(
     new Option("--runs <n>", "player runs to take the median of")
@@ -65,7 +51,12 @@ const cli = command("npm run bench --", "Measures and prints the project's bench
     "--sample",
     "swarm: the 4 MB sample pilot instead of the full-size one (development; chart in .peerpilot/)",
   )
-  .addHelpText("after", SECTIONS_HELP)
+  .addHelpText("after", ({ command }) => {
+    // The sections, each with what it measures, wrapped as commander wraps the flags.
+    const help = command.createHelp();
+    const items = Object.entries(BENCH_SECTIONS).map(([name, what]) => help.formatItem(name, 8, what, help));
+    return `\nSections (all unless --only):\n${items.join("\n")}`;
+  })
   .action(async (options) => {
     await runBenchmarks({
       sections: options.only,

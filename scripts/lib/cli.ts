@@ -49,7 +49,7 @@ export function command(name: string, description: string, exitCodes = EXIT_HELP
     .showSuggestionAfterError(true)
     .configureHelp({ helpWidth: HELP_WIDTH })
     .configureOutput({ outputError: () => {} })
-    .addHelpText("after", `\nExit codes: ${exitCodes}`)
+    .addHelpText("afterAll", `\nExit codes: ${exitCodes}`)
     .exitOverride();
 }
 
