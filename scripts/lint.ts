@@ -1,5 +1,5 @@
 /** `npm run lint`: Prettier, ESLint and solhint over the whole tree (scripts/lib/checks.ts). */
-import { command, Option, runCli } from "./lib/cli.ts";
+import { command, Option, progress, runCli } from "./lib/cli.ts";
 import { runLint } from "./lib/checks.ts";
 
 const cli = command(
@@ -14,7 +14,7 @@ const cli = command(
     ),
   )
   .action(async ({ fix }) => {
-    process.exitCode = await runLint({ fix });
+    process.exitCode = await runLint({ fix, onProgress: progress });
   });
 
 runCli(cli);

@@ -67,9 +67,13 @@ export function checkName({ command, args }: Check): string {
  * Runs every check in turn, each after the last, whatever their results; says on stderr which failed.
  * Resolves with the failed ones (none: all passed).
  */
-export async function runChecks(checks: readonly Check[]): Promise<Check[]> {
+export async function runChecks(
+  checks: readonly Check[],
+  onStart?: (check: Check) => void,
+): Promise<Check[]> {
   const failed: Check[] = [];
   for (const check of checks) {
+    onStart?.(check);
     const code = await runCommand(check.command, check.args);
     if (code !== 0) {
       failed.push(check);
@@ -80,7 +84,15 @@ export async function runChecks(checks: readonly Check[]): Promise<Check[]> {
 }
 
 /** `npm run lint`: the linters over the whole tree; resolves with the exit code (1 if any failed). */
-export async function runLint(options: { fix?: boolean } = {}): Promise<number> {
-  const failed = await runChecks(lintChecks(options));
+export async function runLint(
+  options: { fix?: boolean; onProgress?: (message: string) => void } = {},
+): Promise<number> {
+  const checks = lintChecks(options);
+  const failed = await runChecks(checks, (check) => options.onProgress?.(`${checkName(check)}…`));
+  options.onProgress?.(
+    failed.length === 0
+      ? `All ${checks.length} linters passed.`
+      : `${failed.length} of ${checks.length} linters failed: ${failed.map(checkName).join("; ")}`,
+  );
   return failed.length === 0 ? 0 : 1;
 }
