@@ -10,6 +10,7 @@ import {
   parsePending,
   replacementReason,
   serialisePending,
+  type BlockTransaction,
   type PendingReader,
   type PendingTx,
   type ReceiptFacts,
@@ -29,13 +30,7 @@ const stored: PendingTx = {
   startBlock: 10,
 };
 
-interface ChainTx {
-  hash: string;
-  from: string;
-  nonce: number;
-  to: string | null;
-  data: string;
-  value: bigint;
+interface ChainTx extends BlockTransaction {
   block: number;
   status?: number;
 }

@@ -128,6 +128,16 @@ export type PendingOutcome =
   | { kind: "replaced"; reason: ReplacementReason; replacementHash: string; receipt?: ReceiptFacts }
   | { kind: "waiting" };
 
+/** What the check reads of a transaction in a block (an ethers TransactionResponse has it). */
+export interface BlockTransaction {
+  hash: string;
+  from: string;
+  nonce: number;
+  to: string | null;
+  data: string;
+  value: bigint;
+}
+
 /** The provider calls the check needs (an ethers Provider has them all). */
 export interface PendingReader {
   getTransactionReceipt(hash: string): Promise<ReceiptFacts | null>;
@@ -136,16 +146,7 @@ export interface PendingReader {
   getBlock(
     block: number,
     prefetchTxs: true,
-  ): Promise<{
-    prefetchedTransactions: readonly {
-      hash: string;
-      from: string;
-      nonce: number;
-      to: string | null;
-      data: string;
-      value: bigint;
-    }[];
-  } | null>;
+  ): Promise<{ prefetchedTransactions: readonly BlockTransaction[] } | null>;
 }
 
 /** How many blocks a replacement scan reads at most (a wallet's replacement lands within a few). */
