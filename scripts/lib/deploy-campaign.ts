@@ -82,8 +82,11 @@ export async function readToken(provider: Provider, address: Address): Promise<T
   }
 }
 
-/** Checks the five constructor values against the rules the contract enforces, and more. */
-export async function checkEscrowParams(provider: Provider, params: EscrowParams): Promise<TokenInfo> {
+/**
+ * Checks the five constructor values against the rules the contract enforces, and more, with the
+ * chain's time `chainNow`; the token is read by {@link checkEscrowParams}.
+ */
+export function checkEscrowRules(params: EscrowParams, chainNow: bigint): void {
   if (params.goalBackers < 1 || params.goalBackers > MAX_GOAL_BACKERS) {
     throw new UserError(`goal must be from 1 to ${MAX_GOAL_BACKERS} backers.`);
   }
@@ -91,7 +94,12 @@ export async function checkEscrowParams(provider: Provider, params: EscrowParams
   if (params.beneficiary.toLowerCase() === params.token.toLowerCase()) {
     throw new UserError("beneficiary is the token contract itself: the funds would be lost.");
   }
-  assertDeadlineAhead(params.deadline, await latestBlockTime(provider));
+  assertDeadlineAhead(params.deadline, chainNow);
+}
+
+/** {@link checkEscrowRules} at the chain's latest block time, then the token read (an ERC-20?). */
+export async function checkEscrowParams(provider: Provider, params: EscrowParams): Promise<TokenInfo> {
+  checkEscrowRules(params, await latestBlockTime(provider));
   return readToken(provider, params.token);
 }
 
@@ -282,17 +290,15 @@ export async function deployCampaign(options: DeployCampaignOptions): Promise<De
     const chainId = await assertChain(provider, options.chainId);
     const token = await readToken(provider, options.token);
     const minPledgeText = options.minPledge ?? REFERENCE_MIN_PLEDGE;
+    const chainNow = await latestBlockTime(provider);
     const params: EscrowParams = {
       token: options.token,
       beneficiary: options.beneficiary,
       goalBackers: options.goalBackers ?? REFERENCE_GOAL_BACKERS,
       minPledge: parseTokenAmount(minPledgeText, token.decimals, "--min-pledge"),
-      deadline: resolveDeadline(
-        options.deadline ?? parseDeadlineSpec(REFERENCE_DURATION),
-        await latestBlockTime(provider),
-      ),
+      deadline: resolveDeadline(options.deadline ?? parseDeadlineSpec(REFERENCE_DURATION), chainNow),
     };
-    await checkEscrowParams(provider, params);
+    checkEscrowRules(params, chainNow);
     onProgress(deployPlan(chainId, params, token, minPledgeText));
     if (options.dryRun === true) {
       onProgress("Dry run: every check passed; nothing was sent.");

@@ -9,7 +9,12 @@ import { access, mkdir, rm } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseUnits } from "ethers";
 import LocalStablecoinModule from "../../ignition/modules/LocalStablecoin.ts";
-import { REFERENCE_DURATION, REFERENCE_GOAL_BACKERS, REFERENCE_MIN_PLEDGE } from "./reference-campaign.ts";
+import {
+  REFERENCE_DURATION,
+  REFERENCE_GOAL_BACKERS,
+  REFERENCE_MIN_PLEDGE,
+  REFERENCE_TOKEN_DECIMALS,
+} from "./reference-campaign.ts";
 import type { Address } from "../../site/lib/address.ts";
 import { writeManifest } from "../../site/lib/manifest-file.ts";
 import { MANIFEST_VERSION, type Manifest, type ManifestInput } from "../../site/lib/manifest.ts";
@@ -40,8 +45,11 @@ export const LOCAL_CAMPAIGN = {
   title: "The Long Dark Between",
   tagline: "A one-hour science-fiction pilot, free to watch. Back the season.",
 } as const;
-/** The test stablecoin's decimals (ignition/modules/LocalStablecoin.ts: tUSD, like USDC). */
-export const LOCAL_TOKEN_DECIMALS = 6;
+/**
+ * The test stablecoin's decimals (tUSD, contracts/test/TestStablecoin.sol): it stands in for the
+ * reference campaign's stablecoin, so it has its decimals.
+ */
+export const LOCAL_TOKEN_DECIMALS = REFERENCE_TOKEN_DECIMALS;
 /** The sample pilot (made by scripts/make-sample-pilot.sh), with its captions beside it. */
 export const SAMPLE_PILOT = "media/sample-pilot.mp4";
 /** tUSD minted to every dev account. */
