@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 
-const BIN = resolve("node_modules/.bin");
+/** The project's own tools (hardhat, tsc, eslint, vitest, …), as npm installed them. */
+export const BIN = resolve("node_modules/.bin");
 
 /** A command that passes by exiting 0. */
 export interface Check {

@@ -7,10 +7,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { BUILD_CHECKS, checkName, lintChecks, runChecks, runCommand, type Check } from "./checks.ts";
+import { BIN, BUILD_CHECKS, checkName, lintChecks, runChecks, runCommand, type Check } from "./checks.ts";
 import { addCounts, COUNTS_FILE_ENV, readCounts, withExitCode, type TestCounts } from "./test-counts.ts";
-
-const BIN = resolve("node_modules/.bin");
 
 /** Runs a test runner that writes its counts to `$PEERPILOT_TEST_COUNTS`, and reads them. */
 export async function runCounted(command: string, args: string[]): Promise<TestCounts> {
