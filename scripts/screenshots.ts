@@ -1,5 +1,6 @@
 /** `npm run screenshots`: the README's pictures, taken from the real pages (scripts/lib/screenshots.ts). */
 import { relative } from "node:path";
+import { formatBytes } from "../site/lib/format.ts";
 import { command, progress, runCli } from "./lib/cli.ts";
 import { SCREENSHOTS_DIR, takeScreenshots } from "./lib/screenshots.ts";
 
@@ -23,7 +24,7 @@ Files, where <width> is desktop or mobile:
       out: options.out,
       onProgress: progress,
       onShot: ({ file, bytes }) =>
-        process.stdout.write(`${relative(process.cwd(), file)}  ${(bytes / 1024).toFixed(0)} KiB\n`),
+        process.stdout.write(`${relative(process.cwd(), file)}  ${formatBytes(bytes)}\n`),
     });
   });
 
